@@ -1,0 +1,3 @@
+"""SameStory: how different outlets report the same event — dataset builder and benchmark harness."""
+
+__version__ = "0.1.0"

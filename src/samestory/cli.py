@@ -1,0 +1,37 @@
+"""The one CLI, `samestory`, with a subcommand per job; each command module registers itself."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# Each module exposes register(subparsers); keep this list sorted, one line per module.
+COMMAND_MODULES = [
+    "samestory.commands.corpus_cmd",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="samestory",
+        description="Build, validate, evaluate and explore the SameStory dataset.",
+    )
+    from samestory import __version__
+    parser.add_argument("--version", action="version", version=f"samestory {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
