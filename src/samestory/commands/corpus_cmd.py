@@ -1,0 +1,65 @@
+"""`samestory corpus clean|show`: freeze clean text, and show what the cleaner removed."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from samestory import paths
+from samestory.corpus import clean_path, load_documents, load_metadata, read_raw, build_document
+from samestory.errors import SameStoryError
+from samestory.jsonl import atomic_write_text
+
+
+def _clean(args) -> int:
+    """Write clean/<doc_id>.txt for documents that have none; refuse to change an existing one."""
+    corpus = Path(args.corpus)
+    wrote = 0
+    for f, line, meta in load_metadata(corpus):
+        if args.story and meta["story_id"] != args.story:
+            continue
+        raw, problems = read_raw(corpus, meta, (f, line))
+        if problems:
+            raise SameStoryError(f"cannot clean {meta['doc_id']}", problems)
+        text = build_document(meta, raw)["text"]
+        target = clean_path(corpus, meta)
+        if target.exists():
+            if target.read_text(encoding="utf-8") != text:
+                raise SameStoryError(
+                    f"{target}: the cleaner now gives a different text; annotations point into the stored "
+                    "one. Change cleaning rules only with a new dataset version and migrated annotations.")
+            continue
+        atomic_write_text(target, text)
+        wrote += 1
+        print(f"wrote {target}")
+    print(f"{wrote} clean text(s) written")
+    return 0
+
+
+def _show(args) -> int:
+    """Print a document's metadata, removals and segment counts so a curator can check the cleaning."""
+    docs = {d["doc_id"]: d for d in load_documents(Path(args.corpus))}
+    if args.doc_id not in docs:
+        raise SameStoryError(f"unknown doc_id {args.doc_id}; known: {', '.join(sorted(docs))}")
+    d = docs[args.doc_id]
+    for k in ("doc_id", "story_id", "title", "outlet", "byline", "language", "machine_translated"):
+        print(f"{k:>18}: {d[k]}")
+    print(f"{'paragraphs':>18}: {len(d['paragraphs'])}\n{'sentences':>18}: {len(d['sentences'])}")
+    print("removed:")
+    for r in d["removals"]:
+        print(f"  raw[{r['raw_start']}:{r['raw_end']}] {r['reason']:<17} {r['rule']:<20} {r['text'].strip()[:60]!r}")
+    return 0
+
+
+def register(sub) -> None:
+    p = sub.add_parser("corpus", help="Clean and inspect corpus documents.",
+                       description="Clean and inspect corpus documents.")
+    csub = p.add_subparsers(dest="corpus_command", metavar="ACTION", required=True)
+    c = csub.add_parser("clean", help="Write the frozen clean text of documents that have none.",
+                        description=_clean.__doc__)
+    c.add_argument("--corpus", default=str(paths.CORPUS), help="corpus folder (default: %(default)s)")
+    c.add_argument("--story", help="only this story")
+    c.set_defaults(func=_clean)
+    s = csub.add_parser("show", help="Show a document's metadata and what cleaning removed.",
+                        description=_show.__doc__)
+    s.add_argument("doc_id")
+    s.add_argument("--corpus", default=str(paths.CORPUS), help="corpus folder (default: %(default)s)")
+    s.set_defaults(func=_show)

@@ -1,0 +1,135 @@
+"""The corpus: stories, their raw documents (byte-for-byte), curated metadata and frozen clean text.
+
+Layout per story: corpus/<story_id>/story.json, documents.jsonl (curated metadata, one row per
+document), raw/<file> (never edited) and clean/<doc_id>.txt (frozen output of the cleaner, which every
+annotation offset points into). More stories and documents need no code change.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from samestory import paths
+from samestory.cleaning import PROFILES, clean
+from samestory.errors import Problem, SameStoryError
+from samestory.jsonl import read_jsonl
+from samestory.segment import paragraphs, sentences
+
+STORY_FIELDS = ("story_id", "title", "event_date", "place", "description")
+METADATA_FIELDS = ("doc_id", "story_id", "raw_path", "raw_sha256", "title", "outlet", "byline", "url",
+                   "published", "language", "machine_translated", "notes", "profile")
+"""Fields of corpus/<story>/documents.jsonl, written by curators (and by `samestory add`)."""
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def story_dirs(corpus_dir: Path = paths.CORPUS) -> list[Path]:
+    return sorted(p.parent for p in Path(corpus_dir).glob("*/story.json"))
+
+
+def load_stories(corpus_dir: Path = paths.CORPUS) -> list[dict]:
+    """Every story.json, sorted by story_id; missing fields are an error."""
+    out = []
+    for d in story_dirs(corpus_dir):
+        f = d / "story.json"
+        story = json.loads(f.read_text(encoding="utf-8"))
+        missing = [k for k in STORY_FIELDS if k not in story]
+        if missing:
+            raise SameStoryError(f"{f}: missing fields", [Problem(str(f), "missing field", field=k) for k in missing])
+        if story["story_id"] != d.name:
+            raise SameStoryError(f"{f}: story_id does not match its folder",
+                                 [Problem(str(f), "story_id must equal the folder name", field="story_id",
+                                          expected=d.name, found=story["story_id"])])
+        out.append({k: story[k] for k in STORY_FIELDS})
+    return out
+
+
+def load_metadata(corpus_dir: Path = paths.CORPUS) -> list[tuple[Path, int, dict]]:
+    """(documents.jsonl path, line, record) for every curated document row."""
+    out = []
+    for d in story_dirs(corpus_dir):
+        f = d / "documents.jsonl"
+        if f.exists():
+            out.extend((f, line, rec) for line, rec in read_jsonl(f))
+    return out
+
+
+def read_raw(corpus_dir: Path, meta: dict, where: tuple[Path, int]) -> tuple[str, list[Problem]]:
+    """The raw text, after checking it exists, matches its sha256 and decodes as UTF-8."""
+    f, line = where
+    raw_path = Path(corpus_dir) / meta["raw_path"]
+    if not raw_path.exists():
+        return "", [Problem(str(f), f"raw file {raw_path} is missing", line=line, field="raw_path")]
+    data = raw_path.read_bytes()
+    problems = []
+    digest = sha256_bytes(data)
+    if digest != meta["raw_sha256"]:
+        problems.append(Problem(str(raw_path), "raw file changed (sha256 mismatch); raw text is never edited",
+                                field="raw_sha256", expected=meta["raw_sha256"], found=digest))
+    try:
+        return data.decode("utf-8"), problems
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(str(raw_path), f"not UTF-8 (invalid byte at offset {exc.start})"))
+        return "", problems
+
+
+def clean_path(corpus_dir: Path, meta: dict) -> Path:
+    return Path(corpus_dir) / meta["story_id"] / "clean" / f"{meta['doc_id']}.txt"
+
+
+def build_document(meta: dict, raw: str) -> dict:
+    """The `documents` config row for one document: metadata, clean text, segments, removals."""
+    result = clean(raw, PROFILES[meta.get("profile") or "default"])
+    text = result.text
+    paras = paragraphs(text)
+    return {
+        "doc_id": meta["doc_id"], "story_id": meta["story_id"], "title": meta.get("title"),
+        "outlet": meta.get("outlet"), "byline": meta.get("byline"), "author_bio": result.author_bio,
+        "url": meta.get("url"), "published": meta.get("published"), "language": meta["language"],
+        "machine_translated": bool(meta["machine_translated"]), "notes": meta.get("notes"),
+        "raw_path": meta["raw_path"], "raw_sha256": meta["raw_sha256"],
+        "clean_sha256": sha256_bytes(text.encode("utf-8")), "text": text,
+        "paragraphs": paras, "sentences": sentences(text, paras, meta["language"]),
+        "removals": [r.as_record() for r in result.removals],
+    }
+
+
+def load_documents(corpus_dir: Path = paths.CORPUS, check: bool = True) -> list[dict]:
+    """Rows of the `documents` config, sorted by doc_id. With check, every problem (missing or edited raw
+    file, non-UTF-8, duplicate id, stale or missing clean text) is collected and raised together."""
+    problems: list[Problem] = []
+    rows, seen = [], {}
+    for f, line, meta in load_metadata(corpus_dir):
+        missing = [k for k in METADATA_FIELDS if k not in meta]
+        if missing:
+            problems += [Problem(str(f), "missing field", line=line, field=k) for k in missing]
+            continue
+        if meta["doc_id"] in seen:
+            problems.append(Problem(str(f), f"duplicate doc_id (first at line {seen[meta['doc_id']]})",
+                                    line=line, field="doc_id", found=meta["doc_id"]))
+            continue
+        seen[meta["doc_id"]] = line
+        raw, raw_problems = read_raw(corpus_dir, meta, (f, line))
+        problems += raw_problems
+        if raw_problems and not raw:
+            continue
+        row = build_document(meta, raw)
+        if check:
+            cp = clean_path(corpus_dir, meta)
+            if not cp.exists():
+                problems.append(Problem(str(cp), "clean text missing; run `samestory corpus clean`"))
+            elif cp.read_bytes() != row["text"].encode("utf-8"):
+                problems.append(Problem(str(cp), "stored clean text differs from the cleaner's output; "
+                                        "annotations point into it, so re-clean only with a new version"))
+        rows.append(row)
+    if check and problems:
+        raise SameStoryError(f"corpus {corpus_dir}: {len(problems)} problem(s)", problems)
+    return sorted(rows, key=lambda r: r["doc_id"])
+
+
+def texts(corpus_dir: Path = paths.CORPUS) -> dict[str, str]:
+    """doc_id → clean text."""
+    return {d["doc_id"]: d["text"] for d in load_documents(corpus_dir)}

@@ -1,0 +1,84 @@
+"""Paragraphs, sentences and tokens with character offsets into clean text.
+
+Paragraphs are the non-blank lines of the clean text (every seed page puts one paragraph per line).
+Sentences come from spaCy's blank English pipeline with its rule-based sentencizer, run per paragraph
+so that no sentence crosses a paragraph; tokens from the same tokenizer. No model download is needed.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Iterable
+
+
+@lru_cache(maxsize=8)
+def _nlp(language: str = "en"):
+    import spacy
+
+    nlp = spacy.blank(language)
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def paragraphs(text: str) -> list[dict]:
+    """[{id, start, end}] of each non-blank line, edges stripped; ids p1, p2, … in order."""
+    out, pos = [], 0
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        lead = len(body) - len(body.lstrip())
+        core = body.strip()
+        if core:
+            start = pos + lead
+            out.append({"id": f"p{len(out) + 1}", "start": start, "end": start + len(core)})
+        pos += len(line)
+    return out
+
+
+def sentences(text: str, paras: list[dict] | None = None, language: str = "en") -> list[dict]:
+    """[{id, start, end, paragraph_id}]; ids s1, s2, … in document order."""
+    paras = paragraphs(text) if paras is None else paras
+    nlp = _nlp(language)
+    out = []
+    for para in paras:
+        chunk = text[para["start"]:para["end"]]
+        for a, b in _fix_opening_quotes(chunk, [(s.start_char, s.end_char) for s in nlp(chunk).sents]):
+            raw = chunk[a:b]
+            lead = len(raw) - len(raw.lstrip())
+            core = raw.strip()
+            if not core:
+                continue
+            start = para["start"] + a + lead
+            out.append({"id": f"s{len(out) + 1}", "start": start, "end": start + len(core),
+                        "paragraph_id": para["id"]})
+    return out
+
+
+OPENING_QUOTES = "\u201c\u2018\"'"
+
+
+def _fix_opening_quotes(chunk: str, bounds: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The sentencizer leaves an opening quote mark at the end of the previous sentence
+    ('… he said. “' + 'Once …'); move it to the start of the sentence it opens."""
+    bounds = list(bounds)
+    for i in range(len(bounds) - 1):
+        a, b = bounds[i]
+        body = chunk[a:b].rstrip()
+        if len(body) >= 2 and body[-1] in OPENING_QUOTES and body[-2].isspace():
+            cut = a + len(body) - 1
+            bounds[i] = (a, cut)
+            bounds[i + 1] = (cut, bounds[i + 1][1])
+    return bounds
+
+
+def tokenize(text: str, boundaries: Iterable[int] = (), language: str = "en") -> list[tuple[int, int]]:
+    """Token (start, end) offsets from spaCy's tokenizer, whitespace dropped, further split at
+    `boundaries` (e.g. mention edges) so that spans align to whole tokens."""
+    cuts = sorted(set(boundaries))
+    out = []
+    for tok in _nlp(language).tokenizer(text):
+        if tok.is_space:
+            continue
+        start, end = tok.idx, tok.idx + len(tok.text)
+        inner = [c for c in cuts if start < c < end]
+        for a, b in zip([start, *inner], [*inner, end]):
+            out.append((a, b))
+    return out
