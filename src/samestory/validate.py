@@ -1,0 +1,541 @@
+"""The validator: checks the corpus and every annotation file against the declarations in `schema`.
+
+Generic checks come from the `Field`s (types, nullability, label sets, span offsets and surface
+strings, references, unique keys); a few layer rules that the schema cannot express (NAM mentions do
+not overlap, fine roles sit under their main role, …) are listed in `LAYER_RULES`. Every problem is
+collected with its file, line, field, expected and found value; nothing stops at the first one.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from samestory import corpus, paths, schema
+from samestory.errors import Problem, SameStoryError
+from samestory.jsonl import read_jsonl
+from samestory.schema import CONFIGS, INVENTORIES, LAYERS, Config, Field
+
+INT32 = (-(2**31), 2**31 - 1)
+
+NON_MENTION_FIELDS = (
+    schema.DOC_ID, *schema.span_fields(),
+    schema.S("reason", "Why this alias occurrence is deliberately not a mention."),
+)
+"""Layout of annotations/<story>/non_mentions.jsonl (not a released config, so declared here)."""
+
+ENUMERATED_REFS = ("sentence", "paragraph", "fact", "target")
+"""A layer whose items are keyed by one of these must have exactly one item per sentence/paragraph/…"""
+
+
+@dataclass
+class Context:
+    """What references in one record resolve against: the story's inventories and the document."""
+
+    entities: dict[str, dict] = field(default_factory=dict)
+    facts: set[str] = field(default_factory=set)
+    targets: set[str] = field(default_factory=set)
+    documents: dict[str, dict] = field(default_factory=dict)
+    doc: dict | None = None
+    mentions: dict[str, dict] | None = None
+    """Mention id → mention of the same document (from the same gold/pass folder), None if none exist."""
+
+    def ids(self, ref: str) -> set[str] | None:
+        doc = self.doc or {}
+        if ref == "entity":
+            return set(self.entities)
+        if ref == "fact":
+            return self.facts
+        if ref == "target":
+            return self.targets
+        if ref == "document":
+            return set(self.documents)
+        if ref == "sentence":
+            return {s["id"] for s in doc.get("sentences", [])}
+        if ref == "paragraph":
+            return {p["id"] for p in doc.get("paragraphs", [])}
+        if ref == "mention":
+            return None if self.mentions is None else set(self.mentions)
+        raise ValueError(f"unknown ref kind {ref!r}")
+
+
+@dataclass
+class Report:
+    """Everything validation found, plus the loaded data the build uses (so nothing is read twice)."""
+
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    stories: list[dict] = field(default_factory=list)
+    documents: list[dict] = field(default_factory=list)
+    inventories: dict[str, list[dict]] = field(default_factory=lambda: {n: [] for n in INVENTORIES})
+    layers: dict[str, list[dict]] = field(default_factory=lambda: {n: [] for n in LAYERS})
+    """Gold records per layer, in file order (the build sorts them)."""
+    inputs: list[Path] = field(default_factory=list)
+    """Every file read, for the release manifest."""
+    records: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def raise_if_problems(self, what: str = "validation") -> None:
+        if self.problems:
+            raise SameStoryError(f"{what} failed: {len(self.problems)} problem(s)", self.problems)
+
+
+# --- generic field checks ----------------------------------------------------------------------------
+
+def _type_ok(f: Field, value: Any) -> tuple[bool, str]:
+    if f.dtype == "string":
+        return isinstance(value, str), "string"
+    if f.dtype == "int32":
+        ok = isinstance(value, int) and not isinstance(value, bool) and INT32[0] <= value <= INT32[1]
+        return ok, "int32"
+    if f.dtype == "bool":
+        return isinstance(value, bool), "true/false"
+    if f.dtype == "label":
+        return isinstance(value, str) and value in f.labels, f"one of {', '.join(f.labels)}"
+    if f.dtype == "struct":
+        return isinstance(value, dict), "an object"
+    raise ValueError(f"unknown dtype {f.dtype}")
+
+
+def _found(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+class Checker:
+    """Checks records of one file; appends Problems that name the file, line and dotted field path."""
+
+    def __init__(self, file: Path | str, problems: list[Problem]):
+        self.file = str(file)
+        self.problems = problems
+
+    def add(self, line, where, message, expected=None, found=None):
+        self.problems.append(Problem(self.file, message, line=line, field=where or None,
+                                     expected=expected, found=found))
+
+    def record(self, fields: tuple[Field, ...], rec: dict, line: int | None, ctx: Context, prefix: str = ""):
+        """Check every declared field of `rec` (and reject undeclared ones)."""
+        declared = {f.name for f in fields}
+        for key in rec:
+            if key not in declared:
+                self.add(line, prefix + key, "unknown field", "one of " + ", ".join(sorted(declared)), key)
+        for f in fields:
+            where = prefix + f.name
+            if f.name not in rec:
+                self.add(line, where, "missing field", f.dtype + (" or null" if f.nullable else ""), "nothing")
+                continue
+            self.value(f, rec[f.name], line, where, ctx)
+
+    def value(self, f: Field, value: Any, line, where: str, ctx: Context):
+        if value is None:
+            if not f.nullable:
+                self.add(line, where, "null where a value is required", f.dtype, "null")
+            return
+        if f.many:
+            if not isinstance(value, list):
+                self.add(line, where, "expected a list", "list", _found(value))
+                return
+            for i, item in enumerate(value):
+                if item is None:
+                    self.add(line, f"{where}[{i}]", "null list item", f.dtype, "null")
+                else:
+                    self.one(f, item, line, f"{where}[{i}]", ctx)
+            if f.dtype == "struct":
+                self.unique_items(f, value, line, where)
+            return
+        self.one(f, value, line, where, ctx)
+
+    def one(self, f: Field, value: Any, line, where: str, ctx: Context):
+        ok, expected = _type_ok(f, value)
+        if not ok:
+            message = "unknown label" if f.dtype == "label" and isinstance(value, str) else "wrong type"
+            self.add(line, where, message, expected, _found(value))
+            return
+        if f.dtype == "struct":
+            self.record(f.children, value, line, ctx, where + ".")
+            if f.is_span:
+                self.span(value, line, where, ctx)
+        if f.ref and f.dtype == "string":
+            known = ctx.ids(f.ref)
+            if known is None:
+                self.add(line, where, f"{f.ref} id cannot be resolved: the document has no {f.ref}s",
+                         f"a {f.ref} id of the same document", _found(value))
+            elif value not in known:
+                scope = {"entity": "the story's entity table", "fact": "the story's fact inventory",
+                         "target": "the story's stance targets", "document": "the corpus"}.get(
+                             f.ref, f"the {f.ref}s of the same document")
+                self.add(line, where, f"dangling reference: no such {f.ref} in {scope}",
+                         f"a known {f.ref} id", _found(value))
+
+    def span(self, value: dict, line, where: str, ctx: Context):
+        text = (ctx.doc or {}).get("text")
+        start, end = value.get("start"), value.get("end")
+        if text is None or not isinstance(start, int) or not isinstance(end, int):
+            return
+        if not 0 <= start < end <= len(text):
+            self.add(line, where, "span offsets outside the clean text (or empty)",
+                     f"0 <= start < end <= {len(text)}", f"start={start}, end={end}")
+            return
+        if "text" in value and isinstance(value["text"], str) and text[start:end] != value["text"]:
+            self.add(line, where + ".text", "surface string differs from text[start:end]",
+                     _found(text[start:end]), _found(value["text"]))
+
+    def unique_items(self, f: Field, items: list, line, where: str):
+        """Items of a list of structs are keyed by `id`, else by their first reference field."""
+        key = next((c for c in f.children if c.name == "id"), None)
+        if key is None and f.children and f.children[0].ref and f.children[0].ref != "mention":
+            key = f.children[0]
+        if key is None:
+            return
+        seen: dict[Any, int] = {}
+        for i, item in enumerate(items):
+            if not isinstance(item, dict) or not isinstance(item.get(key.name), str):
+                continue
+            k = item[key.name]
+            if k in seen:
+                self.add(line, f"{where}[{i}].{key.name}", f"duplicate {key.name} (first at item {seen[k]})",
+                         "unique within the document", _found(k))
+            else:
+                seen[k] = i
+
+
+# --- layer rules the schema cannot express --------------------------------------------------------------
+
+def _rule_mentions(chk: Checker, rec: dict, line, ctx: Context):
+    """NAM mentions never overlap."""
+    nams = sorted((m["start"], m["end"], i) for i, m in enumerate(rec.get("mentions") or [])
+                  if isinstance(m, dict) and m.get("kind") == "NAM"
+                  and isinstance(m.get("start"), int) and isinstance(m.get("end"), int))
+    for (s1, e1, i1), (s2, e2, i2) in zip(nams, nams[1:]):
+        if s2 < e1:
+            chk.add(line, f"mentions[{i2}]", f"NAM mention overlaps NAM mention mentions[{i1}]",
+                    f"start >= {e1}", f"{s2}..{e2}")
+
+
+def _rule_entity_frames(chk: Checker, rec: dict, line, ctx: Context):
+    """Fine roles belong to the main role; evidence mentions link to the entity; every PER/ORG/GPE
+    entity the document mentions has exactly one item."""
+    framed = set()
+    for i, item in enumerate(rec.get("entities") or []):
+        if not isinstance(item, dict):
+            continue
+        main, fine = item.get("main_role"), item.get("fine_roles") or []
+        allowed = schema.FINE_ROLES.get(main, ())
+        for j, role in enumerate(fine if isinstance(fine, list) else []):
+            if role in schema.ALL_FINE_ROLES and role not in allowed:
+                chk.add(line, f"entities[{i}].fine_roles[{j}]", f"fine role not under main role {main!r}",
+                        "one of " + (", ".join(allowed) or "nothing (main_role none)"), _found(role))
+        eid = item.get("entity_id")
+        framed.add(eid)
+        if eid in ctx.entities and ctx.entities[eid].get("type") not in ("PER", "ORG", "GPE"):
+            chk.add(line, f"entities[{i}].entity_id", "entity frames are for PER, ORG and GPE entities",
+                    "PER, ORG or GPE", ctx.entities[eid].get("type"))
+        for j, mid in enumerate(item.get("evidence") or []):
+            m = (ctx.mentions or {}).get(mid)
+            if m is not None and m.get("entity_id") != eid:
+                chk.add(line, f"entities[{i}].evidence[{j}]", "evidence mention links to another entity",
+                        _found(eid), _found(m.get("entity_id")))
+    if ctx.mentions is not None:
+        mentioned = {m.get("entity_id") for m in ctx.mentions.values()
+                     if ctx.entities.get(m.get("entity_id"), {}).get("type") in ("PER", "ORG", "GPE")}
+        for eid in sorted(mentioned - framed):
+            chk.add(line, "entities", "a PER/ORG/GPE entity mentioned in the document has no frame item",
+                    _found(eid), "no item")
+
+
+def _rule_frames(chk: Checker, rec: dict, line, ctx: Context):
+    """The primary frame is one of the document's frames."""
+    frames, primary = rec.get("frames"), rec.get("primary_frame")
+    if isinstance(frames, list) and primary is not None and primary not in frames:
+        chk.add(line, "primary_frame", "primary frame is not among the document's frames",
+                "one of " + ", ".join(map(str, frames)), _found(primary))
+
+
+def _rule_facts(chk: Checker, rec: dict, line, ctx: Context):
+    """A reported fact has evidence; an unreported one has none."""
+    for i, item in enumerate(rec.get("facts") or []):
+        if not isinstance(item, dict) or not isinstance(item.get("reported"), bool):
+            continue
+        n = len(item.get("evidence") or [])
+        if item["reported"] and n == 0:
+            chk.add(line, f"facts[{i}].evidence", "reported fact without evidence", "at least one span", "none")
+        if not item["reported"] and n:
+            chk.add(line, f"facts[{i}].evidence", "unreported fact with evidence", "no spans", f"{n} span(s)")
+
+
+LAYER_RULES: dict[str, Callable[[Checker, dict, Any, Context], None]] = {
+    "mentions": _rule_mentions,
+    "entity_frames": _rule_entity_frames,
+    "frames": _rule_frames,
+    "facts": _rule_facts,
+}
+
+
+def _rule_enumerated(cfg: Config, chk: Checker, rec: dict, line, ctx: Context):
+    """Items keyed by a sentence/paragraph/fact/target cover every one of them exactly once."""
+    items = cfg.field(cfg.items)
+    first = items.children[0] if items.children else None
+    if not first or first.ref not in ENUMERATED_REFS or not isinstance(rec.get(cfg.items), list):
+        return
+    got = {it.get(first.name) for it in rec[cfg.items] if isinstance(it, dict)}
+    missing = sorted(ctx.ids(first.ref) - got, key=_natural)
+    if missing:
+        chk.add(line, cfg.items, f"not every {first.ref} has an item",
+                f"one item per {first.ref}", "missing " + ", ".join(missing[:10])
+                + (" …" if len(missing) > 10 else ""))
+
+
+def _natural(s: str):
+    head = s.rstrip("0123456789")
+    tail = s[len(head):]
+    return (head, int(tail) if tail else -1, s)
+
+
+# --- the whole check ---------------------------------------------------------------------------------
+
+def _read(path: Path, problems: list[Problem]) -> list[tuple[int, dict]]:
+    try:
+        return list(read_jsonl(path))
+    except SameStoryError as exc:
+        problems.extend(exc.problems or [Problem(str(path), str(exc))])
+        return []
+
+
+def _check_config_file(cfg_fields, rows, path, problems, ctx_for, key=None, rule=None):
+    """Check (line, record) rows of one file; `ctx_for(rec)` gives the record's Context (None = skip)."""
+    chk = Checker(path, problems)
+    seen: dict[tuple, int] = {}
+    for line, rec in rows:
+        ctx = ctx_for(rec, line, chk)
+        if ctx is None:
+            continue
+        chk.record(cfg_fields, rec, line, ctx)
+        if rule:
+            rule(chk, rec, line, ctx)
+        if key:
+            k = tuple(rec.get(n) for n in key)
+            if k in seen:
+                chk.add(line, ",".join(key), f"duplicate {'/'.join(key)} (first at line {seen[k]})",
+                        "unique", _found(k if len(k) > 1 else k[0]))
+            else:
+                seen[k] = line
+
+
+def validate(corpus_dir: Path = paths.CORPUS, annotations_dir: Path = paths.ANNOTATIONS,
+             progress: bool = False) -> Report:
+    """Check the corpus and whatever annotations exist; return every problem and the loaded data."""
+    corpus_dir, annotations_dir = Path(corpus_dir), Path(annotations_dir)
+    report = Report()
+    P = report.problems
+    try:
+        report.stories = corpus.load_stories(corpus_dir)
+    except SameStoryError as exc:
+        P.extend(exc.problems or [Problem(str(corpus_dir), str(exc))])
+    try:
+        docs = corpus.load_documents(corpus_dir, check=True)
+    except SameStoryError as exc:
+        P.extend(exc.problems or [Problem(str(corpus_dir), str(exc))])
+        try:
+            docs = corpus.load_documents(corpus_dir, check=False)
+        except SameStoryError:
+            docs = []
+    report.documents = docs
+    report.inputs += _corpus_inputs(corpus_dir)
+    story_ids = {s["story_id"] for s in report.stories}
+    documents = {d["doc_id"]: d for d in docs}
+
+    doc_cfg = CONFIGS["documents"]
+    chk = Checker(corpus_dir, P)
+    for d in docs:
+        chk.file = str(corpus_dir / d["story_id"] / "documents.jsonl") + f" (doc {d['doc_id']})"
+        chk.record(doc_cfg.fields, d, None, Context(documents=documents, doc=d))
+        if d["story_id"] not in story_ids:
+            chk.add(None, "story_id", "document belongs to no story (no corpus/<story>/story.json)",
+                    "one of " + ", ".join(sorted(story_ids)), d["story_id"])
+    if not docs:
+        report.notes.append(f"no documents found under {corpus_dir}")
+
+    if annotations_dir.exists():
+        for d in sorted(p for p in annotations_dir.iterdir() if p.is_dir()):
+            if d.name not in story_ids:
+                P.append(Problem(str(d), "annotations for an unknown story", expected="one of "
+                                 + ", ".join(sorted(story_ids)), found=d.name))
+    for story in report.stories:
+        _validate_story(story["story_id"], annotations_dir, documents, report)
+    return report
+
+
+def _corpus_inputs(corpus_dir: Path) -> list[Path]:
+    out = []
+    for d in corpus.story_dirs(corpus_dir):
+        out += [p for p in sorted(d.rglob("*")) if p.is_file()]
+    return out
+
+
+def _validate_story(story_id: str, annotations_dir: Path, documents: dict[str, dict], report: Report):
+    P = report.problems
+    sdir = paths.story_annotations(story_id, annotations_dir)
+    story_docs = {k: d for k, d in documents.items() if d["story_id"] == story_id}
+    ctx0 = Context(documents=documents)
+    # inventories
+    for name in INVENTORIES:
+        path = sdir / f"{name}.jsonl"
+        if not path.exists():
+            report.notes.append(f"{story_id}: no {name} yet ({path})")
+            continue
+        report.inputs.append(path)
+        rows = _read(path, P)
+
+        def inv_ctx(rec, line, chk, path=path):
+            if rec.get("story_id") != story_id:
+                chk.add(line, "story_id", "record belongs to another story", story_id, _found(rec.get("story_id")))
+            return ctx0
+        cfg = CONFIGS[name]
+        _check_config_file(cfg.fields, rows, path, P, inv_ctx, key=cfg.key)
+        report.inventories[name] += [r for _, r in rows]
+        report.records += len(rows)
+    inv = report.inventories
+    base = Context(
+        entities={e["entity_id"]: e for e in inv["entities"]
+                  if e.get("story_id") == story_id and isinstance(e.get("entity_id"), str)},
+        facts={f["fact_id"] for f in inv["fact_inventory"] if f.get("story_id") == story_id},
+        targets={t["target_id"] for t in inv["stance_targets"] if t.get("story_id") == story_id},
+        documents=documents,
+    )
+    # gold layers and passes
+    gold_mentions = _validate_layers(sdir / "gold", story_id, story_docs, base, report, gold=True)
+    passes = sdir / "passes"
+    if passes.exists():
+        for adir in sorted(p for p in passes.iterdir() if p.is_dir()):
+            _validate_layers(adir, story_id, story_docs, base, report, gold=False)
+    _validate_completeness(sdir, story_id, story_docs, base, gold_mentions, report)
+
+
+def _validate_layers(folder: Path, story_id, story_docs, base: Context, report: Report, gold: bool):
+    """Check every <layer>.jsonl in a gold or pass folder; return doc_id → mentions record (or {})."""
+    P = report.problems
+    if not folder.exists():
+        if gold:
+            report.notes.append(f"{story_id}: no gold annotations yet ({folder})")
+        return {}
+    for f in sorted(folder.iterdir()):
+        if f.is_file() and not (f.suffix == ".jsonl" and f.stem in LAYERS):
+            P.append(Problem(str(f), "unknown file in a layer folder",
+                             expected="<layer>.jsonl with layer one of " + ", ".join(LAYERS), found=f.name))
+    read = {}
+    for name in LAYERS:
+        path = folder / f"{name}.jsonl"
+        if path.exists():
+            read[name] = (path, _read(path, P))
+            if gold:
+                report.inputs.append(path)
+    mention_maps: dict[str, dict[str, dict]] = {}
+    for line, rec in read.get("mentions", (None, []))[1]:
+        if isinstance(rec.get("mentions"), list):
+            mention_maps[rec.get("doc_id")] = {m["id"]: m for m in rec["mentions"]
+                                               if isinstance(m, dict) and isinstance(m.get("id"), str)}
+    for name in LAYERS:
+        if name not in read:
+            if gold:
+                report.notes.append(f"{story_id}: gold layer {name} has no annotations yet")
+            continue
+        path, rows = read[name]
+        cfg = CONFIGS[name]
+        rule = LAYER_RULES.get(name)
+
+        def ctx_for(rec, line, chk):
+            doc = story_docs.get(rec.get("doc_id"))
+            if doc is None:
+                chk.add(line, "doc_id", f"unknown document for story {story_id}",
+                        "a doc_id of the story", _found(rec.get("doc_id")))
+                return None
+            return Context(entities=base.entities, facts=base.facts, targets=base.targets,
+                           documents=base.documents, doc=doc, mentions=mention_maps.get(doc["doc_id"]))
+
+        def both(chk, rec, line, ctx, cfg=cfg, rule=rule):
+            if rule:
+                rule(chk, rec, line, ctx)
+            _rule_enumerated(cfg, chk, rec, line, ctx)
+        _check_config_file(cfg.fields, rows, path, P, ctx_for, key=cfg.key, rule=both)
+        report.records += len(rows)
+        have = {r.get("doc_id") for _, r in rows}
+        missing = sorted(set(story_docs) - have)
+        if missing:
+            msg = f"{path}: no record for " + ", ".join(missing)
+            if gold:
+                P.append(Problem(str(path), "layer does not cover every document of the story",
+                                 expected="one record per document", found="missing " + ", ".join(missing)))
+            else:
+                report.notes.append(msg)
+        if gold:
+            report.layers[name] += [r for _, r in rows]
+    return mention_maps
+
+
+def _validate_completeness(sdir: Path, story_id, story_docs, base: Context, gold_mentions, report: Report):
+    """Every occurrence of an entity-table alias is covered by a mention or is a listed non-mention."""
+    P = report.problems
+    path = sdir / "non_mentions.jsonl"
+    excused: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    if path.exists():
+        report.inputs.append(path)
+        rows = _read(path, P)
+
+        def ctx_for(rec, line, chk):
+            doc = story_docs.get(rec.get("doc_id"))
+            if doc is None:
+                chk.add(line, "doc_id", f"unknown document for story {story_id}", "a doc_id of the story",
+                        _found(rec.get("doc_id")))
+                return None
+            return Context(documents=base.documents, doc=doc)
+        _check_config_file(NON_MENTION_FIELDS, rows, path, P, ctx_for)
+        chk = Checker(path, P)
+        for line, rec in rows:
+            if isinstance(rec.get("reason"), str) and not rec["reason"].strip():
+                chk.add(line, "reason", "a non-mention needs a reason", "a non-empty reason", "''")
+            if isinstance(rec.get("start"), int) and isinstance(rec.get("end"), int):
+                excused[rec.get("doc_id")].append((rec["start"], rec["end"]))
+    aliases = sorted({a for e in base.entities.values() for a in (e.get("aliases") or [])
+                      if isinstance(a, str) and a})
+    if not aliases:
+        report.notes.append(f"{story_id}: completeness not checked (no entity table with aliases yet)")
+        return
+    for doc_id, doc in sorted(story_docs.items()):
+        if doc_id not in gold_mentions:
+            report.notes.append(f"{story_id}: completeness not checked for {doc_id} (no gold mentions yet)")
+            continue
+        mentions = [m for m in gold_mentions[doc_id].values()
+                    if isinstance(m.get("start"), int) and isinstance(m.get("end"), int)]
+        for start, end, alias in alias_occurrences(doc["text"], aliases):
+            if covered(start, end, mentions, excused.get(doc_id, [])):
+                continue
+            P.append(Problem(str(sdir / "gold" / "mentions.jsonl"),
+                             f"alias occurrence in {doc_id} is neither a mention nor a listed non-mention",
+                             field="mentions", expected=f"a mention covering {start}..{end} or a row in "
+                             f"{path.name}", found=f"{alias!r} at {start}..{end}"))
+
+
+def alias_occurrences(text: str, aliases: list[str]) -> list[tuple[int, int, str]]:
+    """Every (start, end, alias) where an alias occurs, case-sensitive, glued forms included."""
+    out = []
+    for alias in aliases:
+        i = text.find(alias)
+        while i != -1:
+            out.append((i, i + len(alias), alias))
+            i = text.find(alias, i + 1)
+    return sorted(out)
+
+
+def covered(start: int, end: int, mentions: list[dict], excused: list[tuple[int, int]]) -> bool:
+    """A NAM mention contains the occurrence, a NOM mention has exactly its span, or a non-mention
+    contains it."""
+    for m in mentions:
+        if m.get("kind") == "NAM" and m["start"] <= start and end <= m["end"]:
+            return True
+        if m["start"] == start and m["end"] == end:
+            return True
+    return any(a <= start and end <= b for a, b in excused)
