@@ -7,6 +7,7 @@ import sys
 
 # Each module exposes register(subparsers); keep this list sorted, one line per module.
 COMMAND_MODULES = [
+    "samestory.commands.agreement_cmd",
     "samestory.commands.corpus_cmd",
 ]
 

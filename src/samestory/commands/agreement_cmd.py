@@ -1,0 +1,136 @@
+"""`samestory agreement` and `samestory adjudicate`: compare annotation passes, merge them into gold."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from samestory import agreement, schema
+from samestory.errors import Problem, SameStoryError
+from samestory.jsonl import atomic_write_text, dumps, read_jsonl, write_jsonl
+
+
+def register(sub) -> None:
+    p = sub.add_parser("agreement", help="Inter-annotator agreement (alpha, kappa, span F1) over passes.",
+                       description="Krippendorff's alpha (nominal) and Cohen's kappa per label layer, and "
+                                   "strict/partial span F1 per annotator pair, overall and per document.")
+    p.add_argument("--annotations", type=Path, required=True,
+                   help="Folder with one sub-folder per annotator holding <layer>.jsonl files "
+                        "(e.g. annotations/istanbul-2025-05-16/passes).")
+    p.add_argument("--out", type=Path, required=True, help="JSON report to write.")
+    p.add_argument("--markdown", type=Path, help="Markdown table to write (default: --out with .md).")
+    p.add_argument("--layers", nargs="+", choices=schema.LAYERS, help="Only these layers (default: all).")
+    p.set_defaults(func=run_agreement)
+
+    a = sub.add_parser("adjudicate", help="Merge passes into a gold candidate; list every disagreement.",
+                       description="Majority merge of annotation passes into a gold candidate. Every value "
+                                   "the annotators did not all give is listed in disagreements.jsonl; fill "
+                                   "its `decision` fields and pass it back with --decisions. Gold is written "
+                                   "only with --write-gold, only when nothing is unresolved, and an existing "
+                                   "different gold file is replaced only with --overwrite-gold.")
+    a.add_argument("--annotations", type=Path, required=True, help="Folder of annotator passes.")
+    a.add_argument("--out", type=Path, help="Folder for candidate/ and disagreements "
+                                            "(default: <annotations>/../adjudication).")
+    a.add_argument("--decisions", type=Path, help="disagreements.jsonl with `decision` filled in.")
+    a.add_argument("--layers", nargs="+", choices=schema.LAYERS, help="Only these layers (default: all).")
+    a.add_argument("--write-gold", action="store_true", help="Also write the candidate as gold.")
+    a.add_argument("--gold", type=Path, help="Gold folder (default: <annotations>/../gold).")
+    a.add_argument("--overwrite-gold", action="store_true",
+                   help="Allow replacing an existing gold file whose content differs.")
+    a.set_defaults(func=run_adjudicate)
+
+
+def _fail(exc: SameStoryError) -> int:
+    print(f"error: {exc}", file=sys.stderr)
+    return exc.exit_code
+
+
+def run_agreement(args) -> int:
+    try:
+        passes = agreement.load_passes(args.annotations, args.layers)
+        if len(passes) < 2:
+            raise SameStoryError(f"{args.annotations}: agreement needs at least two annotators",
+                                 [Problem(str(args.annotations), "only one annotator folder", None, None,
+                                          ">= 2", ", ".join(passes))])
+        report = agreement.agreement_report(passes)
+    except SameStoryError as exc:
+        return _fail(exc)
+    md_path = args.markdown or args.out.with_suffix(".md")
+    atomic_write_text(args.out, json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    atomic_write_text(md_path, agreement.report_markdown(report))
+    print(f"wrote {args.out} and {md_path}: {len(report['labels'])} label measures, "
+          f"{len(report['spans'])} span measures, annotators {', '.join(report['annotators'])}")
+    return 0
+
+
+def _read_decisions(path: Path) -> dict:
+    out = {}
+    for lineno, rec in read_jsonl(path):
+        if "id" not in rec:
+            raise SameStoryError(f"{path}:{lineno}: missing id", [Problem(str(path), "missing field", lineno, "id")])
+        if rec.get("decision") is not None:
+            out[rec["id"]] = rec["decision"]
+    return out
+
+
+def _disagreements_markdown(dis: list[dict]) -> str:
+    lines = ["| id | values | candidate | resolved by |", "|---|---|---|---|"]
+    for d in dis:
+        vals = "; ".join(f"{a}: {json.dumps(v, ensure_ascii=False)}" for a, v in d["values"].items())
+        lines.append(f"| {d['id']} | {vals} | {json.dumps(d['candidate'], ensure_ascii=False)} | "
+                     f"{d['resolved_by'] or '**open**'} |")
+    return "\n".join(lines) + "\n"
+
+
+def run_adjudicate(args) -> int:
+    out = args.out or args.annotations.parent / "adjudication"
+    gold = args.gold or args.annotations.parent / "gold"
+    try:
+        if out.resolve() == gold.resolve() or gold.resolve() in out.resolve().parents:
+            raise SameStoryError(f"{out}: the candidate folder must not be the gold folder",
+                                 [Problem(str(out), "refusing to write candidates into gold", None, "--out")])
+        passes = agreement.load_passes(args.annotations, args.layers)
+        decisions = _read_decisions(args.decisions) if args.decisions else {}
+        candidate, dis = agreement.adjudicate(passes, decisions)
+        # decisions must give schema-valid values: check the decided candidate when nothing is open
+        open_ = agreement.unresolved(dis)
+        problems = []
+        if not open_:
+            for layer, rows in candidate.items():
+                for i, rec in enumerate(rows, 1):
+                    problems += agreement.check_layer_record(layer, rec, f"candidate/{layer}.jsonl", i)
+        if problems:
+            raise SameStoryError("the decided candidate does not fit the schema (check the decisions)", problems)
+        gold_writes = []
+        if args.write_gold:
+            if open_:
+                raise SameStoryError(
+                    f"not writing gold: {len(open_)} disagreement(s) without majority or decision",
+                    [Problem(str(out / "disagreements.jsonl"), "open disagreement", None, d["id"],
+                             "a decision", json.dumps(d["values"], ensure_ascii=False)) for d in open_[:20]])
+            clash = []
+            for layer, rows in candidate.items():
+                path = gold / f"{layer}.jsonl"
+                data = "".join(dumps(r) + "\n" for r in rows)
+                if path.exists():
+                    if path.read_text(encoding="utf-8") == data:
+                        continue
+                    if not args.overwrite_gold:
+                        clash.append(Problem(str(path), "gold exists and differs from the candidate", None, None,
+                                             "--overwrite-gold to replace it", "different content"))
+                        continue
+                gold_writes.append((path, rows))
+            if clash:
+                raise SameStoryError("not overwriting gold silently", clash)
+    except SameStoryError as exc:
+        return _fail(exc)
+    for layer, rows in candidate.items():
+        write_jsonl(out / "candidate" / f"{layer}.jsonl", rows)
+    write_jsonl(out / "disagreements.jsonl", dis)
+    atomic_write_text(out / "disagreements.md", _disagreements_markdown(dis))
+    for path, rows in gold_writes:
+        write_jsonl(path, rows)
+        print(f"wrote gold {path}")
+    print(f"wrote {out}/candidate ({', '.join(candidate)}); {len(dis)} disagreement(s), "
+          f"{len(open_)} open -> {out / 'disagreements.jsonl'}")
+    return 0
