@@ -8,7 +8,9 @@ import sys
 # Each module exposes register(subparsers); keep this list sorted, one line per module.
 COMMAND_MODULES = [
     "samestory.commands.agreement_cmd",
+    "samestory.commands.build_cmd",
     "samestory.commands.corpus_cmd",
+    "samestory.commands.report_cmd",
 ]
 
 

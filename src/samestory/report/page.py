@@ -1,0 +1,196 @@
+"""The story report as one self-contained HTML page: figures inline as data URIs, no network."""
+from __future__ import annotations
+
+import base64
+from html import escape
+
+from samestory.report.data import (StoryData, doc_label, fact_coverage, frames, naming_choices, portrayal,
+                                   stance, summary, technique_segments)
+from samestory.report.figures import FRAME_COLORS, PORTRAYAL_COLORS, STANCE_COLORS
+
+CSS = """
+body{font-family:system-ui,sans-serif;margin:2rem;max-width:1200px;color:#222}
+table{border-collapse:collapse;margin:1rem 0;font-size:.85rem}
+th,td{border:1px solid #ccc;padding:.3rem .5rem;vertical-align:top}
+th{background:#f4f4f4}
+td.rep{background:#1565c0;color:#fff;text-align:center}
+td.rep a{color:#fff}
+td.omit{background:#eee;color:#999;text-align:center}
+mark{background:#ffe082;border-bottom:2px solid #ff6f00;cursor:help}
+.doc{border:1px solid #ddd;padding:.5rem 1rem;margin:1rem 0}
+.doc p{line-height:1.5}
+.strip{display:flex;height:18px;margin:.2rem 0}
+.strip span{flex:1;border-right:1px solid #fff}
+img{max-width:100%}
+.muted{color:#777}
+"""
+
+
+def _img(png: bytes, alt: str) -> str:
+    return f'<img alt="{escape(alt)}" src="data:image/png;base64,{base64.b64encode(png).decode()}">'
+
+
+def _anchor(doc_id: str, sentence_id: str) -> str:
+    return f"s-{doc_id}-{sentence_id}"
+
+
+def render(data: StoryData, figures: dict[str, bytes], meta: dict) -> str:
+    """The whole page; every string that comes from data is escaped."""
+    docs = data.documents
+    ids = data.doc_ids()
+    labels = {d["doc_id"]: doc_label(d) for d in docs}
+    head = "".join(f"<th>{escape(labels[d])}</th>" for d in ids)
+    parts = [
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+        "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; img-src data:; "
+        "style-src 'unsafe-inline'\">",
+        f"<title>{escape(data.story['title'])} — SameStory report</title><style>{CSS}</style></head><body>",
+        f"<h1>{escape(data.story['title'])}</h1>",
+        f"<p class='muted'>Story <code>{escape(data.story['story_id'])}</code>, "
+        f"{escape(data.story['event_date'])}, {escape(data.story['place'])}. Source of labels: "
+        f"<b>{escape(data.source)}</b>. {escape(meta.get('stamp', ''))}</p>",
+        "<h2 id='documents'>Documents</h2><table><tr><th>column</th><th>doc_id</th><th>title</th><th>outlet</th>"
+        "<th>byline</th><th>machine translated</th></tr>",
+    ]
+    for d in docs:
+        parts.append("<tr>" + "".join(f"<td>{escape(str(v) if v is not None else '—')}</td>" for v in (
+            labels[d["doc_id"]], d["doc_id"], d["title"], d["outlet"], d["byline"],
+            "yes" if d["machine_translated"] else "no")) + "</tr>")
+    parts.append("</table>")
+
+    parts.append("<h2 id='summary'>Summary</h2>")
+    sents = summary(data)
+    parts.append("<ul>" + "".join(f"<li>{escape(s)}</li>" for s in sents) + "</ul>" if sents
+                 else "<p class='muted'>No labels to summarise.</p>")
+
+    parts.append("<h2 id='facts'>Fact coverage</h2>")
+    rows = fact_coverage(data)
+    if rows:
+        parts.append("<p>Facts sorted by how many articles report them. Leaving facts out is informational "
+                     "bias; click a cell to read the evidence sentence.</p>")
+        if "fact_coverage" in figures:
+            parts.append(_img(figures["fact_coverage"], "fact coverage matrix"))
+        parts.append(f"<table><tr><th>fact</th><th>statement</th><th>kind</th><th>#</th>{head}</tr>")
+        for r in rows:
+            cells = []
+            for d in ids:
+                c = r["cells"][d]
+                if c["reported"]:
+                    link = (f"<a href='#{_anchor(d, c['sentence_id'])}' title='{escape(c['evidence'] or '')}'>"
+                            "reported</a>") if c["sentence_id"] else "reported"
+                    cells.append(f"<td class='rep'>{link}</td>")
+                else:
+                    cells.append("<td class='omit'>omitted</td>")
+            parts.append(f"<tr><td>{escape(r['fact_id'])}</td><td>{escape(r['statement'])}</td>"
+                         f"<td>{escape(r['kind'])}</td><td>{r['count']}</td>{''.join(cells)}</tr>")
+        parts.append("</table>")
+    else:
+        parts.append("<p class='muted'>No fact layer.</p>")
+
+    parts.append("<h2 id='portrayal'>Portrayal</h2>")
+    prow = portrayal(data)
+    if prow:
+        if "portrayal" in figures:
+            parts.append(_img(figures["portrayal"], "portrayal matrix"))
+        parts.append(f"<table><tr><th>entity</th>{head}</tr>")
+        for r in prow:
+            cells = []
+            for d in ids:
+                c = r["cells"].get(d)
+                if not c:
+                    cells.append("<td class='muted'>—</td>")
+                    continue
+                roles = ", ".join(c["fine_roles"]) or c["main_role"]
+                cells.append(f"<td style='background:{PORTRAYAL_COLORS[c['portrayal']]}'>"
+                             f"{escape(c['portrayal'])}<br><small>{escape(roles)}</small></td>")
+            parts.append(f"<tr><th>{escape(r['name'])}</th>{''.join(cells)}</tr>")
+        parts.append("</table>")
+    else:
+        parts.append("<p class='muted'>No entity_frames layer.</p>")
+
+    parts.append("<h2 id='stance'>Stance</h2>")
+    srows = stance(data)
+    if srows:
+        if "stance" in figures:
+            parts.append(_img(figures["stance"], "stance per target"))
+        parts.append(f"<table><tr><th>target</th>{head}</tr>")
+        for r in srows:
+            cells = "".join(
+                f"<td style='background:{STANCE_COLORS.get(v, '#fff')}'>{escape(v or '—')}</td>"
+                for v in (r["labels"][d] for d in ids))
+            parts.append(f"<tr><th title='{escape(r['definition'])}'>{escape(r['name'])}</th>{cells}</tr>")
+        parts.append("</table>")
+    else:
+        parts.append("<p class='muted'>No stance layer.</p>")
+
+    parts.append("<h2 id='frames'>Frames</h2>")
+    fr = frames(data)
+    if fr:
+        if "frames" in figures:
+            parts.append(_img(figures["frames"], "paragraph frame strips"))
+        parts.append("<table><tr><th>document</th><th>frames (primary in bold)</th><th>paragraphs</th></tr>")
+        for d in ids:
+            if d not in fr:
+                continue
+            f = fr[d]
+            names = ", ".join(f"<b>{escape(x)}</b>" if x == f["primary_frame"] else escape(x) for x in f["frames"])
+            strip = "".join(
+                f"<span title='{escape(x or 'none')}' style='background:"
+                f"{_css_color(FRAME_COLORS.get(x))}'></span>" for x in f["strip"])
+            parts.append(f"<tr><th>{escape(labels[d])}</th><td>{names}</td>"
+                         f"<td style='min-width:300px'><div class='strip'>{strip}</div></td></tr>")
+        parts.append("</table>")
+    else:
+        parts.append("<p class='muted'>No frames layer.</p>")
+
+    parts.append("<h2 id='words'>Words</h2>")
+    nrows = naming_choices(data)
+    if nrows:
+        parts.append(f"<h3>Naming choices</h3><table><tr><th>entity</th>{head}</tr>")
+        for r in nrows:
+            cells = []
+            for d in ids:
+                forms = r["forms"].get(d, {})
+                lab = r["labels"].get(d, {})
+                txt = ", ".join(f"{escape(k)} ×{v}" for k, v in sorted(forms.items()))
+                if lab:
+                    txt += "<br><i>labelled: " + ", ".join(escape(k) for k in sorted(lab)) + "</i>"
+                cells.append(f"<td>{txt or '—'}</td>")
+            parts.append(f"<tr><th>{escape(r['name'])}</th>{''.join(cells)}</tr>")
+        parts.append("</table>")
+    spans_layer = data.layers.get("bias_spans", {})
+    parts.append("<h3>Persuasion techniques in the text</h3><p>Highlighted spans use a persuasion technique "
+                 "(hover for the technique).</p>")
+    for d in docs:
+        parts.append(f"<div class='doc'><h4>{escape(labels[d['doc_id']])}: "
+                     f"{escape(d['title'] or d['doc_id'])}</h4>{_text_html(d, spans_layer.get(d['doc_id'], {}).get('spans', []))}</div>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def _css_color(rgba) -> str:
+    if rgba is None:
+        return "#ffffff"
+    r, g, b = (int(255 * x) for x in rgba[:3])
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def _text_html(doc: dict, spans: list[dict]) -> str:
+    """Paragraphs of the document, sentences anchored, technique spans as <mark title=…>."""
+    segs = technique_segments(doc, spans)
+    text = doc["text"]
+    out = []
+    for p in doc["paragraphs"]:
+        html = []
+        sents = [s for s in doc["sentences"] if s["paragraph_id"] == p["id"]]
+        for s in sents:
+            inner = []
+            for a, b, techs in segs:
+                a2, b2 = max(a, s["start"]), min(b, s["end"])
+                if a2 >= b2:
+                    continue
+                piece = escape(text[a2:b2])
+                inner.append(f"<mark title='{escape(', '.join(techs))}'>{piece}</mark>" if techs else piece)
+            html.append(f"<span id='{_anchor(doc['doc_id'], s['id'])}'>{''.join(inner)}</span>")
+        out.append("<p>" + " ".join(html) + "</p>")
+    return "".join(out)
