@@ -1,0 +1,222 @@
+"""The dataset card: hand-written prose in `dataset_card.md` plus sections generated from the schema and
+the data between `<!-- generated:NAME -->` and `<!-- /generated:NAME -->` markers, and the YAML front
+matter (`configs:`, `dataset_info`) that lets `load_dataset(<release dir>, <config>)` find each config.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Callable
+
+import yaml
+
+from samestory import agreement, features, schema
+from samestory.build import SPLIT, data_path
+from samestory.errors import Problem, SameStoryError
+from samestory.schema import CONFIGS, DEFAULT_CONFIG, Field
+
+MARKER = re.compile(r"<!-- generated:(?P<name>[a-z_]+) -->\n(?P<body>.*?)<!-- /generated:(?P=name) -->",
+                    re.DOTALL)
+
+FRONT_MATTER = {
+    "pretty_name": "SameStory",
+    "language": ["en"],
+    "license": "other",
+    "license_name": "cc-by-4.0-annotations-texts-remain-publishers",
+    "multilinguality": "monolingual",
+    "size_categories": ["n<1K"],
+    "source_datasets": ["original"],
+    "task_categories": ["token-classification", "text-classification"],
+    "task_ids": ["named-entity-recognition", "entity-linking-classification", "multi-label-classification",
+                 "sentiment-classification"],
+    "tags": ["media-bias", "framing", "stance", "persuasion-techniques", "news", "cross-outlet"],
+}
+"""Hub metadata of the release README (the licence is explained in the card's Licensing section)."""
+
+
+def front_matter(rows: dict[str, list[dict]]) -> str:
+    """YAML header: Hub metadata, one `configs` entry per config (documents is the default) and the
+    features of each config in `dataset_info`, all derived from schema.py."""
+    configs, infos = [], []
+    for name in CONFIGS:
+        entry = {"config_name": name, "data_files": [{"split": SPLIT, "path": data_path(name)}]}
+        if name == DEFAULT_CONFIG:
+            entry["default"] = True
+        configs.append(entry)
+        infos.append({"config_name": name, "features": features.yaml_features(name)})
+    meta = dict(FRONT_MATTER, configs=configs, dataset_info=infos)
+    return "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100) + "---\n"
+
+
+# --- generated sections --------------------------------------------------------------------------------
+
+def _cell(text) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _type(f: Field) -> str:
+    if f.dtype == "label":
+        inner = f"ClassLabel ({len(f.labels)}: {', '.join(f.labels)})" if len(f.labels) <= 8 else \
+            f"ClassLabel ({len(f.labels)} names, see Label sets)"
+    elif f.dtype == "struct":
+        inner = "span struct" if f.is_span else "struct"
+    else:
+        inner = f.dtype
+    return f"list of {inner}" if f.many else inner
+
+
+def section_configs(ctx) -> str:
+    lines = ["| Config | Rows | Built from | Description |", "|---|---:|---|---|"]
+    for name, cfg in CONFIGS.items():
+        default = " (default)" if name == DEFAULT_CONFIG else ""
+        lines.append(f"| `{name}`{default} | {len(ctx['rows'][name])} | {cfg.source} | {_cell(cfg.description)} |")
+    return "\n".join(lines)
+
+
+def section_fields(ctx) -> str:
+    out = []
+    for name, cfg in CONFIGS.items():
+        out += [f"#### `{name}`", "", f"{cfg.description} Key: {', '.join(f'`{k}`' for k in cfg.key)}.", "",
+                "| Field | Type | Nullable | Description |", "|---|---|---|---|"]
+        for path, f in schema.walk(cfg.fields):
+            ref = f" Refers to a {f.ref} id." if f.ref else ""
+            out.append(f"| `{path}` | {_cell(_type(f))} | {'yes' if f.nullable else 'no'} | {_cell(f.doc)}{ref} |")
+        out.append("")
+    return "\n".join(out).rstrip()
+
+
+def section_labels(ctx) -> str:
+    uses: dict[tuple, list[str]] = {}
+    for name, cfg in CONFIGS.items():
+        for path, f in schema.walk(cfg.fields):
+            if f.dtype == "label":
+                uses.setdefault(f.labels, []).append(f"`{name}.{path}`")
+    lines = ["| Used by | Names (ClassLabel ids in order from 0) |", "|---|---|"]
+    for labels, where in uses.items():
+        lines.append(f"| {', '.join(where)} | {_cell(', '.join(labels))} |")
+    lines += ["", "Entity roles (SemEval-2025 Task 10) under each main role:", ""]
+    lines += [f"- {main}: {', '.join(fine)}" for main, fine in schema.FINE_ROLES.items()]
+    return "\n".join(lines)
+
+
+def _label_counts(rows: list[dict], fields: tuple[Field, ...], prefix: str, out: dict[str, Counter]):
+    for f in fields:
+        path = prefix + f.name
+        for rec in rows:
+            value = rec.get(f.name)
+            values = value if f.many and isinstance(value, list) else [value]
+            if f.dtype == "label":
+                out.setdefault(path, Counter()).update("null" if v is None else v for v in values)
+        if f.dtype == "struct":
+            children = [v for rec in rows for v in ((rec.get(f.name) or []) if f.many else [rec.get(f.name)])
+                        if isinstance(v, dict)]
+            _label_counts(children, f.children, path + "[].", out)
+
+
+def section_stats(ctx) -> str:
+    rows = ctx["rows"]
+    docs = rows["documents"]
+    lines = ["| Document | Outlet | Title | Machine-translated | Characters | Paragraphs | Sentences | Tokens |",
+             "|---|---|---|---|---:|---:|---:|---:|"]
+    for d in docs:
+        ntok = len(_tokens(d))
+        title = d["title"] if d["title"] is not None else "–"
+        outlet = d["outlet"] if d["outlet"] is not None else "unknown"
+        lines.append(f"| `{d['doc_id']}` | {_cell(outlet)} | {_cell(title)} | "
+                     f"{'yes' if d['machine_translated'] else 'no'} | {len(d['text'])} | {len(d['paragraphs'])} | "
+                     f"{len(d['sentences'])} | {ntok} |")
+    total = lambda key: sum(len(d[key]) for d in docs)  # noqa: E731
+    lines.append(f"| **total ({len(docs)})** | | | {sum(d['machine_translated'] for d in docs)} | "
+                 f"{sum(len(d['text']) for d in docs)} | {total('paragraphs')} | {total('sentences')} | "
+                 f"{sum(len(_tokens(d)) for d in docs)} |")
+    lines += ["", "| Layer | Documents annotated | Items |", "|---|---:|---:|"]
+    for name in schema.LAYERS:
+        cfg = CONFIGS[name]
+        items = sum(len(r.get(cfg.items) or []) for r in rows[name])
+        lines.append(f"| `{name}` | {len(rows[name])} of {len(docs)} | {items} |")
+    for name in schema.INVENTORIES:
+        lines.append(f"| `{name}` (inventory) | – | {len(rows[name])} |")
+    counts: dict[str, Counter] = {}
+    for name in (*schema.INVENTORIES, *schema.LAYERS):
+        sub: dict[str, Counter] = {}
+        _label_counts(rows[name], CONFIGS[name].fields, f"{name}.", sub)
+        counts.update(sub)
+    used = {k: c for k, c in counts.items() if c}
+    lines += ["", "Label counts (labels that occur):", ""]
+    if not used:
+        lines.append("No labelled items yet: the gold layers are not annotated in this version.")
+    else:
+        lines += ["| Field | Label | Count |", "|---|---|---:|"]
+        for path, c in used.items():
+            for label, n in sorted(c.items(), key=lambda kv: (-kv[1], kv[0])):
+                lines.append(f"| `{path}` | {_cell(label)} | {n} |")
+    return "\n".join(lines)
+
+
+def _tokens(doc: dict) -> list:
+    from samestory import segment
+
+    key = ("_tokens", doc["doc_id"])
+    cache = _TOKEN_CACHE
+    if key not in cache:
+        cache[key] = segment.tokenize(doc["text"], language=doc["language"])
+    return cache[key]
+
+
+_TOKEN_CACHE: dict = {}
+
+
+def section_agreement(ctx) -> str:
+    out = []
+    for story in ctx["story_ids"]:
+        path = Path(ctx["annotations_dir"]) / story / "agreement.json"
+        if path.exists():
+            try:
+                report = json.loads(path.read_text(encoding="utf-8"))
+                body = agreement.report_markdown(report).rstrip()
+            except (ValueError, KeyError, TypeError) as exc:
+                raise SameStoryError(f"{path}: cannot read the agreement report",
+                                     [Problem(str(path), f"unreadable agreement report: {exc}")])
+            out += [f"Story `{story}`:", "", body]
+        else:
+            out.append(f"Story `{story}`: not yet measured (no `annotations/{story}/agreement.json`).")
+    return "\n\n".join(out) if out else "Not yet measured."
+
+
+def section_version(ctx) -> str:
+    return (f"Dataset version **{ctx['version']}**; schema version {schema.SCHEMA_VERSION}. "
+            f"Load a fixed version from the Hub with `revision=\"v{ctx['version']}\"`.")
+
+
+def section_history(ctx) -> str:
+    text = ctx.get("changelog") or ""
+    body = re.sub(r"\A#\s[^\n]*\n+", "", text.strip() + "\n")  # drop the file's own title
+    body = re.sub(r"^(#+)", lambda m: "#" * min(len(m.group(1)) + 2, 6), body, flags=re.MULTILINE)
+    return body.strip() or "No releases yet."
+
+
+def section_span(ctx) -> str:
+    return schema.SPAN_CONVENTION
+
+
+SECTIONS: dict[str, Callable[[dict], str]] = {
+    "version": section_version, "configs": section_configs, "fields": section_fields,
+    "labels": section_labels, "stats": section_stats, "agreement": section_agreement,
+    "history": section_history, "span": section_span,
+}
+
+
+def render(template: str, ctx: dict, file: str = "dataset_card.md") -> str:
+    """The card with every generated section replaced; unknown or missing markers are errors."""
+    found = [m.group("name") for m in MARKER.finditer(template)]
+    problems = [Problem(file, "unknown generated section", field=n, expected=", ".join(SECTIONS), found=n)
+                for n in found if n not in SECTIONS]
+    problems += [Problem(file, "generated section missing", field=n, expected=f"<!-- generated:{n} -->",
+                         found="nothing") for n in SECTIONS if n not in found]
+    if problems:
+        raise SameStoryError(f"{file}: generated sections do not match", problems)
+    return MARKER.sub(lambda m: f"<!-- generated:{m.group('name')} -->\n"
+                      f"{SECTIONS[m.group('name')](ctx).rstrip()}\n<!-- /generated:{m.group('name')} -->",
+                      template)

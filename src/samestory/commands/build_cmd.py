@@ -1,0 +1,138 @@
+"""`samestory validate | build | verify | card | publish`: check the data, make and ship a release."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from samestory import paths
+from samestory.version import DATASET_VERSION
+
+
+def _sources(args):
+    from samestory.release import Sources
+
+    return Sources(corpus=Path(args.corpus), annotations=Path(args.annotations), card=Path(args.card),
+                   changelog=Path(args.changelog))
+
+
+def _add_inputs(p: argparse.ArgumentParser, card: bool = True) -> None:
+    p.add_argument("--corpus", default=str(paths.CORPUS), help="corpus folder (default: %(default)s)")
+    p.add_argument("--annotations", default=str(paths.ANNOTATIONS),
+                   help="annotations folder (default: %(default)s)")
+    if card:
+        p.add_argument("--card", default=str(paths.CARD), help="card template (default: %(default)s)")
+        p.add_argument("--changelog", default=str(paths.CHANGELOG), help="changelog (default: %(default)s)")
+
+
+def cmd_validate(args) -> int:
+    from samestory.validate import validate
+
+    report = validate(Path(args.corpus), Path(args.annotations), progress=True)
+    if not args.quiet:
+        for note in report.notes:
+            print(f"note: {note}")
+    if report.problems:
+        print(f"validation failed: {len(report.problems)} problem(s)", file=sys.stderr)
+        for p in report.problems:
+            print(f"  {p}", file=sys.stderr)
+        return 1
+    print(f"ok: {len(report.documents)} document(s), {report.records} annotation record(s), "
+          f"{len(report.stories)} story(ies)")
+    return 0
+
+
+def cmd_build(args) -> int:
+    from samestory.release import build_release
+
+    result = build_release(args.version, _sources(args), Path(args.out), Path(args.releases),
+                           progress=not args.quiet)
+    word = "unchanged (same content as the released version)" if result.status == "unchanged" else "built"
+    print(f"{result.path}: {word}; manifest {result.manifest_path}")
+    return 0
+
+
+def cmd_verify(args) -> int:
+    from samestory.release import verify
+
+    manifest = verify(args.version, _sources(args), Path(args.releases), progress=not args.quiet)
+    print(f"v{args.version}: rebuilt identically ({len(manifest['files'])} files, "
+          f"{len(manifest['inputs'])} inputs)")
+    return 0
+
+
+def cmd_card(args) -> int:
+    from samestory.jsonl import atomic_write_text
+    from samestory.release import render_card
+
+    src = _sources(args)
+    text = render_card(src, args.version)
+    current = Path(src.card).read_text(encoding="utf-8")
+    if text == current:
+        print(f"{src.card}: up to date")
+        return 0
+    if args.check:
+        print(f"{src.card}: stale; run `samestory card` to refresh its generated sections", file=sys.stderr)
+        return 1
+    atomic_write_text(Path(src.card), text)
+    print(f"{src.card}: refreshed")
+    return 0
+
+
+def cmd_publish(args) -> int:
+    from samestory.release import publish
+
+    plan = publish(args.version, args.repo_id, Path(args.out), Path(args.releases), dry_run=args.dry_run)
+    if args.dry_run:
+        print("dry run: these calls would be made (nothing was uploaded)")
+        print(json.dumps(plan, indent=2))
+    else:
+        print(f"published v{args.version} to https://huggingface.co/datasets/{args.repo_id} (tag v{args.version})")
+    return 0
+
+
+def register(sub) -> None:
+    p = sub.add_parser("validate", help="check the corpus and all annotations; report every problem",
+                       description="Check the corpus (raw sha256, UTF-8, clean text) and every annotation file "
+                       "against schema.py; print every problem and exit 1 if there is any.")
+    _add_inputs(p, card=False)
+    p.add_argument("--quiet", action="store_true", help="do not print notes")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("build", help="build the versioned release (Parquet per config + card + manifest)",
+                       description="Validate, then write build/samestory-v<version>/ and releases/v<version>.json. "
+                       "A released version with other content is refused: bump the version.")
+    _add_inputs(p)
+    p.add_argument("--out", default=str(paths.BUILD), help="build folder (default: %(default)s)")
+    p.add_argument("--releases", default=str(paths.RELEASES), help="release manifests (default: %(default)s)")
+    p.add_argument("--version", default=DATASET_VERSION, help="dataset version (default: %(default)s)")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("verify", help="rebuild a released version and compare it with its manifest",
+                       description="Rebuild <version> in a scratch folder and compare every hash with "
+                       "releases/v<version>.json.")
+    p.add_argument("version", help="e.g. 0.1.0")
+    _add_inputs(p)
+    p.add_argument("--releases", default=str(paths.RELEASES), help="release manifests (default: %(default)s)")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser("card", help="refresh the generated sections of dataset_card.md",
+                       description="Recompute the statistics, field, label, agreement and history sections of "
+                       "the card from schema.py and the data.")
+    _add_inputs(p)
+    p.add_argument("--version", default=DATASET_VERSION, help="dataset version (default: %(default)s)")
+    p.add_argument("--check", action="store_true", help="only check; exit 1 when the card is stale")
+    p.set_defaults(func=cmd_card)
+
+    p = sub.add_parser("publish", help="push a built release to the Hugging Face Hub and tag it",
+                       description="Upload build/samestory-v<version>/ with huggingface_hub (create_repo, "
+                       "upload_folder, create_tag v<version>). --dry-run prints the plan.")
+    p.add_argument("--repo-id", required=True, help="ORG/NAME of the Hub dataset repository")
+    p.add_argument("--version", default=DATASET_VERSION, help="dataset version (default: %(default)s)")
+    p.add_argument("--out", default=str(paths.BUILD), help="build folder (default: %(default)s)")
+    p.add_argument("--releases", default=str(paths.RELEASES), help="release manifests (default: %(default)s)")
+    p.add_argument("--dry-run", action="store_true", help="print the plan, upload nothing")
+    p.set_defaults(func=cmd_publish)

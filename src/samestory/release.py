@@ -1,0 +1,260 @@
+"""Versioned releases: build into a temporary folder renamed into place, a committed manifest per
+version (`releases/v<version>.json`), `verify` (rebuild and compare) and `publish` to the Hub.
+
+A released version is immutable: rebuilding it with other content fails with "bump the version";
+rebuilding it with the same content changes nothing.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow
+
+from samestory import card, paths, schema
+from samestory.build import config_rows, data_path, write_parquet
+from samestory.errors import Problem, SameStoryError
+from samestory.jsonl import atomic_write_text
+from samestory.schema import CONFIGS
+from samestory.validate import validate
+from samestory.version import DATASET_VERSION
+
+CHECKSUMS = "SHA256SUMS"
+"""Checksum manifest inside the release, in `sha256sum -c` format."""
+
+
+def release_name(version: str) -> str:
+    return f"samestory-v{version}"
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _hash_listing(listing: dict[str, str]) -> str:
+    return hashlib.sha256("".join(f"{k}\t{v}\n" for k, v in sorted(listing.items())).encode()).hexdigest()
+
+
+@dataclass
+class Sources:
+    """Where a build reads from; every command takes overrides so tests can point at fixtures."""
+
+    corpus: Path = paths.CORPUS
+    annotations: Path = paths.ANNOTATIONS
+    card: Path = paths.CARD
+    changelog: Path = paths.CHANGELOG
+
+
+def _input_name(path: Path, src: Sources) -> str:
+    for prefix, base in (("corpus", src.corpus), ("annotations", src.annotations)):
+        try:
+            return f"{prefix}/{Path(path).relative_to(base).as_posix()}"
+        except ValueError:
+            pass
+    return Path(path).name
+
+
+def card_context(rows, src: Sources, version: str, story_ids) -> dict:
+    changelog = Path(src.changelog).read_text(encoding="utf-8") if Path(src.changelog).exists() else ""
+    return {"rows": rows, "version": version, "annotations_dir": src.annotations, "story_ids": story_ids,
+            "changelog": changelog}
+
+
+def render_card(src: Sources = Sources(), version: str = DATASET_VERSION, report=None, rows=None) -> str:
+    """The card with its generated sections computed from the (validated) data."""
+    if report is None:
+        report = validate(src.corpus, src.annotations)
+        report.raise_if_problems("card refused: input is invalid")
+    rows = rows if rows is not None else config_rows(report)
+    template = Path(src.card).read_text(encoding="utf-8")
+    ctx = card_context(rows, src, version, [s["story_id"] for s in report.stories])
+    return card.render(template, ctx, str(src.card))
+
+
+def _write_release(folder: Path, rows, card_text: str, progress: bool) -> dict[str, str]:
+    from tqdm import tqdm
+
+    for name in tqdm(CONFIGS, desc="write parquet", unit="config", disable=not progress):
+        write_parquet(folder / data_path(name), name, rows[name])
+    (folder / "README.md").write_text(card.front_matter(rows) + "\n" + card_text, encoding="utf-8")
+    files = {p.relative_to(folder).as_posix(): sha256_file(p) for p in sorted(folder.rglob("*")) if p.is_file()}
+    (folder / CHECKSUMS).write_text("".join(f"{h}  {n}\n" for n, h in sorted(files.items())), encoding="utf-8")
+    files[CHECKSUMS] = sha256_file(folder / CHECKSUMS)
+    return dict(sorted(files.items()))
+
+
+def make_manifest(version: str, files: dict[str, str], inputs: dict[str, str], rows) -> dict:
+    """The committed record of a release: what went in, what came out, with which versions."""
+    gold = {k: v for k, v in inputs.items()
+            if k.startswith("annotations/") and ("/gold/" in k or any(k.endswith(f"/{n}.jsonl")
+                                                                      for n in schema.INVENTORIES))}
+    return {
+        "dataset_version": version,
+        "schema_version": schema.SCHEMA_VERSION,
+        "gold_sha256": _hash_listing(gold) if gold else None,
+        "rows": {name: len(rows[name]) for name in CONFIGS},
+        "inputs": dict(sorted(inputs.items())),
+        "files": files,
+        "build_env": {"pyarrow": pyarrow.__version__},
+    }
+
+
+def _comparable(manifest: dict) -> dict:
+    return {k: v for k, v in manifest.items() if k != "build_env"}
+
+
+def _diff(old: dict, new: dict) -> list[Problem]:
+    out = []
+    for section in ("inputs", "files"):
+        a, b = old.get(section, {}), new.get(section, {})
+        for name in sorted(set(a) | set(b)):
+            if a.get(name) != b.get(name):
+                out.append(Problem(section, "differs from the released version", field=name,
+                                   expected=a.get(name, "absent"), found=b.get(name, "absent")))
+    for key in ("schema_version", "gold_sha256", "rows"):
+        if old.get(key) != new.get(key):
+            out.append(Problem("manifest", "differs from the released version", field=key,
+                               expected=json.dumps(old.get(key)), found=json.dumps(new.get(key))))
+    return out
+
+
+@dataclass
+class BuildResult:
+    path: Path
+    manifest_path: Path
+    manifest: dict
+    status: str
+    """built | unchanged (same content as the released version)."""
+
+
+def build_release(version: str = DATASET_VERSION, src: Sources = Sources(), out: Path = paths.BUILD,
+                  releases: Path = paths.RELEASES, progress: bool = True, record: bool = True) -> BuildResult:
+    """Validate, build into a temporary folder, compare with `releases/v<version>.json`, rename into place.
+
+    Invalid input or a released version with other content raises, and nothing is written."""
+    report = validate(src.corpus, src.annotations, progress=progress)
+    report.raise_if_problems("build refused: input is invalid")
+    rows = config_rows(report)
+    card_text = render_card(src, version, report, rows)
+    inputs = {_input_name(p, src): sha256_file(p) for p in report.inputs}
+    out, releases = Path(out), Path(releases)
+    target = out / release_name(version)
+    manifest_path = releases / f"v{version}.json"
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{release_name(version)}.", dir=out))
+    tmp.chmod(0o755)  # mkdtemp makes it private; a release folder is for everyone
+    try:
+        files = _write_release(tmp, rows, card_text, progress)
+        manifest = make_manifest(version, files, inputs, rows)
+        old = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else None
+        if old is not None and _comparable(old) != _comparable(manifest):
+            raise SameStoryError(
+                f"release v{version} already exists ({manifest_path}) with different content: "
+                f"bump the version in src/samestory/version.py and add a CHANGELOG entry", _diff(old, manifest))
+        status = "unchanged" if old is not None else "built"
+        if target.exists() and status == "unchanged" and _files_match(target, files):
+            shutil.rmtree(tmp)
+        else:
+            _replace_dir(tmp, target)
+        if record and old is None:
+            atomic_write_text(manifest_path, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+        return BuildResult(target, manifest_path, old if old is not None else manifest, status)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+
+
+def _files_match(folder: Path, files: dict[str, str]) -> bool:
+    have = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+    return have == set(files) and all(sha256_file(folder / n) == h for n, h in files.items())
+
+
+def _replace_dir(new: Path, target: Path) -> None:
+    """Swap a finished folder into place; the old one (a build artefact, never committed) is removed."""
+    if target.exists():
+        trash = target.with_name(f".{target.name}.old.{os.getpid()}")
+        os.replace(target, trash)
+        os.replace(new, target)
+        shutil.rmtree(trash)
+    else:
+        os.replace(new, target)
+
+
+def verify(version: str, src: Sources = Sources(), releases: Path = paths.RELEASES,
+           progress: bool = True) -> dict:
+    """Rebuild `version` in a scratch folder and compare every hash with its committed manifest."""
+    manifest_path = Path(releases) / f"v{version}.json"
+    if not manifest_path.exists():
+        raise SameStoryError(f"no release v{version}", [Problem(str(manifest_path), "release manifest missing")])
+    old = json.loads(manifest_path.read_text(encoding="utf-8"))
+    with tempfile.TemporaryDirectory(prefix="samestory-verify-") as scratch:
+        result = build_release(version, src, Path(scratch) / "build", Path(scratch) / "releases",
+                               progress=progress)
+        new = result.manifest
+    problems = _diff(old, new)
+    if problems:
+        env = old.get("build_env", {}).get("pyarrow")
+        hint = (f" (built with pyarrow {env}, this machine has {pyarrow.__version__})"
+                if env and env != pyarrow.__version__ else "")
+        raise SameStoryError(f"release v{version} does not rebuild identically{hint}", problems)
+    return old
+
+
+def check_release_dir(version: str, out: Path = paths.BUILD, releases: Path = paths.RELEASES) -> Path:
+    """The built release folder, after checking every file against the committed manifest."""
+    manifest_path = Path(releases) / f"v{version}.json"
+    folder = Path(out) / release_name(version)
+    if not manifest_path.exists():
+        raise SameStoryError(f"no release v{version}", [Problem(str(manifest_path), "release manifest missing; "
+                                                                "run `samestory build` first")])
+    if not folder.exists():
+        raise SameStoryError(f"release v{version} is not built", [Problem(str(folder), "missing; run `samestory build`")])
+    files = json.loads(manifest_path.read_text(encoding="utf-8"))["files"]
+    if not _files_match(folder, files):
+        raise SameStoryError(f"{folder} does not match {manifest_path}",
+                             [Problem(str(folder), "files differ from the release manifest; rebuild it")])
+    return folder
+
+
+def publish_plan(version: str, repo_id: str, folder: Path) -> list[dict]:
+    """The Hub calls `publish` makes, in order (printed by --dry-run)."""
+    return [
+        {"call": "create_repo", "repo_id": repo_id, "repo_type": "dataset", "exist_ok": True},
+        {"call": "upload_folder", "repo_id": repo_id, "repo_type": "dataset", "folder_path": str(folder),
+         "commit_message": f"SameStory v{version}",
+         "files": sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())},
+        {"call": "create_tag", "repo_id": repo_id, "repo_type": "dataset", "tag": f"v{version}",
+         "revision": "<commit of upload_folder>"},
+    ]
+
+
+def publish(version: str, repo_id: str, out: Path = paths.BUILD, releases: Path = paths.RELEASES,
+            dry_run: bool = False, api=None) -> list[dict]:
+    """Push a verified release folder to the Hub and tag it `v<version>`; dry_run returns the plan only."""
+    if "/" not in repo_id or repo_id.count("/") != 1:
+        raise SameStoryError("bad --repo-id", [Problem("--repo-id", "expected ORG/NAME", expected="ORG/NAME",
+                                                       found=repo_id)])
+    folder = check_release_dir(version, out, releases)
+    plan = publish_plan(version, repo_id, folder)
+    if dry_run:
+        return plan
+    if api is None:
+        from huggingface_hub import HfApi
+
+        api = HfApi()
+    api.create_repo(repo_id=repo_id, repo_type="dataset", exist_ok=True)
+    commit = api.upload_folder(repo_id=repo_id, repo_type="dataset", folder_path=str(folder),
+                               commit_message=f"SameStory v{version}")
+    revision = getattr(commit, "oid", None)
+    api.create_tag(repo_id=repo_id, repo_type="dataset", tag=f"v{version}", revision=revision)
+    plan[-1]["revision"] = revision
+    return plan
