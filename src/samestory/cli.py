@@ -7,10 +7,14 @@ import sys
 
 # Each module exposes register(subparsers); keep this list sorted, one line per module.
 COMMAND_MODULES = [
+    "samestory.commands.add_cmd",
     "samestory.commands.agreement_cmd",
     "samestory.commands.build_cmd",
     "samestory.commands.corpus_cmd",
+    "samestory.commands.evaluate_cmd",
+    "samestory.commands.predict_cmd",
     "samestory.commands.report_cmd",
+    "samestory.commands.story_cmd",
 ]
 
 

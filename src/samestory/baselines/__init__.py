@@ -1,0 +1,128 @@
+"""Baseline systems: a plain dict registry of predictors, each declaring the tasks it supports.
+
+A system turns documents (+ the story inventories, which are resources, never gold) into prediction
+records with exactly the row layout of the gold layer configs in `samestory.schema`, one file
+`<config>.jsonl` per config, plus `system.json` saying who made them and for which tasks.
+"""
+from __future__ import annotations
+
+import importlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from samestory import jsonl, schema
+from samestory.errors import Problem, SameStoryError
+
+
+@dataclass(frozen=True)
+class System:
+    """A registered predictor: what it is, which tasks it answers, and the function that runs it."""
+
+    name: str
+    version: str
+    description: str
+    tasks: tuple[str, ...]
+    """Task names of `samestory.eval.tasks.TASKS` this system predicts (and is scored on)."""
+    predict: Callable[..., dict[str, list[dict]]]
+    """predict(documents, resources, params) -> {config name: [record per document]}."""
+    defaults: dict = field(default_factory=dict)
+    """Parameters and their default values (recorded in system.json and the results file)."""
+    extra: str | None = None
+    """Optional dependency group needed (`pip install samestory[extra]`), None when always available."""
+    url: str | None = None
+
+    @property
+    def configs(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(task_config(t) for t in self.tasks))
+
+
+SYSTEMS: dict[str, System] = {}
+
+MODULES = ("priors", "rules", "lexicon")
+"""Modules that register systems when imported (heavy imports stay inside their predict functions)."""
+
+
+def register(system: System) -> System:
+    """Add a system to the registry; a duplicate name or an unknown task is an error."""
+    if system.name in SYSTEMS:
+        raise ValueError(f"duplicate system {system.name}")
+    for t in system.tasks:
+        task_config(t)
+    SYSTEMS[system.name] = system
+    return system
+
+
+def task_config(task: str) -> str:
+    """The layer config a task reads, from the harness's task registry (declared there, once)."""
+    from samestory.eval.tasks import TASKS
+
+    if task not in TASKS:
+        raise ValueError(f"unknown task {task!r}; tasks: {', '.join(TASKS)}")
+    return TASKS[task].meta.config
+
+
+def systems() -> dict[str, System]:
+    for m in MODULES:
+        importlib.import_module(f"samestory.baselines.{m}")
+    return SYSTEMS
+
+
+def get(name: str) -> System:
+    all_systems = systems()
+    if name not in all_systems:
+        raise SameStoryError(f"unknown system {name!r}",
+                             [Problem("--system", "no such system", field="system",
+                                      expected=", ".join(sorted(all_systems)), found=name)])
+    return all_systems[name]
+
+
+def parse_params(system: System, pairs: list[str]) -> dict:
+    """`key=value` flags over the system's defaults; values are parsed as JSON when they parse."""
+    params = dict(system.defaults)
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep or key not in system.defaults:
+            raise SameStoryError(f"bad --param {pair!r} for system {system.name}",
+                                 [Problem("--param", "expected KEY=VALUE with a known key", field="param",
+                                          expected=", ".join(sorted(system.defaults)) or "no parameters",
+                                          found=pair)])
+        try:
+            params[key] = json.loads(raw)
+        except json.JSONDecodeError:
+            params[key] = raw
+    return params
+
+
+def empty_record(config: str, doc_id: str) -> dict:
+    """A record with no items: how a system says it predicts nothing for a document."""
+    cfg = schema.CONFIGS[config]
+    rec = {"doc_id": doc_id}
+    for f in cfg.fields[1:]:
+        rec[f.name] = [] if f.many else None
+    return rec
+
+
+def write_predictions(out: Path, system: System, params: dict, predictions: dict[str, list[dict]],
+                      tasks: tuple[str, ...], extra_meta: dict | None = None) -> list[Path]:
+    """Write `<config>.jsonl` for each config and `system.json`; every file is written atomically."""
+    out = Path(out)
+    written = []
+    for config, records in predictions.items():
+        path = out / f"{config}.jsonl"
+        jsonl.write_jsonl(path, sorted(records, key=lambda r: r["doc_id"]))
+        written.append(path)
+    meta = {"name": system.name, "version": system.version, "description": system.description,
+            "url": system.url, "parameters": params, "tasks": list(tasks), **(extra_meta or {})}
+    path = out / "system.json"
+    jsonl.atomic_write_text(path, json.dumps(meta, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
+    written.append(path)
+    return written
+
+
+def progress(items, desc: str):
+    """A tqdm bar over documents (to stderr; silent when stderr is not a terminal)."""
+    from tqdm import tqdm
+
+    return tqdm(items, desc=desc, unit="doc", disable=None)

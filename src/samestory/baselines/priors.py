@@ -1,0 +1,170 @@
+"""`majority` and `stratified`: the floor every system must beat, for every classification task.
+
+There is no training split, so the label prior is never estimated from the documents being predicted.
+By default it is uniform over the schema's label set (majority then takes the first label in schema
+order, stratified draws uniformly); `prior_from=DIR` counts labels in gold layer files of *other*
+documents (a documented train split), and refuses if any of them is being predicted.
+"""
+from __future__ import annotations
+
+import random
+from collections import Counter
+from pathlib import Path
+
+from samestory import schema
+from samestory.baselines import System, register
+from samestory.baselines.resources import Resources, framed_entities
+from samestory.errors import Problem, SameStoryError
+from samestory.jsonl import read_jsonl
+
+BOOL_ORDER = (False, True)
+"""Order of `facts.reported` values when priors tie (so the uniform majority says "not reported")."""
+
+NO_FINE_ROLE = "-"
+"""How an empty fine-role list is counted in the prior (one option besides each single fine role)."""
+
+
+def domains() -> dict[str, tuple]:
+    """Label domain of every classified field, in schema order (which breaks ties), from schema.py."""
+    c = schema.CONFIGS
+    out = {
+        "entity_frames.main_role": c["entity_frames"].field("entities").children[1].labels,
+        "entity_frames.portrayal": c["entity_frames"].field("entities").children[3].labels,
+        "stance.label": c["stance"].field("stances").children[1].labels,
+        "frames.primary_frame": c["frames"].field("primary_frame").labels,
+        "frames.paragraph_frame": c["frames"].field("paragraphs").children[1].labels,
+        "bias_sentences.label": c["bias_sentences"].field("sentences").children[1].labels,
+        "bias_sentences.opinion": c["bias_sentences"].field("sentences").children[2].labels,
+        "facts.reported": BOOL_ORDER,
+    }
+    for main, fines in schema.FINE_ROLES.items():
+        out[f"entity_frames.fine_roles|{main}"] = (NO_FINE_ROLE, *fines)
+    return out
+
+
+class Prior:
+    """Label counts per classified field; uniform (one pseudo-count per label) unless counted from data."""
+
+    def __init__(self, counts: dict[str, Counter] | None = None, source: str = "uniform"):
+        self.domains = domains()
+        self.counts = {k: Counter({lab: 1 for lab in d}) for k, d in self.domains.items()}
+        if counts:
+            for k, cnt in counts.items():
+                if sum(cnt.values()):
+                    self.counts[k] = Counter({lab: cnt.get(lab, 0) for lab in self.domains[k]})
+        self.source = source
+
+    def majority(self, key: str):
+        d = self.domains[key]
+        return max(d, key=lambda lab: (self.counts[key][lab], -d.index(lab)))
+
+    def sample(self, key: str, rng: random.Random):
+        d = self.domains[key]
+        return rng.choices(d, weights=[self.counts[key][lab] for lab in d])[0]
+
+
+def prior_from_gold(gold_dir: Path, predicted_doc_ids: set[str]) -> Prior:
+    """Count labels in `<gold_dir>/<layer>.jsonl`; a document that is also being predicted is an error."""
+    gold_dir = Path(gold_dir)
+    if not gold_dir.is_dir():
+        raise SameStoryError(f"{gold_dir}: prior directory not found", [Problem(str(gold_dir), "not a directory")])
+    counts: dict[str, Counter] = {k: Counter() for k in domains()}
+    overlap = []
+    for config in ("entity_frames", "stance", "frames", "bias_sentences", "facts"):
+        f = gold_dir / f"{config}.jsonl"
+        if not f.exists():
+            continue
+        for line, rec in read_jsonl(f):
+            if rec.get("doc_id") in predicted_doc_ids:
+                overlap.append(Problem(str(f), "document is also being predicted: a prior from it would "
+                                       "read the gold of the test documents", line=line, field="doc_id",
+                                       found=rec.get("doc_id")))
+                continue
+            for item in rec.get("entities") or [] if config == "entity_frames" else []:
+                counts["entity_frames.main_role"][item["main_role"]] += 1
+                counts["entity_frames.portrayal"][item["portrayal"]] += 1
+                if item["main_role"] in schema.FINE_ROLES:
+                    for role in item["fine_roles"] or [NO_FINE_ROLE]:
+                        counts[f"entity_frames.fine_roles|{item['main_role']}"][role] += 1
+            for item in rec.get("stances") or [] if config == "stance" else []:
+                counts["stance.label"][item["label"]] += 1
+            if config == "frames":
+                counts["frames.primary_frame"][rec["primary_frame"]] += 1
+                for item in rec.get("paragraphs") or []:
+                    if item.get("frame") is not None:
+                        counts["frames.paragraph_frame"][item["frame"]] += 1
+            for item in rec.get("sentences") or [] if config == "bias_sentences" else []:
+                counts["bias_sentences.label"][item["label"]] += 1
+                counts["bias_sentences.opinion"][item["opinion"]] += 1
+            for item in rec.get("facts") or [] if config == "facts" else []:
+                counts["facts.reported"][bool(item["reported"])] += 1
+    if overlap:
+        raise SameStoryError(f"{gold_dir}: the prior shares documents with the predicted ones", overlap)
+    return Prior(counts, source=str(gold_dir))
+
+
+def _predict(documents: list[dict], resources: Resources, params: dict, mode: str) -> dict[str, list[dict]]:
+    prior = (prior_from_gold(Path(params["prior_from"]), {d["doc_id"] for d in documents})
+             if params.get("prior_from") else Prior())
+    out: dict[str, list[dict]] = {c: [] for c in ("entity_frames", "stance", "frames", "bias_sentences", "facts")}
+    for doc in documents:
+        def pick(key: str, unit: str):
+            if mode == "majority":
+                return prior.majority(key)
+            return prior.sample(key, random.Random(f"{params['seed']}|{doc['doc_id']}|{key}|{unit}"))
+
+        items = []
+        for e in framed_entities(doc, resources):
+            main = pick("entity_frames.main_role", e["entity_id"])
+            fine = pick(f"entity_frames.fine_roles|{main}", e["entity_id"]) if main in schema.FINE_ROLES else None
+            items.append({"entity_id": e["entity_id"], "main_role": main,
+                          "fine_roles": [] if fine in (None, NO_FINE_ROLE) else [fine],
+                          "portrayal": pick("entity_frames.portrayal", e["entity_id"]), "evidence": []})
+        out["entity_frames"].append({"doc_id": doc["doc_id"], "entities": items})
+
+        out["stance"].append({"doc_id": doc["doc_id"], "stances": [
+            {"target": t["target_id"], "label": pick("stance.label", t["target_id"]), "note": None}
+            for t in resources.require("targets", doc["story_id"])]})
+
+        paras = [{"paragraph_id": p["id"], "frame": pick("frames.paragraph_frame", p["id"])}
+                 for p in doc["paragraphs"]]
+        primary = pick("frames.primary_frame", "doc")
+        frames = sorted({primary, *(p["frame"] for p in paras)}, key=schema.FRAMES.index)
+        out["frames"].append({"doc_id": doc["doc_id"], "frames": frames, "primary_frame": primary,
+                              "paragraphs": paras})
+
+        out["bias_sentences"].append({"doc_id": doc["doc_id"], "sentences": [
+            {"sentence_id": s["id"], "label": pick("bias_sentences.label", s["id"]),
+             "opinion": pick("bias_sentences.opinion", s["id"])} for s in doc["sentences"]]})
+
+        facts = []
+        for f in resources.require("facts", doc["story_id"]):
+            reported = pick("facts.reported", f["fact_id"])
+            evidence = []
+            if reported and doc["sentences"]:
+                # no basis for evidence: majority points at the lead sentence, stratified at a random one
+                s = (doc["sentences"][0] if mode == "majority" else
+                     random.Random(f"{params['seed']}|{doc['doc_id']}|{f['fact_id']}|evidence").choice(doc["sentences"]))
+                evidence = [{"start": s["start"], "end": s["end"], "text": doc["text"][s["start"]:s["end"]]}]
+            facts.append({"fact_id": f["fact_id"], "reported": reported, "evidence": evidence})
+        out["facts"].append({"doc_id": doc["doc_id"], "facts": facts})
+    return out
+
+
+CLASSIFICATION_TASKS = ("entity_roles", "entity_portrayal", "stance", "frames", "bias_sentences", "facts")
+
+register(System(
+    name="majority", version="1.0.0",
+    description="Most frequent label of a prior that never comes from the predicted documents "
+                "(default: uniform over the schema's labels, ties broken by schema order).",
+    tasks=CLASSIFICATION_TASKS,
+    predict=lambda docs, res, params: _predict(docs, res, params, "majority"),
+    defaults={"prior_from": None}))
+
+register(System(
+    name="stratified", version="1.0.0",
+    description="Labels drawn at random (seeded) from a prior that never comes from the predicted documents "
+                "(default: uniform over the schema's labels).",
+    tasks=CLASSIFICATION_TASKS,
+    predict=lambda docs, res, params: _predict(docs, res, params, "stratified"),
+    defaults={"prior_from": None, "seed": 13}))

@@ -1,0 +1,49 @@
+"""Run a system over the corpus and write its predictions directory (all files or none)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from samestory import corpus, paths, schema
+from samestory.baselines import System, parse_params, write_predictions
+from samestory.baselines.resources import load_resources
+from samestory.errors import Problem, SameStoryError
+
+
+def predict_to_dir(system: System, out: Path, tasks: tuple[str, ...] = (), params: list[str] = (),
+                   corpus_dir: Path = paths.CORPUS, annotations_dir: Path = paths.ANNOTATIONS,
+                   doc_ids: tuple[str, ...] = ()) -> tuple[list[Path], tuple[str, ...]]:
+    """Predict every requested task of `system` and write `<config>.jsonl` + `system.json` into `out`."""
+    from samestory.baselines import task_config
+
+    unknown = [t for t in tasks if t not in system.tasks]
+    if unknown:
+        raise SameStoryError(f"system {system.name} does not support task(s) {', '.join(unknown)}",
+                             [Problem("--task", "unsupported task", field="task",
+                                      expected=", ".join(system.tasks), found=t) for t in unknown])
+    tasks = tuple(tasks) or system.tasks
+    values = parse_params(system, list(params))
+    documents = corpus.load_documents(Path(corpus_dir))
+    if doc_ids:
+        known = {d["doc_id"] for d in documents}
+        missing = [d for d in doc_ids if d not in known]
+        if missing:
+            raise SameStoryError("unknown document id(s)", [Problem("--doc", "not in the corpus", field="doc",
+                                                                    found=d) for d in missing])
+        documents = [d for d in documents if d["doc_id"] in set(doc_ids)]
+    if not documents:
+        raise SameStoryError(f"{corpus_dir}: no documents", [Problem(str(corpus_dir), "no documents found")])
+    resources = load_resources({d["story_id"] for d in documents}, Path(annotations_dir))
+    predictions = system.predict(documents, resources, values)
+    wanted = tuple(dict.fromkeys(task_config(t) for t in tasks))
+    result = {}
+    for config in wanted:
+        if config not in predictions:
+            raise RuntimeError(f"system {system.name} produced no {config} records")
+        records = {r["doc_id"]: r for r in predictions[config]}
+        fields = [f.name for f in schema.CONFIGS[config].fields]
+        for r in records.values():
+            if list(r) != fields:
+                raise RuntimeError(f"system {system.name}: {config} record for {r['doc_id']} has fields "
+                                   f"{list(r)}, the schema declares {fields}")
+        result[config] = list(records.values())
+    return write_predictions(Path(out), system, values, result, tasks), tasks
