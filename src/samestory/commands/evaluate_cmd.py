@@ -1,0 +1,134 @@
+"""`samestory evaluate`, `samestory compare`, `samestory schemas`: score predictions, test differences,
+write the prediction JSON Schemas."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from samestory import paths
+from samestory.errors import SameStoryError
+
+
+def _fail(exc: SameStoryError) -> int:
+    print(f"error: {exc}", file=sys.stderr)
+    return getattr(exc, "exit_code", 1)
+
+
+def _system(args) -> dict:
+    params = {}
+    for kv in args.param or []:
+        if "=" not in kv:
+            raise SameStoryError(f"--param {kv!r}: expected KEY=VALUE")
+        k, v = kv.split("=", 1)
+        params[k] = v
+    if args.system_json:
+        data = json.loads(Path(args.system_json).read_text(encoding="utf-8"))
+        params = {**data.pop("parameters", {}), **params}
+        base = data
+    else:
+        base = {}
+    return {**base, **{k: v for k, v in (("name", args.system), ("version", args.system_version),
+                                          ("description", args.description), ("url", args.url)) if v},
+            "parameters": params}
+
+
+def _evaluate(args) -> int:
+    from samestory.eval import data
+    from samestory.eval.evaluate import Options, evaluate, table
+    from samestory.jsonl import atomic_write_text
+
+    try:
+        if args.release and args.gold:
+            raise SameStoryError("give --release or --gold, not both")
+        if args.gold:
+            gold = data.load_gold_dir(Path(args.gold), Path(args.corpus) if args.corpus else None)
+        else:
+            from samestory.version import DATASET_VERSION
+
+            gold = data.load_release(args.release or f"v{DATASET_VERSION}", Path(args.build_dir),
+                                     Path(args.releases_dir))
+        opts = Options(tasks=args.task, unit=args.unit, resamples=args.resamples, seed=args.seed,
+                       strict=args.strict, system=_system(args), progress=not args.quiet)
+        results = evaluate(Path(args.predictions), gold, opts)
+    except SameStoryError as exc:
+        return _fail(exc)
+    for w in results["warnings"]:
+        print(f"warning: {w}", file=sys.stderr)
+    print(table(results))
+    if args.out:
+        atomic_write_text(Path(args.out), json.dumps(results, indent=1, ensure_ascii=False) + "\n")
+        print(f"wrote {args.out}")
+    return 0
+
+
+def _compare(args) -> int:
+    from samestory.eval.compare import compare, table
+    from samestory.jsonl import atomic_write_text
+
+    try:
+        result = compare(Path(args.a), Path(args.b), args.resamples, args.seed)
+    except SameStoryError as exc:
+        return _fail(exc)
+    print(table(result))
+    if args.out:
+        atomic_write_text(Path(args.out), json.dumps(result, indent=1, ensure_ascii=False) + "\n")
+        print(f"wrote {args.out}")
+    return 0
+
+
+def _schemas(args) -> int:
+    from samestory.eval.schemas import write_all
+
+    for p in write_all(Path(args.out)):
+        print(f"wrote {p}")
+    return 0
+
+
+def register(sub) -> None:
+    from samestory.eval.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED
+    from samestory.eval.tasks import TASKS
+
+    p = sub.add_parser("evaluate", help="score prediction files against the gold, with bootstrap intervals",
+                       description="Score predictions (a <task>.jsonl / <config>.jsonl file, or a folder of them) "
+                                   "against a release or a gold folder. Bad predictions: exit code 2, no results "
+                                   "file. See docs/evaluation.md.")
+    p.add_argument("--predictions", required=True, help="prediction file or folder")
+    p.add_argument("--task", action="append", choices=list(TASKS),
+                   help="task to score (repeatable; default: every task with a prediction file)")
+    src = p.add_argument_group("gold (default: the current release)")
+    src.add_argument("--release", help="release version, e.g. v1.0.0 (read from --build-dir, checked against "
+                                       "its manifest)")
+    src.add_argument("--gold", help="folder of gold <layer>.jsonl files instead of a release")
+    src.add_argument("--corpus", help="with --gold: documents JSONL file or corpus folder (default: corpus/)")
+    src.add_argument("--build-dir", default=str(paths.BUILD), help="where releases are built")
+    src.add_argument("--releases-dir", default=str(paths.RELEASES), help="where release manifests live")
+    p.add_argument("--out", help="results JSON to write (atomically; nothing is written on error)")
+    p.add_argument("--system", help="system name stamped in the results (default: predictions name)")
+    p.add_argument("--system-version", help="system version")
+    p.add_argument("--description", help="one-line system description")
+    p.add_argument("--url", help="system or paper URL")
+    p.add_argument("--param", action="append", metavar="KEY=VALUE", help="system parameter (repeatable)")
+    p.add_argument("--system-json", help="JSON file with system metadata {name, version, parameters, …}")
+    p.add_argument("--unit", choices=("documents", "items"), default="documents",
+                   help="bootstrap resampling unit (default: documents)")
+    p.add_argument("--resamples", type=int, default=DEFAULT_RESAMPLES, help="bootstrap resamples")
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="bootstrap seed")
+    p.add_argument("--strict", action="store_true", help="a gold document without a prediction is an error")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_evaluate)
+
+    c = sub.add_parser("compare", help="paired bootstrap test between two results files",
+                       description="For every task and metric in both files: B − A, its 95%% interval and a "
+                                   "two-sided paired-bootstrap p-value over documents.")
+    c.add_argument("a", help="results file A")
+    c.add_argument("b", help="results file B")
+    c.add_argument("--resamples", type=int, default=10000, help="bootstrap resamples (default 10000)")
+    c.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed")
+    c.add_argument("--out", help="write the comparison as JSON")
+    c.set_defaults(func=_compare)
+
+    s = sub.add_parser("schemas", help="write the JSON Schema of every task's prediction file",
+                       description="Writes <task>.schema.json, derived from samestory.schema.")
+    s.add_argument("--out", default="docs/schemas", help="output folder (default docs/schemas)")
+    s.set_defaults(func=_schemas)

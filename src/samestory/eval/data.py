@@ -1,0 +1,154 @@
+"""Gold for the harness, from a gold directory or a built release, as the same normalised records.
+
+Both sources give, per layer config, {doc_id: record} with every declared field present (absent
+optional fields become null) and labels as names, plus the `documents` rows the spans point into.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from samestory import paths, schema
+from samestory.errors import Problem, SameStoryError
+from samestory.jsonl import read_jsonl
+
+UNRELEASED = "unreleased"
+"""dataset_version stamped on results scored against a gold directory rather than a release."""
+
+
+def _norm(f: schema.Field, value: Any) -> Any:
+    if value is None:
+        return None
+    if f.many:
+        return [_norm_one(f, v) for v in value]
+    return _norm_one(f, value)
+
+
+def _norm_one(f: schema.Field, value: Any) -> Any:
+    if value is None:
+        return None
+    if f.dtype == "label" and isinstance(value, int) and not isinstance(value, bool):
+        return f.labels[value]  # a ClassLabel id from a release
+    if f.dtype == "struct":
+        return {c.name: _norm(c, value.get(c.name)) for c in f.children}
+    return value
+
+
+def normalize(config: str, record: dict) -> dict:
+    """The record with every declared field (null when absent) and label names instead of ClassLabel ids."""
+    cfg = schema.CONFIGS[config]
+    return {f.name: _norm(f, record.get(f.name)) for f in cfg.fields}
+
+
+@dataclass
+class Gold:
+    """Gold layers and the documents they annotate, stamped with where they came from."""
+
+    documents: dict[str, dict]
+    layers: dict[str, dict[str, dict]]
+    """config → doc_id → normalised record."""
+    dataset_version: str
+    gold_sha256: str | None
+    source: str
+    files: dict[str, str] = field(default_factory=dict)
+    """config → file the layer was read from (for messages)."""
+
+
+def load_documents_file(path: Path) -> dict[str, dict]:
+    """Rows of the `documents` config from a JSONL file (fixtures, or an export of the corpus)."""
+    out: dict[str, dict] = {}
+    for line, rec in read_jsonl(path):
+        if "doc_id" not in rec or "text" not in rec:
+            raise SameStoryError(f"{path}:{line}: not a documents row",
+                                 [Problem(str(path), "missing field", line=line, field="doc_id/text")])
+        out[rec["doc_id"]] = rec
+    return out
+
+
+def load_corpus(corpus: Path | None) -> dict[str, dict]:
+    """Documents by doc_id: from a documents JSONL file, a corpus folder, or the checkout's corpus."""
+    if corpus is not None and Path(corpus).is_file():
+        return load_documents_file(Path(corpus))
+    from samestory.corpus import load_documents
+
+    return {d["doc_id"]: d for d in load_documents(Path(corpus) if corpus else paths.CORPUS)}
+
+
+def gold_dir_sha256(gold_dir: Path) -> str:
+    """The release manifest's gold_sha256 computed from a gold folder: its layer files and the story's
+    inventories, listed as `annotations/<story>/...` exactly as `samestory.release` lists them."""
+    from samestory.release import _hash_listing, sha256_file
+
+    gold_dir = Path(gold_dir)
+    story = gold_dir.parent
+    listing = {}
+    for p in sorted(gold_dir.glob("*.jsonl")):
+        listing[f"annotations/{story.name}/{gold_dir.name}/{p.name}"] = sha256_file(p)
+    for name in schema.INVENTORIES:
+        p = story / f"{name}.jsonl"
+        if p.exists():
+            listing[f"annotations/{story.name}/{p.name}"] = sha256_file(p)
+    return _hash_listing(listing)
+
+
+def load_gold_dir(gold_dir: Path, corpus: Path | None = None, configs=schema.LAYERS) -> Gold:
+    """Gold layer files `<config>.jsonl` of a folder; a duplicate doc_id or an unknown document is an error."""
+    gold_dir = Path(gold_dir)
+    if not gold_dir.is_dir():
+        raise SameStoryError(f"gold folder {gold_dir} does not exist", [Problem(str(gold_dir), "not a folder")])
+    documents = load_corpus(corpus)
+    layers, files, problems = {}, {}, []
+    for config in configs:
+        path = gold_dir / f"{config}.jsonl"
+        if not path.exists():
+            continue
+        recs: dict[str, dict] = {}
+        for line, rec in read_jsonl(path):
+            doc_id = rec.get("doc_id")
+            if doc_id not in documents:
+                problems.append(Problem(str(path), "unknown document", line=line, field="doc_id", found=doc_id))
+            elif doc_id in recs:
+                problems.append(Problem(str(path), "duplicate record", line=line, field="doc_id", found=doc_id))
+            else:
+                recs[doc_id] = normalize(config, rec)
+        layers[config] = recs
+        files[config] = str(path)
+    if problems:
+        raise SameStoryError(f"gold in {gold_dir} is not valid", problems)
+    return Gold(documents, layers, UNRELEASED, gold_dir_sha256(gold_dir), str(gold_dir), files)
+
+
+def release_dir(release: str, build: Path = paths.BUILD, releases: Path = paths.RELEASES) -> tuple[Path, dict]:
+    """The built folder of `release` (e.g. v1.0.0) after checking it against its manifest, and the manifest."""
+    from samestory.release import check_release_dir
+
+    version = release[1:] if release.startswith("v") else release
+    folder = check_release_dir(version, build, releases)
+    manifest = json.loads((Path(releases) / f"v{version}.json").read_text(encoding="utf-8"))
+    return folder, manifest
+
+
+def read_release_config(folder: Path, config: str) -> list[dict]:
+    """Rows of one config of a release folder, read with `datasets`, labels turned back into names."""
+    import datasets
+
+    ds = datasets.load_dataset(str(folder), config, split="test")
+    return [normalize(config, row) for row in ds]
+
+
+def load_release(release: str, build: Path = paths.BUILD, releases: Path = paths.RELEASES,
+                 configs=schema.LAYERS) -> Gold:
+    """Gold of a built, manifest-checked release."""
+    folder, manifest = release_dir(release, build, releases)
+    return load_release_folder(folder, manifest, configs)
+
+
+def load_release_folder(folder: Path, manifest: dict, configs=schema.LAYERS) -> Gold:
+    docs = {d["doc_id"]: d for d in read_release_config(folder, "documents")}
+    layers = {}
+    for config in configs:
+        layers[config] = {r["doc_id"]: r for r in read_release_config(folder, config)}
+    return Gold(docs, layers, manifest["dataset_version"], manifest.get("gold_sha256"), str(folder),
+                {c: f"{folder}/data/{c}" for c in configs})

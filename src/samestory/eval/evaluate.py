@@ -1,0 +1,184 @@
+"""Score checked predictions against the gold: per task, counts → metrics → bootstrap intervals → results.
+
+The results layout is documented in docs/evaluation.md (the leaderboard reads it).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from samestory import __version__, schema
+from samestory.errors import Problem
+from samestory.eval import SCORER_VERSION
+from samestory.eval import bootstrap as bs
+from samestory.eval.data import Gold
+from samestory.eval.predictions import PredictionError, check_file, resolve, shared_file_tasks
+from samestory.eval.tasks import TASKS, Context
+
+RESULTS_FORMAT = "samestory-results"
+RESULTS_FORMAT_VERSION = "1"
+TOLERANCE = 1e-9
+"""How far a count-based value may be from scikit-learn's before the run stops as a scorer bug."""
+
+
+@dataclass
+class Options:
+    """How to score: which tasks, resampling unit and size, seed, strictness about missing documents."""
+
+    tasks: list[str] | None = None
+    unit: str = "documents"
+    resamples: int = bs.DEFAULT_RESAMPLES
+    seed: int = bs.DEFAULT_SEED
+    strict: bool = False
+    system: dict = field(default_factory=dict)
+    progress: bool = False
+
+
+def _clean(x):
+    if x is None:
+        return None
+    x = float(x)
+    return None if math.isnan(x) else x
+
+
+def _num(x: float):
+    """Counts are whole numbers except partial-overlap credits: store ints as ints."""
+    return int(x) if float(x).is_integer() else float(x)
+
+
+def score_task(task_name: str, gold: Gold, pred: dict[str, dict], opts: Options) -> tuple[dict, list[str]]:
+    """One task's result block (see docs/evaluation.md) and its warnings."""
+    task = TASKS[task_name]
+    meta = task.meta
+    gold_layer = gold.layers[meta.config]
+    doc_ids = sorted(gold_layer)
+    missing = [d for d in doc_ids if d not in pred]
+    warnings = []
+    if missing:
+        msg = (f"{task_name}: {len(missing)} gold document(s) have no prediction and are scored as empty: "
+               + ", ".join(missing[:10]) + (" …" if len(missing) > 10 else ""))
+        if opts.strict:
+            raise PredictionError(f"{task_name}: missing predictions (--strict)",
+                                  [Problem(task_name, "gold document without a prediction record", field="doc_id",
+                                           expected="a record", found=d) for d in missing[:50]])
+        warnings.append(msg)
+    ctx = Context(doc_ids, gold_layer, pred, gold.documents)
+    scoring = task.score(ctx)
+    per_doc = scoring.counts.per_document()
+    point = task.metric_values(per_doc.sum(axis=0))
+    for name, ref in scoring.reference_values.items():
+        ours = float(point[name][0])
+        if not (math.isnan(ref) and math.isnan(ours)) and not abs(ref - ours) <= TOLERANCE:
+            raise RuntimeError(f"scorer bug: {task_name}.{name} from counts is {ours}, scikit-learn gives {ref}")
+    table = per_doc if opts.unit == "documents" else scoring.counts.per_item()
+    sums = bs.resampled_sums(table, opts.resamples, opts.seed)
+    cis = bs.intervals(task.metric_values(sums))
+    metrics = {}
+    for m in meta.metrics:
+        value = scoring.reference_values.get(m.name, float(point[m.name][0]))
+        lo, hi = cis[m.name]
+        metrics[m.name] = {"value": _clean(value), "ci_low": lo, "ci_high": hi,
+                           "higher_is_better": m.higher_is_better, "description": m.description}
+    block = {
+        "task_version": meta.version,
+        "config": meta.config,
+        "main_score": meta.main_score,
+        "higher_is_better": meta.higher_is_better,
+        "direction": meta.direction,
+        "metrics": metrics,
+        "n_documents": len(doc_ids),
+        "n_gold_items": scoring.n_gold_items,
+        "n_pred_items": scoring.n_pred_items,
+        "missing_documents": missing,
+        "count_keys": list(task.keys),
+        "per_document": {d: [_num(x) for x in row] for d, row in zip(doc_ids, per_doc)},
+    }
+    return block, warnings
+
+
+def evaluate(predictions: Path, gold: Gold, opts: Options) -> dict:
+    """Check every prediction file first (nothing is scored if any is bad), then score each task."""
+    explicit = bool(opts.tasks)
+    tasks = opts.tasks or list(TASKS)
+    for t in tasks:
+        if t not in TASKS:
+            raise PredictionError(f"unknown task {t}", [Problem("--task", "unknown task", expected=", ".join(TASKS),
+                                                                found=t)])
+    files, warnings = resolve(predictions, tasks, explicit)
+    files, more = shared_file_tasks(files, explicit)
+    warnings += more
+    usable = {}
+    for t, p in files.items():
+        cfg = TASKS[t].meta.config
+        if cfg not in gold.layers or not gold.layers[cfg]:
+            msg = f"task {t}: no gold {cfg} layer in {gold.source}"
+            if explicit:
+                raise PredictionError(msg, [Problem(gold.source, "gold layer missing", field=cfg)])
+            warnings.append(msg + "; skipped")
+            continue
+        usable[t] = p
+    if not usable:
+        raise PredictionError(f"no task to score in {predictions}",
+                              [Problem(str(predictions), "no prediction file for any task with gold",
+                                       expected=", ".join(f"{t}.jsonl" for t in tasks))])
+    # check every file once per config with the union of the required fields of its tasks
+    by_file: dict[tuple[Path, str], set[str]] = {}
+    for t, p in usable.items():
+        by_file.setdefault((p, TASKS[t].meta.config), set()).update(TASKS[t].meta.required)
+    loaded = {}
+    for (p, cfg), required in by_file.items():
+        loaded[(p, cfg)] = check_file(p, cfg, required, gold.layers[cfg], gold.documents)
+    results_tasks = {}
+    order = [t for t in TASKS if t in usable]
+    iterator = order
+    if opts.progress:
+        from tqdm import tqdm
+
+        iterator = tqdm(order, desc="score", unit="task")
+    for t in iterator:
+        block, w = score_task(t, gold, loaded[(usable[t], TASKS[t].meta.config)].records, opts)
+        block["predictions"] = str(usable[t])
+        results_tasks[t] = block
+        warnings += w
+    return {
+        "format": RESULTS_FORMAT,
+        "format_version": RESULTS_FORMAT_VERSION,
+        "system": {"name": opts.system.get("name") or Path(predictions).stem,
+                   "version": opts.system.get("version"),
+                   "parameters": opts.system.get("parameters") or {},
+                   "description": opts.system.get("description"),
+                   "url": opts.system.get("url")},
+        "dataset_version": gold.dataset_version,
+        "gold_sha256": gold.gold_sha256,
+        "schema_version": schema.SCHEMA_VERSION,
+        "scorer_version": SCORER_VERSION,
+        "samestory_version": __version__,
+        "date": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "bootstrap": {"unit": opts.unit, "resamples": opts.resamples, "seed": opts.seed,
+                      "confidence": bs.CONFIDENCE},
+        "gold_source": gold.source,
+        "warnings": warnings,
+        "tasks": results_tasks,
+    }
+
+
+def table(results: dict) -> str:
+    """A readable table: task, metric, value and 95% interval, main scores marked."""
+    rows = [("task", "metric", "value", "95% CI")]
+    for t, block in results["tasks"].items():
+        for name, m in block["metrics"].items():
+            v = "n/a" if m["value"] is None else f"{m['value']:.4f}"
+            ci = "n/a" if m["ci_low"] is None else f"[{m['ci_low']:.4f}, {m['ci_high']:.4f}]"
+            mark = "*" if name == block["main_score"] else " "
+            rows.append((t if name == block["main_score"] else "", f"{mark}{name}", v, ci))
+    w = [max(len(r[i]) for r in rows) for i in range(4)]
+    lines = ["  ".join(c.ljust(w[i]) for i, c in enumerate(r)).rstrip() for r in rows]
+    lines.insert(1, "  ".join("-" * x for x in w))
+    head = (f"SameStory {results['dataset_version']} (gold {str(results['gold_sha256'])[:12]}), "
+            f"system {results['system']['name']}; * = main score; "
+            f"{results['bootstrap']['resamples']} bootstrap resamples over {results['bootstrap']['unit']}")
+    return head + "\n" + "\n".join(lines)

@@ -1,0 +1,319 @@
+"""Prediction files: find them, check them strictly against the schema and the documents, load them.
+
+Every problem names the file, line and field. Nothing is guessed: an unknown document, a duplicate
+record or item, an offset out of range, a label outside the schema or overlapping NER spans stop the
+run (exit code 2) before anything is scored.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from samestory import schema
+from samestory.errors import Problem, SameStoryError
+from samestory.eval.data import normalize
+from samestory.jsonl import read_jsonl
+
+MAX_PROBLEMS = 50
+"""Stop collecting after this many problems: the first ones are what a user fixes first."""
+
+KEY_REFS = ("entity", "target", "sentence", "paragraph", "fact")
+"""An item whose first field refers to one of these is keyed by it (one item per entity, sentence, …)."""
+
+INT32 = (-(2 ** 31), 2 ** 31 - 1)
+
+
+class PredictionError(SameStoryError):
+    """Bad predictions: the CLI prints every problem and exits with code 2, writing no results."""
+
+    exit_code = 2
+
+
+@dataclass
+class Predictions:
+    """Checked prediction records of one file, by doc_id."""
+
+    path: str
+    config: str
+    records: dict[str, dict]
+    lines: dict[str, int]
+    warnings: list[str] = field(default_factory=list)
+
+
+def _short(value: Any) -> str:
+    s = repr(value)
+    return s if len(s) <= 60 else s[:57] + "..."
+
+
+class _Checker:
+    def __init__(self, path: str, config: str, required: set[str], gold_docs: dict[str, dict],
+                 documents: dict[str, dict]):
+        self.path = path
+        self.cfg = schema.CONFIGS[config]
+        self.required = required
+        self.gold_docs = gold_docs
+        self.documents = documents
+        self.problems: list[Problem] = []
+
+    def add(self, line, where, message, expected=None, found=None):
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(Problem(self.path, message, line=line, field=where, expected=expected, found=found))
+
+    # structural check driven by schema.Field
+    def value(self, f: schema.Field, value, where: str, dotted: str, line):
+        if value is None:
+            if not f.nullable:
+                self.add(line, where, "null is not allowed", f"a {f.dtype}" + (" list" if f.many else ""), "null")
+            return
+        if f.many:
+            if not isinstance(value, list):
+                self.add(line, where, "expected a list", "list", type(value).__name__)
+                return
+            for i, v in enumerate(value):
+                if v is None:
+                    self.add(line, f"{where}[{i}]", "null is not allowed in a list", f.dtype, "null")
+                else:
+                    self.one(f, v, f"{where}[{i}]", dotted + "[]", line)
+            if f.dtype == "label" and len(set(map(str, value))) != len(value):
+                self.add(line, where, "duplicate label in the list", "each label once", _short(value))
+            return
+        self.one(f, value, where, dotted, line)
+
+    def one(self, f: schema.Field, v, where: str, dotted: str, line):
+        t = f.dtype
+        if t == "label":
+            if not isinstance(v, str) or v not in f.labels:
+                self.add(line, where, "label outside the schema", "one of " + ", ".join(f.labels), _short(v))
+        elif t == "string":
+            if not isinstance(v, str):
+                self.add(line, where, "expected a string", "string", _short(v))
+        elif t == "int32":
+            if not isinstance(v, int) or isinstance(v, bool) or not INT32[0] <= v <= INT32[1]:
+                self.add(line, where, "expected an integer", "int32", _short(v))
+        elif t == "bool":
+            if not isinstance(v, bool):
+                self.add(line, where, "expected true or false", "bool", _short(v))
+        elif t == "struct":
+            self.struct(f.children, v, where, dotted + ".", line)
+
+    def struct(self, children, v, where: str, prefix: str, line):
+        if not isinstance(v, dict):
+            self.add(line, where or "record", "expected an object", "object", type(v).__name__)
+            return False
+        names = {c.name for c in children}
+        for k in v:
+            if k not in names:
+                self.add(line, f"{where}.{k}" if where else k, "unknown field", ", ".join(sorted(names)), k)
+        for c in children:
+            path = f"{where}.{c.name}" if where else c.name
+            dotted = f"{prefix}{c.name}" if prefix != "." else c.name
+            if c.name not in v:
+                if dotted in self.required:
+                    self.add(line, path, "missing required field")
+                continue
+            self.value(c, v[c.name], path, dotted, line)
+        return True
+
+    # checks against the document
+    def spans_and_refs(self, f: schema.Field, item: dict, where: str, doc: dict, line):
+        if f.is_span and isinstance(item.get("start"), int) and isinstance(item.get("end"), int):
+            s, e, n = item["start"], item["end"], len(doc["text"])
+            if not 0 <= s < e <= n:
+                self.add(line, f"{where}.start", "offsets out of range or start >= end",
+                         f"0 <= start < end <= {n}", f"start={s}, end={e}")
+            elif isinstance(item.get("text"), str) and doc["text"][s:e] != item["text"]:
+                self.add(line, f"{where}.text", "text differs from the document at these offsets",
+                         _short(doc["text"][s:e]), _short(item["text"]))
+        for c in f.children:
+            val = item.get(c.name)
+            if c.ref in ("sentence", "paragraph") and isinstance(val, str):
+                ids = doc.setdefault(f"_{c.ref}_ids", {x["id"] for x in doc.get(c.ref + "s") or []})
+                if val not in ids:
+                    self.add(line, f"{where}.{c.name}", f"unknown {c.ref} id", f"a {c.ref} id of the document", val)
+            if c.dtype == "struct" and c.many and isinstance(val, list):
+                for j, sub in enumerate(val):
+                    if isinstance(sub, dict):
+                        self.spans_and_refs(c, sub, f"{where}.{c.name}[{j}]", doc, line)
+
+    def items(self, rec: dict, doc: dict, line):
+        cfg = self.cfg
+        f = cfg.field(cfg.items)
+        items = rec.get(cfg.items)
+        if not isinstance(items, list):
+            return
+        first = f.children[0]
+        keyed = first.ref in KEY_REFS
+        labels = [c.name for c in f.children if c.dtype == "label" and not c.nullable and not c.many]
+        seen: dict[Any, int] = {}
+        for i, it in enumerate(items):
+            if not isinstance(it, dict):
+                continue
+            where = f"{cfg.items}[{i}]"
+            self.spans_and_refs(f, it, where, doc, line)
+            if keyed:
+                k = it.get(first.name)
+            elif f.is_span:
+                k = (it.get("start"), it.get("end"), *(it.get(x) for x in labels if cfg.name == "bias_spans"))
+            else:
+                continue
+            try:
+                if k in seen:
+                    self.add(line, where, f"duplicate item (same as {cfg.items}[{seen[k]}])", "unique items",
+                             _short(k))
+                else:
+                    seen[k] = i
+            except TypeError:
+                pass  # unhashable: already reported as a type error
+        if cfg.name == "mentions":
+            self.ner_overlaps(items, line)
+        if cfg.name == "entity_frames":
+            for i, it in enumerate(items):
+                if not isinstance(it, dict) or not isinstance(it.get("fine_roles"), list):
+                    continue
+                allowed = schema.FINE_ROLES.get(it.get("main_role"), ())
+                for j, role in enumerate(it["fine_roles"]):
+                    if role in schema.ALL_FINE_ROLES and role not in allowed and "main_role" in it:
+                        self.add(line, f"entities[{i}].fine_roles[{j}]",
+                                 f"fine role not under main role {it.get('main_role')!r}",
+                                 ", ".join(allowed) or "no fine role", role)
+
+    def ner_overlaps(self, items, line):
+        """NER spans (every mention not marked NOM) must not overlap, as in the gold."""
+        spans = sorted((it["start"], it["end"], i) for i, it in enumerate(items)
+                       if isinstance(it, dict) and it.get("kind") != "NOM"
+                       and isinstance(it.get("start"), int) and isinstance(it.get("end"), int))
+        end, last = None, None
+        for k, (s, e, i) in enumerate(spans):
+            if end is not None and s < end and (s, e) != spans[last][:2]:
+                self.add(line, f"mentions[{i}]", f"NER span overlaps mentions[{spans[last][2]}]",
+                         f"start >= {end}", f"{s}..{e}")
+            if end is None or e > end:
+                end, last = e, k
+
+    def record(self, rec: dict, line, seen: dict[str, int]):
+        doc_id = rec.get("doc_id")
+        if "doc_id" not in rec:
+            self.add(line, "doc_id", "missing required field")
+            return None
+        if not isinstance(doc_id, str) or doc_id not in self.gold_docs:
+            known = ", ".join(sorted(self.gold_docs)[:5]) + (" …" if len(self.gold_docs) > 5 else "")
+            self.add(line, "doc_id", "unknown document id", f"a gold document ({known})", _short(doc_id))
+            return None
+        if doc_id in seen:
+            self.add(line, "doc_id", f"duplicate record (first at line {seen[doc_id]})", "one record per document",
+                     doc_id)
+            return None
+        seen[doc_id] = line
+        before = len(self.problems)
+        if self.cfg.items not in rec:
+            self.add(line, self.cfg.items, "missing required field")
+        self.struct(self.cfg.fields, rec, "", ".", line)
+        if len(self.problems) == before:
+            self.items(rec, self.documents[doc_id], line)
+        return doc_id if len(self.problems) == before else None
+
+
+def check_file(path: Path, config: str, required: set[str], gold_docs: dict[str, dict],
+               documents: dict[str, dict]) -> Predictions:
+    """Read and check one prediction file of `config`; raise PredictionError listing the problems."""
+    chk = _Checker(str(path), config, required, gold_docs, documents)
+    try:
+        rows = list(read_jsonl(Path(path)))
+    except SameStoryError as exc:
+        raise PredictionError(str(exc.args[0]), exc.problems) from None
+    except OSError as exc:
+        raise PredictionError(f"{path}: cannot read", [Problem(str(path), str(exc))]) from None
+    records, lines, seen = {}, {}, {}
+    for line, rec in rows:
+        doc_id = chk.record(rec, line, seen)
+        if doc_id is not None:
+            records[doc_id] = normalize(config, rec) if not chk.problems else rec
+            lines[doc_id] = line
+        if len(chk.problems) >= MAX_PROBLEMS:
+            break
+    if chk.problems:
+        more = " (first %d shown)" % MAX_PROBLEMS if len(chk.problems) >= MAX_PROBLEMS else ""
+        raise PredictionError(f"{path}: {len(chk.problems)} problem(s) in the predictions{more}", chk.problems)
+    return Predictions(str(path), config, records, lines)
+
+
+def present_keys(path: Path, config: str) -> set[str]:
+    """Dotted item fields that occur in at least one item of the file (to tell which tasks it serves)."""
+    cfg = schema.CONFIGS[config]
+    out: set[str] = set()
+    try:
+        for _, rec in read_jsonl(Path(path)):
+            out |= {k for k in rec}
+            for it in rec.get(cfg.items) or []:
+                if isinstance(it, dict):
+                    out |= {f"{cfg.items}[].{k}" for k in it}
+    except SameStoryError as exc:
+        raise PredictionError(str(exc.args[0]), exc.problems) from None
+    return out
+
+
+def resolve(predictions: Path, tasks: list[str], explicit: bool) -> tuple[dict[str, Path], list[str]]:
+    """Which file holds each task's predictions: `<task>.jsonl`, else `<config>.jsonl` in a folder, or the
+    one file given (named after a task or config, or with --task). Returns (task → file, warnings)."""
+    from samestory.eval.tasks import TASKS
+
+    predictions = Path(predictions)
+    warnings: list[str] = []
+    out: dict[str, Path] = {}
+    if not predictions.exists():
+        raise PredictionError(f"{predictions} does not exist", [Problem(str(predictions), "no such file or folder")])
+    if predictions.is_file():
+        stem = predictions.name.removesuffix(".jsonl")
+        if explicit:
+            chosen = tasks
+        elif stem in TASKS:
+            chosen = [stem]
+        elif stem in schema.LAYERS:
+            chosen = [t for t in tasks if TASKS[t].meta.config == stem]
+        else:
+            raise PredictionError(f"{predictions}: cannot tell which task it is for",
+                                  [Problem(str(predictions), "name the file <task>.jsonl or <config>.jsonl, "
+                                           "or pass --task", expected=", ".join(TASKS), found=predictions.name)])
+        for t in chosen:
+            if stem in schema.LAYERS and TASKS[t].meta.config != stem or stem in TASKS and stem != t:
+                raise PredictionError(f"{predictions}: not a prediction file of task {t}",
+                                      [Problem(str(predictions), "file name names another task or config",
+                                               expected=f"{t}.jsonl or {TASKS[t].meta.config}.jsonl",
+                                               found=predictions.name)])
+            out[t] = predictions
+        return out, warnings
+    for t in tasks:
+        cfg = TASKS[t].meta.config
+        for cand in (predictions / f"{t}.jsonl", predictions / f"{cfg}.jsonl"):
+            if cand.exists():
+                out[t] = cand
+                break
+        else:
+            if explicit:
+                raise PredictionError(f"no predictions for task {t} in {predictions}",
+                                      [Problem(str(predictions), "missing file",
+                                               expected=f"{t}.jsonl or {cfg}.jsonl")])
+    return out, warnings
+
+
+def shared_file_tasks(files: dict[str, Path], explicit: bool) -> tuple[dict[str, Path], list[str]]:
+    """A `<config>.jsonl` file serving several tasks (mentions: ner and linking) only serves the tasks
+    whose required fields occur in it; the others are skipped with a warning unless asked for."""
+    from samestory.eval.tasks import TASKS
+
+    warnings = []
+    keep = {}
+    cache: dict[Path, set[str]] = {}
+    for t, p in files.items():
+        if p.name == f"{t}.jsonl" or explicit:
+            keep[t] = p
+            continue
+        if p not in cache:
+            cache[p] = present_keys(p, TASKS[t].meta.config)
+        lacking = [r for r in TASKS[t].meta.required if r not in cache[p]]
+        if lacking:
+            warnings.append(f"task {t} skipped: no item of {p} has {', '.join(lacking)}")
+        else:
+            keep[t] = p
+    return keep, warnings
