@@ -58,7 +58,8 @@ def load_metadata(corpus_dir: Path = paths.CORPUS) -> list[tuple[Path, int, dict
 
 
 def read_raw(corpus_dir: Path, meta: dict, where: tuple[Path, int]) -> tuple[str, list[Problem]]:
-    """The raw text, after checking it exists, matches its sha256 and decodes as UTF-8."""
+    """The cleaner's input, after checking it exists, matches its sha256 and decodes as UTF-8: the raw
+    text, or for a web page (meta has `extracted_path`) the text extracted from the raw HTML."""
     f, line = where
     raw_path = Path(corpus_dir) / meta["raw_path"]
     if not raw_path.exists():
@@ -69,6 +70,12 @@ def read_raw(corpus_dir: Path, meta: dict, where: tuple[Path, int]) -> tuple[str
     if digest != meta["raw_sha256"]:
         problems.append(Problem(str(raw_path), "raw file changed (sha256 mismatch); raw text is never edited",
                                 field="raw_sha256", expected=meta["raw_sha256"], found=digest))
+    if meta.get("extracted_path"):  # HTML page: clean the stored extraction (see docs/adding-articles.md)
+        derived = {**meta, "raw_path": meta["extracted_path"], "raw_sha256": meta.get("extracted_sha256")}
+        text, more = read_raw(corpus_dir, derived, where)
+        renamed = [Problem(p.file, p.message.replace("raw ", "extracted "), p.line,
+                           p.field and p.field.replace("raw_", "extracted_"), p.expected, p.found) for p in more]
+        return text, problems + renamed
     try:
         return data.decode("utf-8"), problems
     except UnicodeDecodeError as exc:

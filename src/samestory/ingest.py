@@ -1,0 +1,505 @@
+"""Add stories and articles (plain text or saved web pages) to the corpus with the seeds' guarantees.
+
+An article is planned fully in memory (read, extract, clean, detect language, deduplicate), staged as a
+small corpus in a temporary folder inside corpus/, validated there with `corpus.load_documents`, and only
+then moved into place; documents.jsonl is replaced last, atomically, so a failure adds nothing.
+Layout of an added document: raw/<doc_id>.<txt|html> (the file byte for byte), for HTML also
+extracted/<doc_id>.txt (trafilatura's main text, the cleaner's input) and clean/<doc_id>.txt.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import json
+import os
+import re
+import shutil
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+
+from samestory import __version__, dedup, language
+from samestory.cleaning import PROFILES, clean, clean_to_raw
+from samestory.corpus import (METADATA_FIELDS, STORY_FIELDS, build_document, load_documents, load_metadata,
+                              load_stories, sha256_bytes)
+from samestory.errors import Problem, SameStoryError
+from samestory.jsonl import atomic_write_bytes, atomic_write_text, dumps
+
+SUFFIXES = {".txt": "text", ".html": "html", ".htm": "html"}
+"""File types `samestory add` accepts, by suffix (case-insensitive)."""
+STORY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+"""A story id is a lower-case slug: letters, digits and single hyphens ('istanbul-2025-05-16')."""
+MAX_TITLE = 300
+MIN_ARTICLE_CHARS = 200
+"""A clean text shorter than this is not an article (an empty page, a stub, a failed extraction)."""
+EXTRACTOR = "trafilatura"
+EXTRACT_OPTIONS = {
+    "with_metadata": True, "include_comments": False, "include_tables": True, "include_images": False,
+    "include_links": False, "include_formatting": False, "favor_precision": False, "favor_recall": False,
+    "no_fallback": False, "deduplicate": False,
+    "date_extraction_params": {"extensive_search": False, "original_date": True},
+}
+"""trafilatura.bare_extraction options, recorded with every extraction. Date search is restricted to the
+page's markup (no free-text search), so the date is read, not guessed."""
+META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
+
+
+def _problem(source, message, field=None, expected=None, found=None, line=None) -> Problem:
+    return Problem(str(source), message, line=line, field=field, expected=expected, found=found)
+
+
+# --- checks of user-given values ----------------------------------------------------------------------
+
+def check_date(value: str | None, field: str, source: str = "command line") -> list[Problem]:
+    """A real calendar date written YYYY-MM-DD."""
+    if value is None:
+        return []
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return [_problem(source, "date must be written YYYY-MM-DD", field, "YYYY-MM-DD", repr(value))]
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError as exc:
+        return [_problem(source, f"not a calendar date ({exc})", field, "YYYY-MM-DD", repr(value))]
+    return []
+
+
+def check_title(value: str | None, field: str = "title", source: str = "command line",
+                limit: int = MAX_TITLE) -> list[Problem]:
+    """One line of 1-limit printable characters without leading or trailing spaces."""
+    if value is None:
+        return []
+    expected = f"one line, 1-{limit} characters, no control characters or edge spaces"
+    if not value.strip():
+        return [_problem(source, f"{field} is empty", field, expected, repr(value))]
+    if value != value.strip() or len(value) > limit or any(not c.isprintable() for c in value):
+        return [_problem(source, f"{field} is not a plain one-line text", field, expected, repr(value[:80]))]
+    return []
+
+
+def check_url(value: str | None, source: str = "command line") -> list[Problem]:
+    if value is None or re.fullmatch(r"https?://[^\s/]+\.[^\s]+", value):
+        return []
+    return [_problem(source, "not an http(s) address", "url", "http(s)://host/path", repr(value))]
+
+
+def check_story_id(value: str) -> list[Problem]:
+    if STORY_ID.match(value):
+        return []
+    return [_problem("command line", "story id must be a lower-case slug", "story_id",
+                     "letters, digits and single hyphens, e.g. kyiv-2025-06-01", repr(value))]
+
+
+# --- stories -----------------------------------------------------------------------------------------
+
+def new_story(corpus: Path, story_id: str, title: str, date: str, place: str | None = None,
+              description: str | None = None) -> Path:
+    """Create corpus/<story_id>/story.json (staged, then renamed into place); refuse an existing id."""
+    corpus = Path(corpus)
+    problems = (check_story_id(story_id) + check_title(title) + check_date(date, "event_date")
+                + check_title(place, "place") + check_title(description, "description", limit=2000))
+    if problems:
+        raise SameStoryError(f"cannot create story {story_id!r}", problems)
+    target = corpus / story_id
+    if target.exists():
+        raise SameStoryError(f"story {story_id!r} already exists", [_problem(target, "folder exists")])
+    story = {"story_id": story_id, "title": title, "event_date": date, "place": place, "description": description}
+    assert tuple(story) == STORY_FIELDS
+    corpus.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=".staging-", dir=corpus))
+    try:
+        (stage / story_id).mkdir()
+        atomic_write_text(stage / story_id / "story.json", json.dumps(story, ensure_ascii=False, indent=2) + "\n")
+        os.rename(stage / story_id, target)  # atomic; fails if the folder appeared meanwhile
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return target
+
+
+# --- reading sources ---------------------------------------------------------------------------------
+
+@dataclass
+class Source:
+    """One input file: its bytes, its kind and, once decoded, its text."""
+
+    path: Path
+    kind: str
+    data: bytes
+    text: str = ""
+    encoding: str = "utf-8"
+    encoding_source: str = "valid UTF-8"
+
+
+def collect(inputs: list[Path]) -> tuple[list[Path], list[Path]]:
+    """Files to add (named files, and .txt/.html/.htm files under named folders, sorted) and skipped files."""
+    files, skipped, problems = [], [], []
+    for p in map(Path, inputs):
+        if p.is_dir():
+            for f in sorted(q for q in p.rglob("*") if q.is_file()):
+                (files if f.suffix.lower() in SUFFIXES else skipped).append(f)
+        elif not p.exists():
+            problems.append(_problem(p, "no such file or folder"))
+        elif p.suffix.lower() not in SUFFIXES:
+            problems.append(_problem(p, "unsupported file type", "suffix", ", ".join(SUFFIXES), repr(p.suffix)))
+        else:
+            files.append(p)
+    if problems:
+        raise SameStoryError("cannot read the input", problems)
+    if not files:
+        raise SameStoryError("no .txt, .html or .htm file to add", [_problem(p, "nothing to add") for p in inputs])
+    return files, skipped
+
+
+def _guess_encoding(data: bytes) -> str | None:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    return best.encoding if best else None
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:65536]
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    return controls > len(sample) * 0.05
+
+
+def read_source(path: Path) -> Source:
+    """Read and decode one file; empty, binary and non-UTF-8 text files are refused with the reason."""
+    path = Path(path)
+    data = path.read_bytes()
+    kind = SUFFIXES[path.suffix.lower()]
+    if not data.strip():
+        raise SameStoryError(f"{path}: empty file", [_problem(path, "the file is empty (or only whitespace)",
+                                                              found=f"{len(data)} bytes")])
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SameStoryError(f"{path}: not UTF-8", [_problem(
+            path, "the file is UTF-16 (byte-order mark found); save it as UTF-8 first", "encoding", "UTF-8", "UTF-16")])
+    if _looks_binary(data):
+        raise SameStoryError(f"{path}: binary file", [_problem(
+            path, "this is not a text or HTML file (NUL or control bytes found)", found=repr(data[:16]))])
+    src = Source(path, kind, data)
+    try:
+        src.text = data.decode("utf-8")
+        return src
+    except UnicodeDecodeError as exc:
+        bad = exc
+    line = data[:bad.start].count(b"\n") + 1
+    guess = _guess_encoding(data)
+    if kind == "html":
+        declared = META_CHARSET.search(data[:4096])
+        if declared:
+            name = declared.group(1).decode("ascii").lower()
+            try:
+                src.text, src.encoding, src.encoding_source = data.decode(name), name, "declared by the page"
+                return src
+            except (LookupError, UnicodeDecodeError) as exc:
+                raise SameStoryError(f"{path}: cannot decode", [_problem(
+                    path, f"the page declares charset {name!r} but does not decode with it ({exc})",
+                    "encoding", name, guess)])
+    advice = (f"it looks like {guess} (charset-normalizer); raw files are kept byte for byte, so convert it "
+              f"first, e.g. iconv -f {guess} -t UTF-8" if guess else "no encoding could be identified")
+    hint = "" if kind == "text" else " and declares no charset"
+    raise SameStoryError(f"{path}: not UTF-8{hint}", [_problem(
+        path, f"invalid UTF-8 byte 0x{data[bad.start]:02x} at offset {bad.start}; {advice}", "encoding",
+        "UTF-8", guess or "unknown", line=line)])
+
+
+def html_lang(html: str) -> str | None:
+    """The page's declared language: the primary subtag of <html lang=…>, parsed by trafilatura's loader."""
+    from trafilatura.utils import load_html
+
+    tree = load_html(html)
+    if tree is None:
+        return None
+    root = tree.getroottree().getroot()
+    lang = (root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or "").strip()
+    code = lang.split("-")[0].split("_")[0].lower()
+    return code if len(code) == 2 and code.isalpha() else None
+
+
+def extract(src: Source) -> tuple[str, dict, dict]:
+    """(main text, extracted metadata, provenance) of a saved web page, via trafilatura."""
+    from trafilatura import bare_extraction
+
+    doc = bare_extraction(src.text, **EXTRACT_OPTIONS)
+    text = (doc.text if doc is not None else None) or ""
+    if not text.strip():
+        raise SameStoryError(f"{src.path}: no article found", [_problem(
+            src.path, f"{EXTRACTOR} found no main text in this page (navigation or an empty page only?)")])
+    meta = {"title": doc.title, "author": doc.author, "date": doc.date, "sitename": doc.sitename,
+            "url": doc.url, "language": html_lang(src.text)}
+    meta = {k: (v.strip() if isinstance(v, str) and v.strip() else None) for k, v in meta.items()}
+    provenance = {"tool": EXTRACTOR, "version": version(EXTRACTOR), "function": "bare_extraction",
+                  "options": EXTRACT_OPTIONS, "input_encoding": src.encoding,
+                  "input_encoding_source": src.encoding_source, "metadata": meta}
+    return text, meta, provenance
+
+
+# --- planning -----------------------------------------------------------------------------------------
+
+@dataclass
+class Options:
+    """Metadata given on the command line (None = not given); it wins over anything extracted."""
+
+    title: str | None = None
+    outlet: str | None = None
+    byline: str | None = None
+    url: str | None = None
+    published: str | None = None
+    language: str | None = None
+    notes: str | None = None
+    machine_translated: bool = False
+    profile: str = "default"
+    allow_near_duplicate: bool = False
+
+    def check(self, n_files: int) -> list[Problem]:
+        p = (check_title(self.title) + check_title(self.outlet, "outlet") + check_title(self.byline, "byline")
+             + check_url(self.url) + check_date(self.published, "published"))
+        if self.notes is not None and not self.notes.strip():
+            p.append(_problem("command line", "notes are empty", "notes"))
+        if self.language is not None and not language.is_iso639_1(self.language):
+            p.append(_problem("command line", "not an ISO 639-1 language code", "language", "e.g. en, de, fr",
+                              repr(self.language)))
+        if self.profile not in PROFILES:
+            p.append(_problem("command line", "unknown cleaning profile", "profile", ", ".join(PROFILES),
+                              repr(self.profile)))
+        for name in ("title", "url", "byline"):
+            if getattr(self, name) is not None and n_files > 1:
+                p.append(_problem("command line", f"--{name} describes one article; add the files one by one",
+                                  name, "one file", f"{n_files} files"))
+        return p
+
+
+@dataclass
+class Planned:
+    """An article ready to be written: its files, its metadata row and what the checks found."""
+
+    source: Source
+    doc_id: str
+    meta: dict
+    cleaner_input: str
+    row: dict
+    near: list[tuple[str, float]] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+
+    @property
+    def raw_name(self) -> str:
+        return f"{self.doc_id}.{'html' if self.source.kind == 'html' else 'txt'}"
+
+
+def _pick(cli, *found) -> tuple[object, str | None]:
+    """The CLI value if given, else the first found (value, origin) pair with a value; else (None, None)."""
+    if cli is not None:
+        return cli, "command line"
+    return next(((v, o) for v, o in found if v is not None), (None, None))
+
+
+def _language(opts: Options, text: str, declared: str | None, src: Source) -> tuple[str, str, dict, list[str]]:
+    """(code, origin, detection record, messages): CLI wins; else a reliable detection that agrees with
+    the page's declared language; else the declared language; else refuse."""
+    det = language.detect(text)
+    msgs = []
+    if opts.language:
+        if det.reliable and det.language != opts.language:
+            msgs.append(f"note: --language {opts.language} given, but the text reads as {det.language} "
+                        f"({det.confidence:.2f}); keeping {opts.language}")
+        code, origin = opts.language, "command line"
+    elif det.reliable and declared and declared != det.language:
+        raise SameStoryError(f"{src.path}: language unclear", [_problem(
+            src.path, f"the page declares lang={declared} but the text reads as {det.language} "
+            f"({det.confidence:.2f}); pass --language", "language", declared, det.language)])
+    elif det.reliable:
+        code, origin = det.language, f"detected ({language.TOOL})"
+    elif declared:
+        code, origin = declared, "declared by the page (<html lang>)"
+        msgs.append(f"note: detection unreliable ({det.language} {det.confidence:.2f}); using the page's lang")
+    else:
+        raise SameStoryError(f"{src.path}: language unclear", [_problem(
+            src.path, f"language detection is unreliable on this text ({det.language or 'none'} at "
+            f"{det.confidence:.2f}, {len(text)} characters); pass --language", "language")])
+    if not language.has_sentencizer(code):
+        raise SameStoryError(f"{src.path}: unsupported language", [_problem(
+            src.path, f"spaCy has no tokenizer/sentencizer for language {code!r}, so the text cannot be "
+            "segmented", "language", "a language spaCy supports", code)])
+    return code, origin, det.as_record(), msgs
+
+
+def plan_one(src: Source, story_id: str, seq: int, opts: Options) -> Planned:
+    """Extract (HTML), clean, detect language and build the metadata row and document of one article."""
+    sha = sha256_bytes(src.data)
+    doc_id = f"{seq:03d}_{sha[:16]}"
+    extracted, emeta, provenance = (None, {}, None)
+    if src.kind == "html":
+        extracted, emeta, provenance = extract(src)
+    cleaner_input = extracted if extracted is not None else src.text
+    result = clean(cleaner_input, PROFILES[opts.profile])
+    if len(result.text) < MIN_ARTICLE_CHARS:
+        what = "extracted main text" if extracted is not None else "text"
+        raise SameStoryError(f"{src.path}: no article", [_problem(
+            src.path, f"after cleaning, the {what} has {len(result.text)} characters (< {MIN_ARTICLE_CHARS}); "
+            "this is not an article", found=repr(result.text[:80]))])
+    code, lang_origin, detection, msgs = _language(opts, result.text, emeta.get("language"), src)
+    title = _pick(opts.title, (emeta.get("title"), "extracted"), (result.title, "repeated headline"))
+    outlet = _pick(opts.outlet, (emeta.get("sitename"), "extracted"))
+    byline = _pick(opts.byline, (emeta.get("author"), "extracted"), (result.byline, "cleaner (byline/bio line)"))
+    url = _pick(opts.url, (emeta.get("url"), "extracted"))
+    published = _pick(opts.published, (emeta.get("date"), "extracted"))
+    problems = (check_title(title[0], "title", f"{src.path} (extracted)") + check_url(url[0], f"{src.path}")
+                + check_date(published[0], "published", f"{src.path} (extracted)"))
+    if problems:
+        raise SameStoryError(f"{src.path}: extracted metadata is malformed; give it on the command line", problems)
+    ext = "html" if src.kind == "html" else "txt"
+    meta = {
+        "doc_id": doc_id, "story_id": story_id, "raw_path": f"{story_id}/raw/{doc_id}.{ext}", "raw_sha256": sha,
+        "title": title[0], "outlet": outlet[0], "byline": byline[0], "url": url[0], "published": published[0],
+        "language": code, "machine_translated": bool(opts.machine_translated), "notes": opts.notes,
+        "profile": opts.profile,
+        "source": {"file": src.path.name, "format": src.kind, "encoding": src.encoding},
+        "metadata_origin": {"title": title[1], "outlet": outlet[1], "byline": byline[1], "url": url[1],
+                            "published": published[1], "language": lang_origin},
+        "language_detection": detection,
+        "added_by": f"samestory {__version__} add",
+    }
+    if extracted is not None:
+        meta.update({"extracted_path": f"{story_id}/extracted/{doc_id}.txt",
+                     "extracted_sha256": sha256_bytes(extracted.encode("utf-8")), "extraction": provenance})
+    assert all(k in meta for k in METADATA_FIELDS)
+    row = build_document(meta, cleaner_input)
+    meta["clean_sha256"] = row["clean_sha256"]
+    return Planned(src, doc_id, meta, cleaner_input, row, messages=msgs)
+
+
+def plan(corpus: Path, story_id: str, inputs: list[Path], opts: Options) -> tuple[list[Planned], list[Path]]:
+    """Plan every file or refuse them all: unknown story, bad options or input, duplicates."""
+    corpus = Path(corpus)
+    stories = {s["story_id"] for s in load_stories(corpus)}
+    if story_id not in stories:
+        raise SameStoryError(f"unknown story {story_id!r}", [_problem(
+            corpus, "no such story; create it with `samestory story new`", "story", ", ".join(sorted(stories)) or
+            "an existing story", story_id)])
+    files, skipped = collect(inputs)
+    problems = opts.check(len(files))
+    if problems:
+        raise SameStoryError("bad command-line metadata", problems)
+    existing = load_documents(corpus)  # also checks the corpus is sound before anything is added
+    by_sha = {d["raw_sha256"]: d["doc_id"] for d in existing}
+    texts = {d["doc_id"]: d["text"] for d in existing}
+    seq = sum(1 for _, _, m in load_metadata(corpus) if m.get("story_id") == story_id)
+    planned, problems = [], []
+    for path in files:
+        try:
+            src = read_source(path)
+            sha = sha256_bytes(src.data)
+            if sha in by_sha:
+                raise SameStoryError(f"{path}: exact duplicate", [_problem(
+                    path, f"same bytes (sha256 {sha[:16]}…) as {by_sha[sha]}; refused", "raw_sha256")])
+            p = plan_one(src, story_id, seq + len(planned), opts)
+        except SameStoryError as exc:
+            problems.extend(exc.problems or [_problem(path, str(exc))])
+            continue
+        p.near = dedup.near_duplicates(p.row["text"], texts)
+        if p.near and not opts.allow_near_duplicate:
+            problems.extend(_problem(path, f"near duplicate of {d}: MinHash similarity {s:.2f} >= "
+                                     f"{dedup.THRESHOLD} over {dedup.SHINGLE}-word shingles; pass "
+                                     "--allow-near-duplicate to add it anyway", "text", f"< {dedup.THRESHOLD}",
+                                     f"{s:.2f}") for d, s in p.near)
+        if p.near:
+            p.meta["near_duplicates"] = [{"doc_id": d, "similarity": round(s, 4)} for d, s in p.near]
+        by_sha[p.meta["raw_sha256"]] = f"{p.doc_id} ({path}, in this batch)"
+        texts[p.doc_id] = p.row["text"]
+        planned.append(p)
+    if problems:
+        raise SameStoryError(f"nothing added: {len(problems)} problem(s)", problems)
+    return planned, skipped
+
+
+# --- validation and writing --------------------------------------------------------------------------
+
+def validate(p: Planned, row: dict) -> list[Problem]:
+    """The staged document, as load_documents builds it, is the planned one and is internally sound."""
+    where = f"{p.source.path} ({p.doc_id})"
+    problems = []
+    if row["text"] != p.row["text"]:
+        problems.append(_problem(where, "staged clean text differs from the planned one"))
+    text, src = row["text"], p.cleaner_input
+    if any(src[clean_to_raw(i, row["removals"])] != ch for i, ch in enumerate(text)):
+        problems.append(_problem(where, "a clean offset does not map back to the same character"))
+    if not row["paragraphs"] or not row["sentences"]:
+        problems.append(_problem(where, "no paragraphs or sentences"))
+    paras = {q["id"]: q for q in row["paragraphs"]}
+    for s in row["sentences"]:
+        q = paras.get(s["paragraph_id"])
+        if q is None or not (q["start"] <= s["start"] < s["end"] <= q["end"]):
+            problems.append(_problem(where, f"sentence {s['id']} lies outside its paragraph", "sentences"))
+    return problems
+
+
+@contextmanager
+def _story_lock(story_dir: Path):
+    """An exclusive lock on the story folder, so two `add` runs cannot interleave."""
+    fd = os.open(story_dir, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise SameStoryError(f"{story_dir}: another `samestory add` is writing to this story; try again")
+        yield
+    finally:
+        os.close(fd)
+
+
+def commit(corpus: Path, story_id: str, planned: list[Planned], dry_run: bool = False) -> list[dict]:
+    """Stage, validate with load_documents, then move files into place and replace documents.jsonl last.
+    Returns the validated `documents` rows. With dry_run, nothing in the corpus changes."""
+    corpus = Path(corpus)
+    story_dir = corpus / story_id
+    with _story_lock(story_dir):
+        stage = Path(tempfile.mkdtemp(prefix=".staging-", dir=corpus))
+        moved: list[Path] = []
+        try:
+            sdir = stage / story_id
+            sdir.mkdir()
+            shutil.copy2(story_dir / "story.json", sdir / "story.json")
+            files: list[tuple[Path, Path]] = []
+            for p in planned:
+                pairs = [(f"raw/{p.raw_name}", p.source.data),
+                         (f"clean/{p.doc_id}.txt", p.row["text"].encode("utf-8"))]
+                if p.source.kind == "html":
+                    pairs.append((f"extracted/{p.doc_id}.txt", p.cleaner_input.encode("utf-8")))
+                for rel, data in pairs:
+                    atomic_write_bytes(sdir / rel, data)
+                    files.append((sdir / rel, story_dir / rel))
+            new_lines = "".join(dumps(p.meta) + "\n" for p in planned)
+            atomic_write_text(sdir / "documents.jsonl", new_lines)
+            rows = {r["doc_id"]: r for r in load_documents(stage)}
+            problems = [q for p in planned for q in validate(p, rows[p.doc_id])]
+            problems += [_problem(dst, "would overwrite an existing file") for _, dst in files if dst.exists()]
+            if problems:
+                raise SameStoryError("validation failed; nothing added", problems)
+            if dry_run:
+                return [rows[p.doc_id] for p in planned]
+            for src, dst in files:
+                dst.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(src, dst)
+                moved.append(dst)
+            docs = story_dir / "documents.jsonl"
+            old = docs.read_bytes() if docs.exists() else b""
+            if old and not old.endswith(b"\n"):
+                old += b"\n"
+            atomic_write_bytes(docs, old + new_lines.encode("utf-8"))
+            moved.clear()
+            return [rows[p.doc_id] for p in planned]
+        finally:
+            for dst in moved:  # roll back files moved before a failure; they were new
+                dst.unlink(missing_ok=True)
+            shutil.rmtree(stage, ignore_errors=True)
+
+
+def add(corpus: Path, story_id: str, inputs: list[Path], opts: Options, dry_run: bool = False):
+    """Plan, validate and write; returns (planned, rows, skipped files)."""
+    planned, skipped = plan(corpus, story_id, inputs, opts)
+    rows = commit(corpus, story_id, planned, dry_run=dry_run)
+    return planned, rows, skipped
