@@ -22,8 +22,11 @@ def _system(args) -> dict:
             raise SameStoryError(f"--param {kv!r}: expected KEY=VALUE")
         k, v = kv.split("=", 1)
         params[k] = v
-    if args.system_json:
-        data = json.loads(Path(args.system_json).read_text(encoding="utf-8"))
+    sj = args.system_json
+    if not sj and Path(args.predictions).is_dir() and (Path(args.predictions) / "system.json").exists():
+        sj = Path(args.predictions) / "system.json"  # written by `samestory predict`
+    if sj:
+        data = json.loads(Path(sj).read_text(encoding="utf-8"))
         params = {**data.pop("parameters", {}), **params}
         base = data
     else:
@@ -48,8 +51,10 @@ def _evaluate(args) -> int:
 
             gold = data.load_release(args.release or f"v{DATASET_VERSION}", Path(args.build_dir),
                                      Path(args.releases_dir))
-        opts = Options(tasks=args.task, unit=args.unit, resamples=args.resamples, seed=args.seed,
-                       strict=args.strict, system=_system(args), progress=not args.quiet)
+        system = _system(args)
+        declared = system.pop("tasks", None)
+        opts = Options(tasks=args.task, declared_tasks=None if args.task else declared, unit=args.unit, resamples=args.resamples, seed=args.seed,
+                       strict=args.strict, system=system, progress=not args.quiet)
         results = evaluate(Path(args.predictions), gold, opts)
     except SameStoryError as exc:
         return _fail(exc)
@@ -109,7 +114,8 @@ def register(sub) -> None:
     p.add_argument("--description", help="one-line system description")
     p.add_argument("--url", help="system or paper URL")
     p.add_argument("--param", action="append", metavar="KEY=VALUE", help="system parameter (repeatable)")
-    p.add_argument("--system-json", help="JSON file with system metadata {name, version, parameters, …}")
+    p.add_argument("--system-json", help="JSON file with system metadata {name, version, parameters, tasks, …} "
+                                         "(default: system.json in the predictions folder, if any)")
     p.add_argument("--unit", choices=("documents", "items"), default="documents",
                    help="bootstrap resampling unit (default: documents)")
     p.add_argument("--resamples", type=int, default=DEFAULT_RESAMPLES, help="bootstrap resamples")

@@ -30,6 +30,8 @@ class Options:
     """How to score: which tasks, resampling unit and size, seed, strictness about missing documents."""
 
     tasks: list[str] | None = None
+    declared_tasks: list[str] | None = None
+    """Tasks the system says it answers (system.json): their files must exist, gold may be missing."""
     unit: str = "documents"
     resamples: int = bs.DEFAULT_RESAMPLES
     seed: int = bs.DEFAULT_SEED
@@ -103,13 +105,14 @@ def score_task(task_name: str, gold: Gold, pred: dict[str, dict], opts: Options)
 def evaluate(predictions: Path, gold: Gold, opts: Options) -> dict:
     """Check every prediction file first (nothing is scored if any is bad), then score each task."""
     explicit = bool(opts.tasks)
-    tasks = opts.tasks or list(TASKS)
+    tasks = opts.tasks or opts.declared_tasks or list(TASKS)
+    declared = explicit or bool(opts.declared_tasks)
     for t in tasks:
         if t not in TASKS:
             raise PredictionError(f"unknown task {t}", [Problem("--task", "unknown task", expected=", ".join(TASKS),
                                                                 found=t)])
-    files, warnings = resolve(predictions, tasks, explicit)
-    files, more = shared_file_tasks(files, explicit)
+    files, warnings = resolve(predictions, tasks, declared)
+    files, more = shared_file_tasks(files, declared)
     warnings += more
     usable = {}
     for t, p in files.items():
