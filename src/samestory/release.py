@@ -251,10 +251,17 @@ def publish(version: str, repo_id: str, out: Path = paths.BUILD, releases: Path 
         from huggingface_hub import HfApi
 
         api = HfApi()
-    api.create_repo(repo_id=repo_id, repo_type="dataset", exist_ok=True)
-    commit = api.upload_folder(repo_id=repo_id, repo_type="dataset", folder_path=str(folder),
-                               commit_message=f"SameStory v{version}")
-    revision = getattr(commit, "oid", None)
-    api.create_tag(repo_id=repo_id, repo_type="dataset", tag=f"v{version}", revision=revision)
+    step = "create_repo"
+    try:
+        api.create_repo(repo_id=repo_id, repo_type="dataset", exist_ok=True)
+        step = "upload_folder"
+        commit = api.upload_folder(repo_id=repo_id, repo_type="dataset", folder_path=str(folder),
+                                   commit_message=f"SameStory v{version}")
+        revision = getattr(commit, "oid", None)
+        step = "create_tag"
+        api.create_tag(repo_id=repo_id, repo_type="dataset", tag=f"v{version}", revision=revision)
+    except Exception as exc:  # network, auth, offline mode: say which step failed and why
+        raise SameStoryError(f"publishing v{version} to {repo_id} failed at {step}",
+                             [Problem("https://huggingface.co", f"{type(exc).__name__}: {exc}", field=step)]) from exc
     plan[-1]["revision"] = revision
     return plan

@@ -1,0 +1,122 @@
+"""Releases are byte-for-byte deterministic, immutable per version, verifiable, written atomically."""
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+
+from samestory.build import data_path
+from samestory.errors import SameStoryError
+from samestory.release import CHECKSUMS, Sources, build_release, verify
+from samestory.schema import CONFIGS
+from tests.build_helpers import STORY, copy_fixture, run, tree
+
+
+def _build(tmp_path, corpus, ann, **kw):
+    return build_release(src=Sources(corpus=corpus, annotations=ann), out=tmp_path / "build",
+                         releases=tmp_path / "releases", progress=False, **kw)
+
+
+def test_release_build_is_byte_for_byte_deterministic(tmp_path):
+    corpus, ann = copy_fixture(tmp_path)
+    a = build_release(src=Sources(corpus=corpus, annotations=ann), out=tmp_path / "a", releases=tmp_path / "ra",
+                      progress=False)
+    b = build_release(src=Sources(corpus=corpus, annotations=ann), out=tmp_path / "b", releases=tmp_path / "rb",
+                      progress=False)
+    assert tree(a.path) == tree(b.path)
+    assert (tmp_path / "ra" / "v0.1.0.json").read_bytes() == (tmp_path / "rb" / "v0.1.0.json").read_bytes()
+
+
+def test_release_layout_manifest_and_checksums(tmp_path):
+    corpus, ann = copy_fixture(tmp_path)
+    res = _build(tmp_path, corpus, ann)
+    assert res.path.name == "samestory-v0.1.0" and res.status == "built"
+    files = tree(res.path)
+    assert set(files) == {"README.md", CHECKSUMS, *(data_path(c) for c in CONFIGS)}
+    manifest = json.loads(res.manifest_path.read_text(encoding="utf-8"))
+    assert manifest["dataset_version"] == "0.1.0"
+    assert manifest["schema_version"]
+    assert len(manifest["gold_sha256"]) == 64
+    assert f"annotations/{STORY}/gold/mentions.jsonl" in manifest["inputs"]
+    assert f"corpus/{STORY}/raw/a_doc.txt" in manifest["inputs"]
+    assert set(manifest["files"]) == set(files)
+    check = subprocess.run(["sha256sum", "-c", CHECKSUMS], cwd=res.path, capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    readme = files["README.md"].decode()
+    assert readme.startswith("---\n") and "config_name: documents" in readme and "default: true" in readme
+    assert not [p for p in (tmp_path / "build").iterdir() if p.name.startswith(".")]  # no temp dirs left
+
+
+def test_release_gold_hash_follows_gold_only(tmp_path):
+    corpus, ann = copy_fixture(tmp_path)
+    first = _build(tmp_path, corpus, ann).manifest["gold_sha256"]
+    p = ann / STORY / "gold" / "stance.jsonl"
+    p.write_text(p.read_text(encoding="utf-8").replace('"neutral"', '"against"', 1), encoding="utf-8")
+    second = build_release("0.1.1", Sources(corpus=corpus, annotations=ann), tmp_path / "build",
+                           tmp_path / "releases", progress=False).manifest["gold_sha256"]
+    assert first != second
+
+
+def test_release_same_content_is_a_no_op(tmp_path):
+    corpus, ann = copy_fixture(tmp_path)
+    _build(tmp_path, corpus, ann)
+    before = {p: p.stat().st_mtime_ns for p in (tmp_path / "build").rglob("*")}
+    manifest_before = (tmp_path / "releases" / "v0.1.0.json").read_bytes()
+    code, out, err = run("build", "--corpus", corpus, "--annotations", ann, "--out", tmp_path / "build",
+                         "--releases", tmp_path / "releases", "--quiet")
+    assert code == 0, err
+    assert "unchanged" in out
+    assert {p: p.stat().st_mtime_ns for p in (tmp_path / "build").rglob("*")} == before
+    assert (tmp_path / "releases" / "v0.1.0.json").read_bytes() == manifest_before
+
+
+def test_release_same_version_other_content_says_bump_the_version(tmp_path):
+    corpus, ann = copy_fixture(tmp_path)
+    _build(tmp_path, corpus, ann)
+    before_build, before_rel = tree(tmp_path / "build"), tree(tmp_path / "releases")
+    p = ann / STORY / "gold" / "stance.jsonl"
+    p.write_text(p.read_text(encoding="utf-8").replace('"neutral"', '"favor"', 1), encoding="utf-8")
+    code, out, err = run("build", "--corpus", corpus, "--annotations", ann, "--out", tmp_path / "build",
+                         "--releases", tmp_path / "releases", "--quiet")
+    assert code == 1
+    assert "bump the version" in err
+    assert f"annotations/{STORY}/gold/stance.jsonl" in err and "data/stance/" in err
+    assert tree(tmp_path / "build") == before_build
+    assert tree(tmp_path / "releases") == before_rel
+    # a new version builds beside the old one
+    code, out, err = run("build", "--corpus", corpus, "--annotations", ann, "--out", tmp_path / "build",
+                         "--releases", tmp_path / "releases", "--quiet", "--version", "0.2.0")
+    assert code == 0, err
+    assert (tmp_path / "build" / "samestory-v0.2.0").is_dir() and (tmp_path / "releases" / "v0.2.0.json").exists()
+    assert tree(tmp_path / "build" / "samestory-v0.1.0") == {k[len("samestory-v0.1.0/"):]: v
+                                                             for k, v in before_build.items()}
+
+
+def test_release_rebuilds_a_damaged_release_dir_of_the_same_content(tmp_path):
+    corpus, ann = copy_fixture(tmp_path)
+    res = _build(tmp_path, corpus, ann)
+    good = tree(res.path)
+    (res.path / "README.md").write_text("damaged", encoding="utf-8")
+    again = _build(tmp_path, corpus, ann)
+    assert again.status == "unchanged" and tree(res.path) == good
+
+
+def test_release_verify_passes_then_fails_after_an_input_change(tmp_path):
+    corpus, ann = copy_fixture(tmp_path)
+    _build(tmp_path, corpus, ann)
+    code, out, err = run("verify", "0.1.0", "--corpus", corpus, "--annotations", ann,
+                         "--releases", tmp_path / "releases", "--quiet")
+    assert code == 0, err
+    assert "rebuilt identically" in out
+    p = ann / STORY / "fact_inventory.jsonl"
+    p.write_text(p.read_text(encoding="utf-8").replace("was agreed", "was signed"), encoding="utf-8")
+    with pytest.raises(SameStoryError) as exc:
+        verify("0.1.0", Sources(corpus=corpus, annotations=ann), tmp_path / "releases", progress=False)
+    text = str(exc.value)
+    assert "does not rebuild identically" in text and f"annotations/{STORY}/fact_inventory.jsonl" in text
+
+
+def test_release_verify_unknown_version(tmp_path):
+    code, out, err = run("verify", "9.9.9", "--releases", tmp_path)
+    assert code == 1 and "no release v9.9.9" in err
