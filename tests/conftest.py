@@ -1,7 +1,8 @@
-"""Shared test setup: the repository root on sys.path so tests can import `tests.<helper>` modules."""
+"""Shared test setup: repository root and tests/ on sys.path, so tests import `tests.browser` or helpers."""
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+TESTS = Path(__file__).resolve().parent
+for p in (TESTS.parent, TESTS):
+    if str(p) not in sys.path:
+        sys.path.insert(0, str(p))
