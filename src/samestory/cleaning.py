@@ -62,8 +62,119 @@ LINE_RULES: tuple[LineRule, ...] = (
 )
 """Whole-line rules, applied to every document (the default profile)."""
 
-PROFILES: dict[str, tuple[LineRule, ...]] = {"default": LINE_RULES}
+_SOCIAL = r"(?:Facebook|Twitter|X|WhatsApp|LinkedIn|Telegram|Reddit|Pinterest|E-?[Mm]ail|Flipboard|Messenger)"
+_MONTH_DATE = (r"(?:\d{1,2}\.? )?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|janv|févr|mars|avr|mai|juin|juil|"
+               r"août|sept|oct|nov|déc|Januar|Februar|März|Juni|Juli|Dezember|Oktober)[a-zé]*\.?(?: \d{1,2},?)? \d{4}")
+_CLOCK = r"\d{1,2}[:.h]\d{2}(?:\s?(?:AM|PM|am|pm|a\.m\.|p\.m\.))?(?:\s?(?:Uhr|UTC|GMT|BST|CEST|CET|EDT|EST|IST|ET))?"
+
+MORE_RULES: tuple[LineRule, ...] = (
+    _rule("skip_link", "navigation",
+          r"^(?:Skip to (?:main )?(?:content|navigation)|Skip navigation|Zum Inhalt springen|Aller au contenu)$",
+          "Accessibility skip links ('Skip to main content')."),
+    _rule("breadcrumb", "navigation", r"^(?:Home|Startseite|Start|Accueil|Inicio)\s*[>/»›|]\s*\S.{0,150}$",
+          "Breadcrumb trails ('Home / World / Europe', 'Startseite > Politik')."),
+    _rule("pipe_menu", "navigation", r"^(?:[\w&'’ ]{1,20}\s*\|\s*){2,}[\w&'’ ]{1,20}$",
+          "Menus written on one line with pipes ('HOME | NEWS | WORLD')."),
+    _rule("timestamp", "decoration",
+          rf"^(?:(?:Published|Updated|Last updated|Posted|First published|Veröffentlicht|Aktualisiert|Stand|"
+          rf"Publié|Mis à jour|Modifié)\b(?: (?:le|am|on|at))?:?\s.{{1,80}}|"
+          rf"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? )?{_MONTH_DATE}(?:,? (?:at |à )?{_CLOCK})?|"
+          rf"\d{{1,2}}\.\d{{1,2}}\.\d{{4}}(?:,? {_CLOCK})?|{_CLOCK},? (?:[A-Z][a-z]{{2}},? )?{_MONTH_DATE})$",
+          "Date/time lines of the page ('May 16, 2025 6:41 PM UTC', 'Updated 3 hours ago', '16.05.2025, 18:30 Uhr')."),
+    _rule("reading_time", "decoration",
+          r"^(?:(?:Lesezeit|Lecture|Temps de lecture|Reading time)\s*:?\s*\d+\s*(?:min(?:ute)?s?|Min)\.?|"
+          r"\d+\s*(?:min(?:ute)?s?|Min\.?)\s*(?:read|Lesezeit|de lecture))$",
+          "Reading-time badges ('3 min read', 'Lesezeit: 3 Min.')."),
+    _rule("advertisement", "widget",
+          r"^(?:ADVERTISEMENT|Advertisement|Advertisements|Sponsored|Sponsored content|Anzeige|ANZEIGE|Werbung|"
+          r"Publicité|PUBLICITÉ|Publicidad|Pubblicità|Story continues below(?: this)? (?:advertisement|ad)|"
+          r"Article continues below(?: this)? (?:advertisement|ad)|Weiter nach der Anzeige)$",
+          "Advertisement slots left as text ('Advertisement', 'Anzeige', 'Story continues below this ad')."),
+    _rule("newsletter", "widget",
+          r"^(?:Sign up here\.?|Sign up (?:to|for) .{1,80}|Subscribe (?:to|for) .{1,80}|Get (?:our|the) .{1,40} "
+          r"newsletter.{0,60}|Newsletter abonnieren.{0,60}|Abonnez-vous.{0,80}|Inscrivez-vous.{0,80})$",
+          "Newsletter and subscription prompts ('Sign up here.')."),
+    _rule("paywall_label", "widget",
+          r"^(?:Article réservé aux abonnés|Réservé aux abonnés|Subscribers only|Subscriber exclusive|"
+          r"Nur für Abonnenten|Exklusiv für Abonnenten)$",
+          "Paywall badges ('Article réservé aux abonnés')."),
+    _rule("share_multilingual", "widget",
+          rf"^(?:Teilen|Partager|Compartir|Condividi|Delen|Share this (?:article|story|page|with .{{1,40}})|"
+          rf"Reuse this content|Réutiliser ce contenu|Copy link to clipboard|Link kopieren|Copier le lien|"
+          rf"Artikel teilen|Partager sur {_SOCIAL}|Teilen auf {_SOCIAL}|Follow [Uu]s|(?:{_SOCIAL}\s*[|•·,]?\s*){{1,8}})$",
+          "Share bars in other wordings and languages, and lines made only of social network names."),
+    _rule("comments_widget", "widget",
+          r"^(?:Comments|Kommentare|Commentaires|Comentarios|Show comments|View comments|Leave a comment|"
+          r"Join the conversation|Kommentar schreiben|Réagir|Kommentare \(\d+\)|Commentaires \(\d+\))$",
+          "Comment-section labels."),
+    _rule("app_promo", "widget", r"^(?:Download the .{1,40} [Aa]pp\b.{0,80}|Get the .{1,40} [Aa]pp\b.{0,40})$",
+          "App download prompts."),
+    _rule("teaser_multilingual", "teaser",
+          r"^(?:(?:Lesen Sie auch|Lesen Sie mehr|Auch interessant|Mehr dazu|Lire aussi|À lire aussi|A lire aussi|"
+          r"Voir aussi|Leer más|Lee también|Leggi anche|Also Read|Read also|Read More|Related article|"
+          r"Related video|Related story|Watch|WATCH|Listen|LISTEN)\s*[:\-–—|]\s*\S.+|"
+          r"Related (?:article|video|story)\s+\S.+)$",
+          "Links to other articles in other wordings and languages ('Lire aussi | …', 'Also Read | …')."),
+    _rule("related_heading_multilingual", "related_links",
+          r"^(?:Mehr zum Thema|Das könnte Sie auch interessieren|Weitere Artikel|Sur le même sujet|"
+          r"Dans la même rubrique|Les plus lus|Explore more on these topics|More on this story|Most viewed|"
+          r"Most popular|Read next|Recommended(?: for you)?|Suggested Topics|Related topics|Topics|Themen|"
+          r"More from [\w ]{1,30})\s*:?$",
+          "Headings of related-link and topic blocks in other wordings and languages."),
+    _rule("photo_credit_caption", "image_caption",
+          r"^.{0,400}?(?:Photograph|Photo|Foto|Bild|Picture|Crédit photo|Photo credit)s?\s*:\s*[^\s.][^.]{0,80}$",
+          "Captions ending in a photo credit ('… Photograph: Murad Sezer/Reuters', '… Foto: dpa')."),
+    _rule("wire_credits", "author_bio",
+          r"^(?:(?:Reporting|Writing|Editing|Additional reporting|Compiled|Reporting and writing) by .{1,300}|"
+          r"\((?:[Ww]ith|[Aa]vec) (?:inputs|reporting|additional reporting) from .{1,80}\)|"
+          r"\(?(?:[Ww]ith|[Aa]vec|[Mm]it Material von) (?:AFP|AP|Reuters|dpa|agencies|Agenturen)[^a-z]{0,40}\)?|"
+          r"[A-Z][\w' ]{1,40} (?:avec|with|mit) (?:AFP|AP|Reuters|dpa|agencies)\.?|Mit Material von .{1,80})$",
+          "Contributor and agency credits ('Reporting by …; Editing by …', '(With inputs from agencies)')."),
+    _rule("site_footer", "navigation",
+          r"^(?:Our Standards:.{0,120}|All rights reserved\.?.{0,80}|©.{0,100}|Copyright\b.{0,100}|Impressum|"
+          r"Datenschutz(?:erklärung)?|Mentions légales|Privacy Policy|Terms of (?:Use|Service)|"
+          r"Cookie (?:Settings|Policy|Preferences))$",
+          "Footer lines (copyright, legal links, editorial-standards links)."),
+    _rule("gallery_control", "decoration", r"^(?:Hide Caption|Show Caption|\d{1,3} of \d{1,3}|\d{1,3} / \d{1,3})$",
+          "Photo-gallery controls ('Hide Caption', '1 of 4')."),
+)
+"""Generic rules added after the seed release; applied after LINE_RULES, so a seed line keeps the rule
+(and reason) it matched first, and the frozen seed clean texts do not change (a test checks it)."""
+
+BROADCAST_RULES: tuple[LineRule, ...] = (
+    _rule("video_player", "widget", r"^(?:Video Ad Feedback|Now [Pp]laying|Up next|Replay|Watch Now|Play Video)$",
+          "Video-player controls of broadcasters' article pages."),
+    _rule("video_duration", "widget", r"^\d{1,2}:\d{2}(?:\s*-\s*Source:\s*.{1,40})?$",
+          "Video durations, optionally with their source ('02:14 - Source: Channel 9')."),
+    _rule("video_source", "widget", r"^Source: [A-Z][\w .&]{1,40}$", "A video's source line ('Source: Channel 9')."),
+)
+"""Extra rules for broadcasters' pages with embedded video players: too risky for every page (a line
+'Source: …' or '2:14' could be prose elsewhere), so they form a profile of their own."""
+
+DEFAULT_RULES: tuple[LineRule, ...] = LINE_RULES + MORE_RULES
+
+PROFILES: dict[str, tuple[LineRule, ...]] = {"default": DEFAULT_RULES, "broadcast": DEFAULT_RULES + BROADCAST_RULES}
 """Cleaning profiles by name; a site that needs more rules gets a profile of its own (default + extras)."""
+
+BYLINE = re.compile(
+    r"^(?:By|BY|Von|VON|Par|PAR|Por|Di|Door|Written by|Text:)\s+(?P<name>[A-ZÀ-Ý][\w'’\-.]+(?: [A-ZÀ-Ý][\w'’\-.]+){1,3}"
+    r"(?:(?:,| and| und| et| y| e| &) [A-ZÀ-Ý][\w'’\-.]+(?: [A-ZÀ-Ý][\w'’\-.]+){1,3})*)"
+    r"(?: in [A-ZÀ-Ý][\w\-]+(?: [A-ZÀ-Ý][\w\-]+)?|,? \(.{1,60}\)|\s*[,|–—]\s*[\w .&]{1,40})?$"
+)
+"""A byline line near the top ('By Jane Doe and Omer Celik', 'Von Anna Schmidt', 'Par Claire Martin (…)')."""
+BYLINE_WINDOW = 8
+"""A byline is only looked for among the first non-blank lines."""
+BLOCK_START = re.compile(r"^(?:skip past newsletter promotion|Skip past newsletter promotion)$")
+BLOCK_END = re.compile(r"^(?:after newsletter promotion|After newsletter promotion)$")
+"""A newsletter promotion block: everything from its start marker to its end marker is removed."""
+LIST_HEADINGS = ("related_heading", "related_heading_multilingual", "tags_label")
+LIST_ITEM = re.compile(r"^(?!.*[.!?…\"”»:]$)\S+(?: \S+){0,14}$")
+"""After a related-links/topics heading, the lines that follow it while they look like list items or
+teaser headlines (at most 15 words, no closing punctuation) are removed too."""
+MENU_ITEM = re.compile(r"^(?!.*[.!?…\"”»:,]$)\S+(?: \S+){0,2}$")
+MENU_RUN = 3
+"""At least MENU_RUN consecutive lines (no blank line between) of at most three words without
+closing punctuation are a navigation menu or a topic list."""
 
 PICKER_OPTION = re.compile(r"^[A-Z][\w\-]*(?: [A-Z][\w\-]*){0,2}$")
 """An option under a picker heading: one to three capitalised words ('English', 'America')."""
@@ -112,7 +223,7 @@ def _lines(raw: str) -> list[tuple[int, int, str]]:
 def _decide(lines: list[tuple[int, int, str]], rules: tuple[LineRule, ...]) -> dict[int, tuple[str, str]]:
     """Map line index → (reason, rule) for every line to remove (before blank-line tidying)."""
     marks: dict[int, tuple[str, str]] = {}
-    stripped = [t.strip() for _, _, t in lines]
+    stripped = [t.lstrip("\ufeff").strip() for _, _, t in lines]  # a UTF-8 byte-order mark is not text
     nonblank = [i for i, s in enumerate(stripped) if s]
     in_picker = False
     for i, s in enumerate(stripped):
@@ -141,14 +252,51 @@ def _decide(lines: list[tuple[int, int, str]], rules: tuple[LineRule, ...]) -> d
     kept = [i for i in nonblank if i not in marks]
     if kept and AUTHOR_BIO.match(stripped[kept[-1]]):
         marks[kept[-1]] = ("author_bio", "author_bio")
+    _decide_structures(stripped, nonblank, marks)
     return marks
 
 
-def clean(raw: str, rules: tuple[LineRule, ...] = LINE_RULES) -> CleanResult:
+def _decide_structures(stripped: list[str], nonblank: list[int], marks: dict[int, tuple[str, str]]) -> None:
+    """Rules about positions and runs of lines: byline near the top, newsletter blocks, the items under a
+    related-links heading, and menus (runs of very short lines)."""
+    for i in nonblank[:BYLINE_WINDOW]:
+        if i not in marks and BYLINE.match(stripped[i]):
+            marks[i] = ("author_bio", "byline_line")
+            break
+    block = None
+    for i in nonblank:
+        if block is None and BLOCK_START.match(stripped[i]):
+            block = [i]
+        elif block is not None:
+            block.append(i)
+            if BLOCK_END.match(stripped[i]):
+                marks.update({j: ("widget", "newsletter_block") for j in block})
+                block = None
+    in_list = False
+    for i in nonblank:
+        if marks.get(i, ("", ""))[1] in LIST_HEADINGS:
+            in_list = True
+        elif i in marks:
+            continue
+        elif in_list and LIST_ITEM.match(stripped[i]):
+            marks[i] = ("related_links", "related_list_item")
+        else:
+            in_list = False
+    run: list[int] = []
+    for i in range(len(stripped) + 1):
+        if i < len(stripped) and stripped[i] and i not in marks and MENU_ITEM.match(stripped[i]):
+            run.append(i)
+            continue
+        if len(run) >= MENU_RUN:
+            marks.update({j: ("navigation", "menu_run") for j in run})
+        run = []
+
+
+def clean(raw: str, rules: tuple[LineRule, ...] = DEFAULT_RULES) -> CleanResult:
     """Apply the line rules, then tidy blank lines and edges; return clean text and every removal."""
     lines = _lines(raw)
     marks = _decide(lines, rules)
-    stripped = [t.strip() for _, _, t in lines]
+    stripped = [t.lstrip("\ufeff").strip() for _, _, t in lines]  # a UTF-8 byte-order mark is not text
     cuts: list[tuple[int, int, str, str]] = []
     kept_idx = [i for i in range(len(lines)) if i not in marks]
     prev_blank = True  # drop leading blank lines
@@ -172,6 +320,8 @@ def clean(raw: str, rules: tuple[LineRule, ...] = LINE_RULES) -> CleanResult:
         tail_start = s + len(t.rstrip())
         if tail_start < e:
             cuts.append((tail_start, e, "edge_whitespace", "trailing_whitespace"))
+    if raw.startswith("\ufeff") and not any(c[0] == 0 for c in cuts):
+        cuts.append((0, 1, "edge_whitespace", "byte_order_mark"))
     cuts.sort()
     removals, out, pos, clean_len = [], [], 0, 0
     for start, end, reason, rule in cuts:
@@ -183,8 +333,11 @@ def clean(raw: str, rules: tuple[LineRule, ...] = LINE_RULES) -> CleanResult:
         pos = end
     out.append(raw[pos:])
     text = "".join(out)
-    bio = next((r.text.strip() for r in removals if r.reason == "author_bio"), None)
+    bio = next((r.text.strip() for r in removals if r.rule == "author_bio"), None)
     byline = AUTHOR_BIO.match(bio).group("name") if bio else None
+    if byline is None:
+        line = next((r.text.strip() for r in removals if r.rule == "byline_line"), None)
+        byline = BYLINE.match(line).group("name") if line else None
     first = next((s for s in stripped if s), None)
     repeated = any(r.reason == "repeated_headline" for r in removals)
     return CleanResult(text, removals, title=first if repeated else None, byline=byline, author_bio=bio)
