@@ -1,0 +1,409 @@
+"""Records <-> Label Studio results, both directions, deterministic and strict (pure functions).
+
+`to_results` turns a document's layer records (gold or a system's predictions) into the result list of
+one project; `from_results` turns an annotator's result list back into layer records and rejects what
+the server accepts but the schema does not (unknown labels, two choices on a single-choice field,
+offsets outside the text, a region text that does not match the offsets). Label Studio counts offsets
+in UTF-16 code units (JavaScript strings); records count code points, so both are converted.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from samestory import schema
+from samestory.labelstudio import config as C
+
+ID_PATTERN = re.compile(r"([a-z]+)(\d+)")
+ID_PREFIX = {"mentions": "m", "bias_spans": "b", "quotes": "q"}
+
+
+class ConvertError(Exception):
+    """One bad region or field in an annotation; `where` names task, annotator and region."""
+
+    def __init__(self, where: str, message: str):
+        super().__init__(f"{where}: {message}")
+        self.where = where
+        self.message = message
+
+
+# --- offsets --------------------------------------------------------------------------------------------
+
+class Offsets:
+    """Code-point <-> UTF-16 offset mapping of one text."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.to16 = [0]
+        for ch in text:
+            self.to16.append(self.to16[-1] + (2 if ord(ch) > 0xFFFF else 1))
+        self.from16 = {u: i for i, u in enumerate(self.to16)}
+        self.len16 = self.to16[-1]
+
+    def js(self, i: int) -> int:
+        return self.to16[i]
+
+    def py(self, u: Any, where: str) -> int:
+        if not isinstance(u, int) or isinstance(u, bool):
+            raise ConvertError(where, f"offset {u!r} is not an integer")
+        if u < 0 or u > self.len16:
+            raise ConvertError(where, f"offset {u} is outside the text (length {self.len16})")
+        if u not in self.from16:
+            raise ConvertError(where, f"offset {u} splits a character (UTF-16 surrogate pair)")
+        return self.from16[u]
+
+
+# --- records -> results -----------------------------------------------------------------------------------
+
+def _region(off: Offsets, rid: str, tag: str, kind: str, start: int, end: int, key: str, values: list) -> dict:
+    return {"id": rid, "from_name": tag, "to_name": C.TEXT, "type": kind,
+            "value": {"start": off.js(start), "end": off.js(end), "text": off.text[start:end], key: values}}
+
+
+def _doc_choice(rid: str, tag: str, values: list) -> dict:
+    return {"id": rid, "from_name": tag, "to_name": C.TEXT, "type": "choices", "value": {"choices": values}}
+
+
+def to_results(project: str, doc: dict, records: dict[str, dict]) -> list[dict]:
+    """The result list of `project` for one document from its layer records (missing layers are left out)."""
+    off = Offsets(doc["text"])
+    out: list[dict] = []
+    if project == "entities":
+        mentions = {m["id"]: m for m in records.get("mentions", {}).get("mentions", [])}
+        for m in mentions.values():
+            out.append(_region(off, m["id"], C.MENTION, "labels", m["start"], m["end"], "labels", [m["type"]]))
+            out.append(_region(off, m["id"], C.KIND, "choices", m["start"], m["end"], "choices", [m["kind"]]))
+            out.append(_region(off, m["id"], C.ENTITY, "choices", m["start"], m["end"], "choices",
+                               [m["entity_id"] if m["entity_id"] is not None else C.NIL]))
+        for item in records.get("entity_frames", {}).get("entities", []):
+            evidence = list(item["evidence"])
+            if not evidence:  # a judgement needs a region to live on: the first mention of the entity
+                evidence = [m["id"] for m in mentions.values() if m["entity_id"] == item["entity_id"]][:1]
+            if not evidence:
+                raise ConvertError(f"doc {doc['doc_id']} entity_frames[{item['entity_id']}]",
+                                   "no mention of the entity to attach its role to")
+            for mid in evidence:
+                if mid not in mentions:
+                    raise ConvertError(f"doc {doc['doc_id']} entity_frames[{item['entity_id']}]",
+                                       f"evidence {mid} is not a mention of the document")
+                m = mentions[mid]
+                if m["entity_id"] != item["entity_id"]:
+                    raise ConvertError(f"doc {doc['doc_id']} entity_frames[{item['entity_id']}]",
+                                       f"evidence {mid} links to {m['entity_id']!r}")
+                for tag, vals in ((C.MAIN_ROLE, [item["main_role"]]), (C.FINE_ROLES, list(item["fine_roles"])),
+                                  (C.PORTRAYAL, [item["portrayal"]])):
+                    if vals:
+                        out.append(_region(off, mid, tag, "choices", m["start"], m["end"], "choices", vals))
+    elif project == "document":
+        if "frames" in records:
+            fr = records["frames"]
+            out.append(_doc_choice(C.FRAMES, C.FRAMES, list(fr["frames"])))
+            out.append(_doc_choice(C.PRIMARY_FRAME, C.PRIMARY_FRAME, [fr["primary_frame"]]))
+            paras = {p["id"]: p for p in doc["paragraphs"]}
+            for p in fr["paragraphs"]:
+                if p["frame"] is not None:
+                    span = paras[p["paragraph_id"]]
+                    out.append(_region(off, p["paragraph_id"], C.PARAGRAPH_FRAME, "labels", span["start"],
+                                       span["end"], "labels", [p["frame"]]))
+        for s in records.get("stance", {}).get("stances", []):
+            out.append(_doc_choice(C.STANCE_PREFIX + s["target"], C.STANCE_PREFIX + s["target"], [s["label"]]))
+            if s["note"] is not None:
+                out.append({"id": C.NOTE_PREFIX + s["target"], "from_name": C.NOTE_PREFIX + s["target"],
+                            "to_name": C.TEXT, "type": "textarea", "value": {"text": [s["note"]]}})
+        reported = {v: k for k, v in C.REPORTED.items()}
+        for f in records.get("facts", {}).get("facts", []):
+            out.append(_doc_choice(C.FACT_PREFIX + f["fact_id"], C.FACT_PREFIX + f["fact_id"],
+                                   [reported[f["reported"]]]))
+            for n, e in enumerate(f["evidence"], 1):
+                out.append(_region(off, f"{f['fact_id']}.e{n}", C.FACT_EVIDENCE, "labels", e["start"], e["end"],
+                                   "labels", [f["fact_id"]]))
+    elif project == "sentences":
+        sents = {s["id"]: s for s in doc["sentences"]}
+        for s in records.get("bias_sentences", {}).get("sentences", []):
+            span = sents[s["sentence_id"]]
+            out.append(_region(off, s["sentence_id"], C.SENTENCE, "labels", span["start"], span["end"], "labels",
+                               [s["label"]]))
+            out.append(_region(off, s["sentence_id"], C.OPINION, "choices", span["start"], span["end"], "choices",
+                               [s["opinion"]]))
+        for b in records.get("bias_spans", {}).get("spans", []):
+            out.append(_region(off, b["id"], C.TECHNIQUE, "labels", b["start"], b["end"], "labels", [b["technique"]]))
+            if b["target_entity_id"] is not None:
+                out.append(_region(off, b["id"], C.TARGET, "choices", b["start"], b["end"], "choices",
+                                   [b["target_entity_id"]]))
+            if b["polarity"] is not None:
+                out.append(_region(off, b["id"], C.POLARITY, "choices", b["start"], b["end"], "choices",
+                                   [b["polarity"]]))
+        for q in records.get("quotes", {}).get("quotes", []):
+            out.append(_region(off, q["id"], C.QUOTE_TAG, "labels", q["start"], q["end"], "labels", [C.QUOTE]))
+            if q["speaker_entity_id"] is not None:
+                out.append(_region(off, q["id"], C.SPEAKER, "choices", q["start"], q["end"], "choices",
+                                   [q["speaker_entity_id"]]))
+    else:
+        raise ValueError(f"unknown project {project!r}")
+    return out
+
+
+# --- results -> records -----------------------------------------------------------------------------------
+
+@dataclass
+class _Region:
+    rid: str
+    start: int
+    end: int
+    text: str
+    label_tag: str | None = None
+    label: str | None = None
+    choices: dict[str, list[str]] | None = None
+    first: int = 0
+    """Position of the region's first result in the list (keeps the annotator's order)."""
+
+
+def _allowed(project: str, inv: C.Inventory) -> dict[str, tuple[str, tuple[str, ...], bool]]:
+    """from_name -> (kind, allowed values, multiple) for every control tag of the project's config."""
+    ents = tuple(e["entity_id"] for e in inv.entities)
+    if project == "entities":
+        return {C.MENTION: ("labels", schema.ENTITY_TYPES, False),
+                C.KIND: ("choices", schema.MENTION_KINDS, False),
+                C.ENTITY: ("choices", ents + (C.NIL,), False),
+                C.MAIN_ROLE: ("choices", schema.MAIN_ROLES, False),
+                C.FINE_ROLES: ("choices", schema.ALL_FINE_ROLES, True),
+                C.PORTRAYAL: ("choices", schema.PORTRAYALS, False)}
+    if project == "document":
+        out = {C.PARAGRAPH_FRAME: ("labels", schema.FRAMES, False),
+               C.FACT_EVIDENCE: ("labels", tuple(f["fact_id"] for f in inv.facts), False),
+               C.FRAMES: ("choices", schema.FRAMES, True),
+               C.PRIMARY_FRAME: ("choices", schema.FRAMES, False)}
+        for t in inv.targets:
+            out[C.STANCE_PREFIX + t["target_id"]] = ("choices", schema.STANCE_LABELS, False)
+            out[C.NOTE_PREFIX + t["target_id"]] = ("textarea", (), False)
+        for f in inv.facts:
+            out[C.FACT_PREFIX + f["fact_id"]] = ("choices", tuple(C.REPORTED), False)
+        return out
+    if project == "sentences":
+        return {C.SENTENCE: ("labels", schema.BIAS_LABELS, False),
+                C.TECHNIQUE: ("labels", schema.TECHNIQUES, False),
+                C.QUOTE_TAG: ("labels", (C.QUOTE,), False),
+                C.OPINION: ("choices", schema.OPINION_LABELS, False),
+                C.TARGET: ("choices", ents, False),
+                C.POLARITY: ("choices", schema.PORTRAYALS, False),
+                C.SPEAKER: ("choices", ents, False)}
+    raise ValueError(f"unknown project {project!r}")
+
+
+def _parse(project: str, doc: dict, inv: C.Inventory, results: list[dict], where: str):
+    """Check every result against the config; return (regions by id in order, doc-level values)."""
+    allowed = _allowed(project, inv)
+    off = Offsets(doc["text"])
+    regions: dict[str, _Region] = {}
+    doc_values: dict[str, list[str]] = {}
+    for pos, r in enumerate(results):
+        if not isinstance(r, dict):
+            raise ConvertError(where, f"result {pos} is not an object")
+        rid, tag, value = r.get("id"), r.get("from_name"), r.get("value") or {}
+        here = f"{where}, region {rid} [{tag}]"
+        if tag not in allowed:
+            raise ConvertError(here, f"unknown control {tag!r} (not in the {project} config)")
+        kind, values, multiple = allowed[tag]
+        if r.get("to_name") != C.TEXT or r.get("type") != kind:
+            raise ConvertError(here, f"expected type {kind!r} on {C.TEXT!r}, found {r.get('type')!r} on "
+                                     f"{r.get('to_name')!r}")
+        if kind == "textarea":
+            texts = value.get("text")
+            if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts) or len(texts) > 1:
+                raise ConvertError(here, f"expected one note, found {texts!r}")
+            doc_values[tag] = texts
+            continue
+        key = "labels" if kind == "labels" else "choices"
+        got = value.get(key)
+        if not isinstance(got, list) or not got:
+            raise ConvertError(here, f"no {key}")
+        for v in got:
+            if v not in values:
+                raise ConvertError(here, f"unknown label {v!r}; allowed: {', '.join(values)}")
+        if len(set(got)) != len(got):
+            raise ConvertError(here, f"the same {key[:-1]} twice: {got}")
+        if not multiple and len(got) > 1:
+            raise ConvertError(here, f"{len(got)} values on a single-choice field: {got}")
+        if "start" not in value and "end" not in value:
+            if kind == "labels":
+                raise ConvertError(here, "a label without a text span")
+            if tag in doc_values:
+                raise ConvertError(here, "given twice")
+            doc_values[tag] = got
+            continue
+        start, end = off.py(value.get("start"), here), off.py(value.get("end"), here)
+        if start >= end:
+            raise ConvertError(here, f"empty or reversed span {value.get('start')}..{value.get('end')}")
+        text = doc["text"][start:end]
+        if "text" in value and value["text"] != text:
+            raise ConvertError(here, f"region text {value['text']!r} differs from the document text {text!r} at "
+                                     f"{start}..{end}")
+        reg = regions.get(rid)
+        if reg is None:
+            reg = regions[rid] = _Region(rid, start, end, text, choices={}, first=pos)
+        elif (reg.start, reg.end) != (start, end):
+            raise ConvertError(here, f"region offsets {start}..{end} differ from {reg.start}..{reg.end} of the "
+                                     "same region")
+        if kind == "labels":
+            if reg.label is not None:
+                raise ConvertError(here, f"a second label on one region (already {reg.label!r} from {reg.label_tag})")
+            reg.label_tag, reg.label = tag, got[0]
+        else:
+            if tag in reg.choices:
+                raise ConvertError(here, "given twice for one region")
+            reg.choices[tag] = got
+    for reg in regions.values():
+        if reg.label is None:
+            raise ConvertError(f"{where}, region {reg.rid}", "per-region choices on a region without a label")
+    return list(regions.values()), doc_values
+
+
+def _one(reg: _Region, tag: str, where: str, required: bool, null: str | None = None):
+    vals = reg.choices.get(tag)
+    if not vals:
+        if required:
+            raise ConvertError(f"{where}, region {reg.rid} [{tag}]", f"missing {tag} for {reg.text!r}")
+        return None
+    return None if vals[0] == null else vals[0]
+
+
+def _ids(regs: list[_Region], prefix: str) -> dict[str, str]:
+    """Region id -> record id: keep ids like m3 (unique), number the others on after the largest."""
+    keep = {r.rid for r in regs if ID_PATTERN.fullmatch(r.rid) and r.rid.startswith(prefix)
+            and ID_PATTERN.fullmatch(r.rid).group(1) == prefix}
+    n = max((int(ID_PATTERN.fullmatch(i).group(2)) for i in keep), default=0)
+    out = {}
+    for r in sorted(regs, key=lambda r: (r.start, r.end, r.first)):
+        if r.rid in keep:
+            out[r.rid] = r.rid
+        else:
+            n += 1
+            out[r.rid] = f"{prefix}{n}"
+    return out
+
+
+def _span(reg: _Region) -> dict:
+    return {"start": reg.start, "end": reg.end, "text": reg.text}
+
+
+def _within(reg: _Region, units: list[dict], what: str, where: str) -> str:
+    hits = [u["id"] for u in units if u["start"] <= reg.start and reg.end <= u["end"]]
+    if len(hits) != 1:
+        raise ConvertError(f"{where}, region {reg.rid} [{reg.label_tag}]",
+                           f"span {reg.start}..{reg.end} {reg.text[:40]!r} does not lie within one {what}")
+    return hits[0]
+
+
+def from_results(project: str, doc: dict, inv: C.Inventory, results: list[dict], where: str) -> dict[str, dict]:
+    """Layer records (layer -> record) of one document from one annotator's results in `project`."""
+    regs, docv = _parse(project, doc, inv, results, where)
+    doc_id = doc["doc_id"]
+    if project == "entities":
+        mregs = [r for r in regs if r.label_tag == C.MENTION]
+        ids = _ids(mregs, ID_PREFIX["mentions"])
+        mentions = [{"id": ids[r.rid], **_span(r), "type": r.label, "kind": _one(r, C.KIND, where, True),
+                     "entity_id": _one(r, C.ENTITY, where, True, null=C.NIL)} for r in mregs]
+        frames: dict[str, dict] = {}
+        first_role: dict[str, int] = {}
+        for r, m in zip(mregs, mentions):
+            if not any(t in r.choices for t in (C.MAIN_ROLE, C.FINE_ROLES, C.PORTRAYAL)):
+                continue
+            here = f"{where}, region {r.rid}"
+            if m["entity_id"] is None:
+                raise ConvertError(here, "role or portrayal on a mention without an entity (NIL)")
+            judgement = {"main_role": _one(r, C.MAIN_ROLE, where, True),
+                         "fine_roles": list(r.choices.get(C.FINE_ROLES, [])),
+                         "portrayal": _one(r, C.PORTRAYAL, where, True)}
+            eid = m["entity_id"]
+            if eid in frames:
+                prev = {k: frames[eid][k] for k in judgement}
+                if prev != judgement:
+                    raise ConvertError(here, f"role/portrayal of {eid!r} differs from another of its mentions: "
+                                             f"{judgement} vs {prev}")
+                frames[eid]["evidence"].append(m["id"])
+            else:
+                frames[eid] = {"entity_id": eid, **judgement, "evidence": [m["id"]]}
+            role_pos = min(i for i, x in enumerate(results) if x.get("id") == r.rid
+                           and x.get("from_name") in (C.MAIN_ROLE, C.FINE_ROLES, C.PORTRAYAL))
+            first_role[eid] = min(first_role.get(eid, role_pos), role_pos)
+        # keep evidence in the order of the role results, entities in the order they first appear
+        for eid, item in frames.items():
+            pos = {m_id: min(i for i, x in enumerate(results) if x.get("id") == rid and x.get("from_name") in
+                             (C.MAIN_ROLE, C.FINE_ROLES, C.PORTRAYAL)) for rid, m_id in ids.items()
+                   if m_id in item["evidence"]}
+            item["evidence"].sort(key=lambda m_id: pos[m_id])
+        ents = [frames[e] for e in sorted(frames, key=lambda e: first_role[e])]
+        return {"mentions": {"doc_id": doc_id, "mentions": mentions},
+                "entity_frames": {"doc_id": doc_id, "entities": ents}}
+    if project == "document":
+        stray = [r for r in regs if r.choices]
+        if stray:
+            raise ConvertError(f"{where}, region {stray[0].rid}", "per-region choices are not used in this project")
+        order = {tag: i for i, tag in enumerate(dict.fromkeys(x.get("from_name") for x in results))}
+        if C.PRIMARY_FRAME not in docv:
+            raise ConvertError(f"{where} [{C.PRIMARY_FRAME}]", "missing primary frame")
+        para_frame: dict[str, str] = {}
+        for r in regs:
+            if r.label_tag != C.PARAGRAPH_FRAME:
+                continue
+            pid = _within(r, doc["paragraphs"], "paragraph", where)
+            if para_frame.get(pid, r.label) != r.label:
+                raise ConvertError(f"{where}, region {r.rid}", f"paragraph {pid} has two frames: "
+                                                               f"{para_frame[pid]!r} and {r.label!r}")
+            para_frame[pid] = r.label
+        frames_rec = {"doc_id": doc_id, "frames": list(docv.get(C.FRAMES, [])),
+                      "primary_frame": docv[C.PRIMARY_FRAME][0],
+                      "paragraphs": [{"paragraph_id": p["id"], "frame": para_frame.get(p["id"])}
+                                     for p in doc["paragraphs"]]}
+        stances = []
+        for t in sorted(inv.targets, key=lambda t: order.get(C.STANCE_PREFIX + t["target_id"], len(order))):
+            tag = C.STANCE_PREFIX + t["target_id"]
+            if tag not in docv:
+                raise ConvertError(f"{where} [{tag}]", f"missing stance toward {t['target_id']!r}")
+            note = docv.get(C.NOTE_PREFIX + t["target_id"]) or [None]
+            stances.append({"target": t["target_id"], "label": docv[tag][0], "note": note[0] or None})
+        facts = []
+        for f in sorted(inv.facts, key=lambda f: order.get(C.FACT_PREFIX + f["fact_id"], len(order))):
+            tag = C.FACT_PREFIX + f["fact_id"]
+            if tag not in docv:
+                raise ConvertError(f"{where} [{tag}]", f"missing coverage of fact {f['fact_id']!r}")
+            evidence = [_span(r) for r in regs if r.label_tag == C.FACT_EVIDENCE and r.label == f["fact_id"]]
+            facts.append({"fact_id": f["fact_id"], "reported": C.REPORTED[docv[tag][0]], "evidence": evidence})
+        return {"stance": {"doc_id": doc_id, "stances": stances}, "frames": frames_rec,
+                "facts": {"doc_id": doc_id, "facts": facts}}
+    if project == "sentences":
+        labels: dict[str, tuple[str, str]] = {}
+        for r in regs:
+            if r.label_tag != C.SENTENCE:
+                continue
+            sid = _within(r, doc["sentences"], "sentence", where)
+            val = (r.label, _one(r, C.OPINION, where, True))
+            if labels.get(sid, val) != val:
+                raise ConvertError(f"{where}, region {r.rid}", f"sentence {sid} labelled twice: {labels[sid]} and "
+                                                               f"{val}")
+            labels[sid] = val
+        missing = [s["id"] for s in doc["sentences"] if s["id"] not in labels]
+        if missing:
+            raise ConvertError(f"{where} [{C.SENTENCE}]", f"sentences without a bias label: {', '.join(missing)}")
+        for r in regs:
+            if r.label_tag != C.TECHNIQUE and (C.TARGET in r.choices or C.POLARITY in r.choices):
+                raise ConvertError(f"{where}, region {r.rid}", "target/polarity on a region that is no technique")
+            if r.label_tag != C.QUOTE_TAG and C.SPEAKER in r.choices:
+                raise ConvertError(f"{where}, region {r.rid}", "speaker on a region that is no quote")
+        tregs = [r for r in regs if r.label_tag == C.TECHNIQUE]
+        qregs = [r for r in regs if r.label_tag == C.QUOTE_TAG]
+        tids, qids = _ids(tregs, ID_PREFIX["bias_spans"]), _ids(qregs, ID_PREFIX["quotes"])
+        return {
+            "bias_sentences": {"doc_id": doc_id, "sentences": [
+                {"sentence_id": s["id"], "label": labels[s["id"]][0], "opinion": labels[s["id"]][1]}
+                for s in doc["sentences"]]},
+            "bias_spans": {"doc_id": doc_id, "spans": [
+                {"id": tids[r.rid], **_span(r), "technique": r.label,
+                 "target_entity_id": _one(r, C.TARGET, where, False),
+                 "polarity": _one(r, C.POLARITY, where, False)} for r in tregs]},
+            "quotes": {"doc_id": doc_id, "quotes": [
+                {"id": qids[r.rid], **_span(r), "speaker_entity_id": _one(r, C.SPEAKER, where, False)}
+                for r in qregs]},
+        }
+    raise ValueError(f"unknown project {project!r}")

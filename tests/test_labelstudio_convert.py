@@ -1,0 +1,93 @@
+"""Records -> Label Studio results -> records is the identity; bad results are rejected by name."""
+from __future__ import annotations
+
+import copy
+
+import pytest
+from labelstudio_helpers import documents, gold, inventory
+
+from samestory.labelstudio import config as C
+from samestory.labelstudio.convert import ConvertError, Offsets, from_results, to_results
+
+
+def _results(project, doc_id="fx_001"):
+    doc = next(d for d in documents() if d["doc_id"] == doc_id)
+    g = gold()
+    return doc, {layer: g[layer][doc_id] for layer in C.LAYERS_OF[project]}
+
+
+@pytest.mark.parametrize("project", C.PROJECTS)
+@pytest.mark.parametrize("doc_id", ["fx_001", "fx_002"])
+def test_labelstudio_convert_round_trip_is_identity(project, doc_id):
+    doc, records = _results(project, doc_id)
+    res = to_results(project, doc, records)
+    assert from_results(project, doc, inventory(), res, "t") == records
+
+
+def test_labelstudio_convert_new_regions_get_fresh_ids():
+    doc, records = _results("entities")
+    res = to_results("entities", doc, records)
+    for r in res:  # ids the UI makes up are replaced; evidence follows
+        if r["id"] == "m3":
+            r["id"] = "Xk3_pQ9a"
+    back = from_results("entities", doc, inventory(), res, "t")
+    assert [m["id"] for m in back["mentions"]["mentions"]] == ["m1", "m2", "m5", "m4"]
+    assert back["entity_frames"]["entities"][0]["evidence"] == ["m5"]
+
+
+def _bad(project, mutate, doc_id="fx_001"):
+    doc, records = _results(project, doc_id)
+    res = copy.deepcopy(to_results(project, doc, records))
+    mutate(res)
+    with pytest.raises(ConvertError) as exc:
+        from_results(project, doc, inventory(), res, "task 7 (doc fx_001), annotator bob@example.org")
+    return str(exc.value)
+
+
+def test_labelstudio_convert_rejects_unknown_label():
+    msg = _bad("entities", lambda res: res[0]["value"].update(labels=["WEAPON"]))
+    assert msg.startswith("task 7 (doc fx_001), annotator bob@example.org, region m1 [mention]: unknown label 'WEAPON'")
+
+
+def test_labelstudio_convert_rejects_two_choices_on_single_choice():
+    msg = _bad("entities", lambda res: res[1]["value"].update(choices=["NAM", "NOM"]))
+    assert "region m1 [kind]: 2 values on a single-choice field" in msg
+    msg = _bad("document", lambda res: res[1]["value"].update(choices=["Political", "Economic"]))
+    assert "[primary_frame]: 2 values on a single-choice field" in msg
+
+
+def test_labelstudio_convert_rejects_offsets_past_text():
+    def past(res):
+        res[0]["value"].update(end=10_000)
+    assert "region m1 [mention]: offset 10000 is outside the text" in _bad("entities", past)
+    assert "differs from the document text" in _bad("entities", lambda res: res[0]["value"].update(text="Rusian"))
+
+
+def test_labelstudio_convert_rejects_missing_and_conflicting_judgements():
+    assert "missing kind" in _bad("entities", lambda res: res.pop(1))
+    assert "sentences without a bias label: s2" in _bad("sentences", lambda res: [res.pop(2), res.pop(2)])
+
+    def conflict(res):  # russia's second evidence mention gets another portrayal
+        roles = [r for r in res if r["from_name"] == C.PORTRAYAL and r["id"] == "m4"]
+        extra = copy.deepcopy(roles[0])
+        for r in res:
+            if r["id"] == "m1" and r["from_name"] == C.ENTITY:
+                r["value"]["choices"] = ["russia"]
+        extra.update(id="m1")
+        extra["value"].update(start=0, end=7, text="Russian", choices=["positive"])
+        res.append(extra)
+        for tag in (C.MAIN_ROLE,):
+            src = next(r for r in res if r["from_name"] == tag and r["id"] == "m4")
+            dup = copy.deepcopy(src)
+            dup.update(id="m1")
+            dup["value"].update(start=0, end=7, text="Russian")
+            res.append(dup)
+    assert "differs from another of its mentions" in _bad("entities", conflict)
+
+
+def test_labelstudio_convert_utf16_offsets():
+    off = Offsets("a🇺🇦b")  # two non-BMP code points: 2 UTF-16 units each
+    assert [off.js(i) for i in range(5)] == [0, 1, 3, 5, 6]
+    assert off.py(5, "w") == 3
+    with pytest.raises(ConvertError, match="splits a character"):
+        off.py(2, "w")
