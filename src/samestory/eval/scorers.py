@@ -267,52 +267,6 @@ register(Task(TaskMetadata(
 }), lambda c: {"f_avg": macro_f1(c, "", ["favor", "against"]), "macro_f1": macro_f1(c, "", SL),
                "accuracy": accuracy(c, "")}))
 
-BL = schema.BIAS_LABELS
-register(Task(TaskMetadata(
-    name="bias_sentences", version="1.0.0", config="bias_sentences", unit="sentence",
-    description="Whether each sentence is biased (BABE).",
-    required=("sentences[].sentence_id", "sentences[].label"),
-    metrics=(metric("macro_f1", "Macro-F1 over biased and non-biased."),
-             metric("biased_f1", "F1 of the biased class."),
-             metric("accuracy", "Accuracy.")),
-    main_score="macro_f1", reference="BABE (Spinde et al. 2021)",
-), tuple(label_keys("", BL)), single_label_scorer("sentences", "sentence_id", "label", BL, "", {
-    "macro_f1": lambda t, p: sk_macro_f1(t, p, len(BL)),
-    "biased_f1": lambda t, p: sk_macro_f1(t, p, len(BL), restrict=[BL.index("biased")]),
-    "accuracy": sk_accuracy,
-}), lambda c: {"macro_f1": macro_f1(c, "", BL), "biased_f1": label_f1(c, "", "biased"),
-               "accuracy": accuracy(c, "")}))
-
-FACT_OUTCOMES = ("reported", "omitted")
-"""The two values of the facts layer's boolean `reported`, named for the count columns."""
-
-
-def _sk_omission_recall(t, p):
-    from sklearn.metrics import recall_score
-
-    om = FACT_OUTCOMES.index("omitted")
-    if not (t == om).any():
-        return float("nan")
-    return float(recall_score(t, p, labels=[om], average="macro", zero_division=0))
-
-
-register(Task(TaskMetadata(
-    name="facts", version="1.0.0", config="facts", unit="document × fact",
-    description="Which facts of the story's inventory each document reports (informational bias by omission).",
-    required=("facts[].fact_id", "facts[].reported"),
-    metrics=(metric("reported_f1", "F1 of 'reported'."),
-             metric("accuracy", "Accuracy over document × fact pairs."),
-             metric("omission_recall", "Recall of omitted facts: share of gold omissions the system finds.")),
-    main_score="reported_f1", reference="BASIL informational bias (Fan et al. 2019)",
-), tuple(label_keys("", FACT_OUTCOMES)), single_label_scorer(
-    "facts", "fact_id", "reported", FACT_OUTCOMES, "", {
-        "reported_f1": lambda t, p: sk_macro_f1(t, p, 2, restrict=[0]), "accuracy": sk_accuracy,
-        "omission_recall": _sk_omission_recall},
-    to_label=lambda v: None if v is None else ("reported" if v else "omitted")),
-    lambda c: {"reported_f1": label_f1(c, "", "reported"), "accuracy": accuracy(c, ""),
-               "omission_recall": div(c("tp:omitted"), c("tp:omitted") + c("fn:omitted"))}))
-
-
 # --- frames ---------------------------------------------------------------------------------------
 
 FR = schema.FRAMES
@@ -367,6 +321,22 @@ register(Task(TaskMetadata(
     "doc_micro_f1": micro_f1(c, "doc.", FR), "doc_macro_f1": macro_f1(c, "doc.", FR),
     "primary_accuracy": accuracy(c, "primary."), "paragraph_macro_f1": macro_f1(c, "para.", FR)}))
 
+
+BL = schema.BIAS_LABELS
+register(Task(TaskMetadata(
+    name="bias_sentences", version="1.0.0", config="bias_sentences", unit="sentence",
+    description="Whether each sentence is biased (BABE).",
+    required=("sentences[].sentence_id", "sentences[].label"),
+    metrics=(metric("macro_f1", "Macro-F1 over biased and non-biased."),
+             metric("biased_f1", "F1 of the biased class."),
+             metric("accuracy", "Accuracy.")),
+    main_score="macro_f1", reference="BABE (Spinde et al. 2021)",
+), tuple(label_keys("", BL)), single_label_scorer("sentences", "sentence_id", "label", BL, "", {
+    "macro_f1": lambda t, p: sk_macro_f1(t, p, len(BL)),
+    "biased_f1": lambda t, p: sk_macro_f1(t, p, len(BL), restrict=[BL.index("biased")]),
+    "accuracy": sk_accuracy,
+}), lambda c: {"macro_f1": macro_f1(c, "", BL), "biased_f1": label_f1(c, "", "biased"),
+               "accuracy": accuracy(c, "")}))
 
 # --- span layers with partial-overlap credit ----------------------------------------------------------
 
@@ -428,6 +398,36 @@ register(Task(TaskMetadata(
              metric("technique_recall", "Technique-aware recall.")),
     main_score="span_f1", reference="SemEval-2020 Task 11 (SI formula)",
 ), SPAN_KEYS, score_bias_spans, bias_span_formulas))
+
+
+FACT_OUTCOMES = ("reported", "omitted")
+"""The two values of the facts layer's boolean `reported`, named for the count columns."""
+
+
+def _sk_omission_recall(t, p):
+    from sklearn.metrics import recall_score
+
+    om = FACT_OUTCOMES.index("omitted")
+    if not (t == om).any():
+        return float("nan")
+    return float(recall_score(t, p, labels=[om], average="macro", zero_division=0))
+
+
+register(Task(TaskMetadata(
+    name="facts", version="1.0.0", config="facts", unit="document × fact",
+    description="Which facts of the story's inventory each document reports (informational bias by omission).",
+    required=("facts[].fact_id", "facts[].reported"),
+    metrics=(metric("reported_f1", "F1 of 'reported'."),
+             metric("accuracy", "Accuracy over document × fact pairs."),
+             metric("omission_recall", "Recall of omitted facts: share of gold omissions the system finds.")),
+    main_score="reported_f1", reference="BASIL informational bias (Fan et al. 2019)",
+), tuple(label_keys("", FACT_OUTCOMES)), single_label_scorer(
+    "facts", "fact_id", "reported", FACT_OUTCOMES, "", {
+        "reported_f1": lambda t, p: sk_macro_f1(t, p, 2, restrict=[0]), "accuracy": sk_accuracy,
+        "omission_recall": _sk_omission_recall},
+    to_label=lambda v: None if v is None else ("reported" if v else "omitted")),
+    lambda c: {"reported_f1": label_f1(c, "", "reported"), "accuracy": accuracy(c, ""),
+               "omission_recall": div(c("tp:omitted"), c("tp:omitted") + c("fn:omitted"))}))
 
 
 QUOTE_KEYS = tuple(si_keys("") + ["matched", "speaker_correct"])
