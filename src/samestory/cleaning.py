@@ -128,7 +128,7 @@ MORE_RULES: tuple[LineRule, ...] = (
           r"^(?:(?:Reporting|Writing|Editing|Additional reporting|Compiled|Reporting and writing) by .{1,300}|"
           r"\((?:[Ww]ith|[Aa]vec) (?:inputs|reporting|additional reporting) from .{1,80}\)|"
           r"\(?(?:[Ww]ith|[Aa]vec|[Mm]it Material von) (?:AFP|AP|Reuters|dpa|agencies|Agenturen)[^a-z]{0,40}\)?|"
-          r"[A-Z][\w' ]{1,40} (?:avec|with|mit) (?:AFP|AP|Reuters|dpa|agencies)\.?|Mit Material von .{1,80})$",
+          r"[A-Z][\w' ]{1,40} (?:avec|with|mit) (?:AFP|AP|Reuters|dpa|agencies)\.?|[Mm]it Material von .{1,80})$",
           "Contributor and agency credits ('Reporting by …; Editing by …', '(With inputs from agencies)')."),
     _rule("site_footer", "navigation",
           r"^(?:Our Standards:.{0,120}|All rights reserved\.?.{0,80}|©.{0,100}|Copyright\b.{0,100}|Impressum|"
