@@ -60,7 +60,10 @@ def _chunks(text: str, taken: list[tuple[int, int]], starts: set[int]) -> list[t
     out, run = [], []
 
     def close():
-        while run and text[run[0][0]:run[0][1]] in STOP_CAPS | TITLE_WORDS:
+        while run and text[run[0][0]:run[0][1]] in STOP_CAPS:
+            run.pop(0)
+        named_head = run and text[run[-1][0]:run[-1][1]] in ORG_HEADS | FAC_HEADS | LOC_HEADS | EVENT_HEADS
+        while run and not named_head and text[run[0][0]:run[0][1]] in TITLE_WORDS:
             run.pop(0)
         if run and not (len(run) == 1 and (run[0][0] in starts or text[run[0][0] - 1:run[0][0]] in "“\"‘")):
             out.append((run[0][0], run[-1][1]))

@@ -1,0 +1,169 @@
+"""Offline baselines on the mini fixture story: predictions pass the harness, score, and read no gold."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from samestory import baselines
+from samestory.baselines.run import predict_to_dir
+from samestory.errors import SameStoryError
+from samestory.eval import data
+from samestory.eval.evaluate import Options, evaluate
+
+FIX = Path(__file__).parent / "fixtures" / "baselines"
+CORPUS, ANN = FIX / "corpus", FIX / "annotations"
+GOLD = ANN / "mini-story" / "gold"
+OFFLINE = ("majority", "stratified", "rules", "lexicon")
+
+
+def run(name, out, **kw):
+    kw.setdefault("corpus_dir", CORPUS)
+    kw.setdefault("annotations_dir", ANN)
+    return predict_to_dir(baselines.get(name), out, **kw)
+
+
+def read(path):
+    return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines()]
+
+
+def score(pred_dir, tasks):
+    gold = data.load_gold_dir(GOLD, CORPUS)
+    meta = json.loads((pred_dir / "system.json").read_text(encoding="utf-8"))
+    return evaluate(pred_dir, gold, Options(tasks=list(tasks), resamples=50, system=meta))
+
+
+@pytest.mark.parametrize("name", OFFLINE)
+def test_baselines_predictions_pass_the_harness_and_score_every_declared_task(tmp_path, name):
+    written, tasks = run(name, tmp_path)
+    system = baselines.get(name)
+    assert tasks == system.tasks
+    assert {p.name for p in written} == {f"{c}.jsonl" for c in system.configs} | {"system.json"}
+    results = score(tmp_path, tasks)
+    assert list(results["tasks"]) == [t for t in results["tasks"] if t in tasks]
+    assert set(results["tasks"]) == set(tasks)
+    assert results["system"]["name"] == name and results["system"]["version"] == system.version
+    for t in tasks:
+        assert results["tasks"][t]["missing_documents"] == []
+
+
+@pytest.mark.parametrize("name", OFFLINE)
+def test_baselines_read_no_gold_layer(tmp_path, name):
+    """Same predictions when the gold folder (and every pass) is absent: only inventories are read."""
+    no_gold = tmp_path / "ann"
+    shutil.copytree(ANN, no_gold, ignore=shutil.ignore_patterns("gold", "passes"))
+    run(name, tmp_path / "a")
+    run(name, tmp_path / "b", annotations_dir=no_gold)
+    for f in sorted((tmp_path / "a").glob("*.jsonl")):
+        assert f.read_bytes() == (tmp_path / "b" / f.name).read_bytes()
+
+
+def test_baselines_rules_extracts_links_and_attributes(tmp_path):
+    run("rules", tmp_path)
+    m = {r["doc_id"]: r["mentions"] for r in read(tmp_path / "mentions.jsonl")}
+    d1 = {(x["text"], x["type"], x["entity_id"]) for x in m["d1"]}
+    assert ("Vladimir Putin", "PER", "putin") in d1 and ("Russian", "NORP", "russians") in d1
+    assert not any(x["text"] == "President" for x in m["d1"])  # titles are not names
+    q = {r["doc_id"]: r["quotes"] for r in read(tmp_path / "quotes.jsonl")}
+    assert [(x["text"], x["speaker_entity_id"]) for x in q["d1"]] == [("We are ready to talk,", "peskov")]
+    assert [(x["text"], x["speaker_entity_id"]) for x in q["d2"]] == [("a first step", "sybiha")]
+    results = score(tmp_path, ("ner", "linking", "quotes"))
+    assert results["tasks"]["quotes"]["metrics"]["span_f1"]["value"] == 1.0
+    assert results["tasks"]["ner"]["metrics"]["strict_f1"]["value"] > 0.8
+
+
+def test_baselines_rules_capitalised_chunks_get_typed_without_the_table(tmp_path):
+    from samestory.baselines.rules import mentions
+
+    text = "Foreign Minister Hakan Fidan met the Defence Ministry at Yildiz Palace.\n"
+    doc = {"text": text, "sentences": [{"id": "s1", "start": 0, "end": len(text) - 1}]}
+    got = {(x["text"], x["type"], x["entity_id"]) for x in mentions(doc, [])}
+    assert got == {("Hakan Fidan", "PER", None), ("Defence Ministry", "ORG", None), ("Yildiz Palace", "FAC", None)}
+
+
+def test_baselines_majority_uses_the_schema_order_prior_not_the_gold(tmp_path):
+    from samestory import schema
+
+    run("majority", tmp_path)
+    stances = [s["label"] for r in read(tmp_path / "stance.jsonl") for s in r["stances"]]
+    assert set(stances) == {schema.STANCE_LABELS[0]}
+    facts = [f for r in read(tmp_path / "facts.jsonl") for f in r["facts"]]
+    assert facts and not any(f["reported"] for f in facts)  # False comes first in BOOL_ORDER
+    sys_meta = json.loads((tmp_path / "system.json").read_text())
+    assert sys_meta["parameters"] == {"prior_from": None}
+
+
+def test_baselines_majority_prior_from_a_disjoint_split(tmp_path):
+    run("majority", tmp_path, params=[f"prior_from={FIX / 'prior_gold'}"])
+    assert {s["label"] for r in read(tmp_path / "stance.jsonl") for s in r["stances"]} == {"neutral"}
+    assert {s["label"] for r in read(tmp_path / "bias_sentences.jsonl") for s in r["sentences"]} == {"non-biased"}
+
+
+def test_baselines_prior_from_the_predicted_documents_is_refused(tmp_path):
+    with pytest.raises(SameStoryError) as err:
+        run("majority", tmp_path / "out", params=[f"prior_from={GOLD}"])
+    text = str(err.value)
+    assert "stance.jsonl:1 [doc_id]" in text and "also being predicted" in text
+    assert not (tmp_path / "out").exists()
+
+
+def test_baselines_stratified_is_seeded_and_order_free(tmp_path):
+    run("stratified", tmp_path / "a")
+    run("stratified", tmp_path / "b")
+    run("stratified", tmp_path / "c", params=["seed=14"])
+    run("stratified", tmp_path / "d", doc_ids=("d2",))
+    a = (tmp_path / "a" / "bias_sentences.jsonl").read_bytes()
+    assert a == (tmp_path / "b" / "bias_sentences.jsonl").read_bytes()
+    both = [(tmp_path / "a" / f).read_bytes() for f in ("bias_sentences.jsonl", "frames.jsonl", "stance.jsonl")]
+    other = [(tmp_path / "c" / f).read_bytes() for f in ("bias_sentences.jsonl", "frames.jsonl", "stance.jsonl")]
+    assert both != other
+    d2_alone = read(tmp_path / "d" / "frames.jsonl")
+    assert d2_alone == [r for r in read(tmp_path / "a" / "frames.jsonl") if r["doc_id"] == "d2"]
+
+
+def test_baselines_lexicon_flags_loaded_words_from_vader(tmp_path):
+    run("lexicon", tmp_path)
+    spans = {s["text"] for r in read(tmp_path / "bias_spans.jsonl") for s in r["spans"]}
+    assert {"terrible", "brutal", "wonderful"} <= spans
+    sents = {r["doc_id"]: r["sentences"] for r in read(tmp_path / "bias_sentences.jsonl")}
+    assert sents["d1"][0]["label"] == "non-biased"  # "did not meet in Istanbul" carries no valence
+    frames = {r["doc_id"]: {e["entity_id"]: e["portrayal"] for e in r["entities"]}
+              for r in read(tmp_path / "entity_frames.jsonl")}
+    assert frames["d2"]["sybiha"] == "positive"  # "praised the wonderful hosts"
+    assert set(frames["d1"]) == {"putin", "zelensky", "istanbul", "moscow", "peskov"}  # PER/ORG/GPE only
+
+
+def test_baselines_registry_declares_known_tasks():
+    from samestory.eval.tasks import TASKS
+
+    for name, s in baselines.systems().items():
+        assert s.tasks and set(s.tasks) <= set(TASKS), name
+    with pytest.raises(ValueError):
+        baselines.register(baselines.SYSTEMS["rules"])
+
+
+def cli(*args):
+    return subprocess.run([sys.executable, "-m", "samestory.cli", *args], capture_output=True, text=True)
+
+
+def test_baselines_predict_cli_errors_write_nothing(tmp_path):
+    out = tmp_path / "out"
+    common = ["--out", str(out), "--corpus", str(CORPUS), "--annotations", str(ANN)]
+    r = cli("predict", "--system", "nope", *common)
+    assert r.returncode != 0 and "unknown system" in r.stderr
+    r = cli("predict", "--system", "rules", "--task", "stance", *common)
+    assert r.returncode != 0 and "does not support" in r.stderr
+    r = cli("predict", "--system", "majority", "--param", "bogus=1", *common)
+    assert r.returncode != 0 and "bogus=1" in r.stderr
+    r = cli("predict", "--system", "rules", "--model", "x", *common)
+    assert r.returncode != 0 and "--model" in r.stderr
+    assert not out.exists()
+    r = cli("predict", "--list")
+    assert r.returncode == 0 and "rules" in r.stdout and "llm" in r.stdout
+    r = cli("predict", "--system", "rules", "--task", "quotes", *common)
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["quotes.jsonl", "system.json"]
