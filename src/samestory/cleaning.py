@@ -77,7 +77,7 @@ MORE_RULES: tuple[LineRule, ...] = (
           "Menus written on one line with pipes ('HOME | NEWS | WORLD')."),
     _rule("timestamp", "decoration",
           rf"^(?:(?:Published|Updated|Last updated|Posted|First published|Veröffentlicht|Aktualisiert|Stand|"
-          rf"Publié|Mis à jour|Modifié)\b(?: (?:le|am|on|at))?:?\s.{{1,80}}|"
+          rf"Publié|Mis à jour|Modifié)\b(?: (?:le|am|on|at))?:?\s(?=.*(?:\d|\bago\b))(?!.*\.$).{{1,80}}|"
           rf"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? )?{_MONTH_DATE}(?:,? (?:at |à )?{_CLOCK})?|"
           rf"\d{{1,2}}\.\d{{1,2}}\.\d{{4}}(?:,? {_CLOCK})?|{_CLOCK},? (?:[A-Z][a-z]{{2}},? )?{_MONTH_DATE})$",
           "Date/time lines of the page ('May 16, 2025 6:41 PM UTC', 'Updated 3 hours ago', '16.05.2025, 18:30 Uhr')."),
@@ -158,10 +158,11 @@ PROFILES: dict[str, tuple[LineRule, ...]] = {"default": DEFAULT_RULES, "broadcas
 
 BYLINE = re.compile(
     r"^(?:By|BY|Von|VON|Par|PAR|Por|Di|Door|Written by|Text:)\s+(?P<name>[A-ZÀ-Ý][\w'’\-.]+(?: [A-ZÀ-Ý][\w'’\-.]+){1,3}"
-    r"(?:(?:,| and| und| et| y| e| &) [A-ZÀ-Ý][\w'’\-.]+(?: [A-ZÀ-Ý][\w'’\-.]+){1,3})*)"
+    r"(?:(?: and| und| et| y| e| &) [A-ZÀ-Ý][\w'’\-.]+(?: [A-ZÀ-Ý][\w'’\-.]+){1,3})*)"
     r"(?: in [A-ZÀ-Ý][\w\-]+(?: [A-ZÀ-Ý][\w\-]+)?|,? \(.{1,60}\)|\s*[,|–—]\s*[\w .&]{1,40})?$"
 )
-"""A byline line near the top ('By Jane Doe and Omer Celik', 'Von Anna Schmidt', 'Par Claire Martin (…)')."""
+"""A byline line near the top ('By Jane Doe and Omer Celik', 'Von Anna Schmidt', 'Par Claire Martin (…)').
+The name is what precedes ' in <City>', a parenthesis or a comma (', Global Wire' names the agency)."""
 BYLINE_WINDOW = 8
 """A byline is only looked for among the first non-blank lines."""
 BLOCK_START = re.compile(r"^(?:skip past newsletter promotion|Skip past newsletter promotion)$")
