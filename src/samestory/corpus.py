@@ -71,7 +71,8 @@ def read_raw(corpus_dir: Path, meta: dict, where: tuple[Path, int]) -> tuple[str
         problems.append(Problem(str(raw_path), "raw file changed (sha256 mismatch); raw text is never edited",
                                 field="raw_sha256", expected=meta["raw_sha256"], found=digest))
     if meta.get("extracted_path"):  # HTML page: clean the stored extraction (see docs/adding-articles.md)
-        derived = {**meta, "raw_path": meta["extracted_path"], "raw_sha256": meta.get("extracted_sha256")}
+        derived = {**meta, "raw_path": meta["extracted_path"], "raw_sha256": meta.get("extracted_sha256"),
+                   "extracted_path": None}
         text, more = read_raw(corpus_dir, derived, where)
         renamed = [Problem(p.file, p.message.replace("raw ", "extracted "), p.line,
                            p.field and p.field.replace("raw_", "extracted_"), p.expected, p.found) for p in more]
