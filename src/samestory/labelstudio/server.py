@@ -42,9 +42,12 @@ class Credentials:
     username: str
     password: str
     token: str
+    secret_key: str = ""
+    """Django SECRET_KEY, kept so that logins survive a restart."""
 
     def as_dict(self) -> dict:
-        return {"url": self.url, "username": self.username, "password": self.password, "token": self.token}
+        return {"url": self.url, "username": self.username, "password": self.password, "token": self.token,
+                "secret_key": self.secret_key}
 
 
 def credentials(data_dir: Path = DATA_DIR, port: int | None = None) -> Credentials:
@@ -57,6 +60,7 @@ def credentials(data_dir: Path = DATA_DIR, port: int | None = None) -> Credentia
         username=os.environ.get("SAMESTORY_LS_USERNAME") or stored.get("username") or "admin@samestory.local",
         password=os.environ.get("SAMESTORY_LS_PASSWORD") or stored.get("password") or secrets.token_urlsafe(16),
         token=os.environ.get("SAMESTORY_LS_TOKEN") or stored.get("token") or secrets.token_hex(20),
+        secret_key=stored.get("secret_key") or secrets.token_urlsafe(40),
     )
 
 
@@ -81,6 +85,7 @@ def server_env(data_dir: Path, cred: Credentials) -> dict[str, str]:
         "SENTRY_DSN": "",
         "FRONTEND_SENTRY_DSN": "",
         "DJANGO_DB": "sqlite",
+        "SECRET_KEY": cred.secret_key,
     })
     return env
 

@@ -1,0 +1,81 @@
+"""Gold -> predictions -> accepted by two annotators through the API -> pull -> the same gold, byte for byte."""
+from __future__ import annotations
+
+import json
+
+from label_studio_sdk import LabelStudio
+from labelstudio_helpers import GOLD, make_story
+
+from samestory.cli import main
+from samestory.labelstudio import client
+from samestory.labelstudio import config as C
+
+
+def _g(obj, key):
+    """Field of an SDK item (a model or a plain dict, depending on the endpoint)."""
+    return obj[key] if isinstance(obj, dict) else getattr(obj, key)
+
+
+def _cli(conn, *args):
+    return main(["ls", *args, "--url", conn.url, "--token", conn.token])
+
+
+def test_labelstudio_roundtrip_gold_byte_for_byte(ls_server, annotators, tmp_path, capsys):
+    cred, conn = ls_server
+    ann, docs = make_story(tmp_path, "roundtrip")
+    common = ["--story", "roundtrip", "--annotations", str(ann), "--documents", str(docs)]
+    assert _cli(conn, "push", *common, "--preannotate", "gold") == 0
+    assert _cli(conn, "push", *common, "--preannotate", "gold") == 0  # idempotent
+    assert "tasks: 0 created, 6 kept; predictions: 0 created, 0 replaced, 6 kept" in capsys.readouterr().out
+
+    admin = client.connect(conn)
+    projects = {p.title: p for p in admin.projects.list()}
+    for project in C.PROJECTS:
+        proj = projects[C.project_title("roundtrip", project)]
+        # the server itself validates the generated config
+        admin.projects.validate_label_config(id=proj.id, label_config=C.project_configs(
+            __import__("labelstudio_helpers").inventory("roundtrip"))[project])
+        tasks = list(admin.tasks.list(project=proj.id, fields="all"))
+        assert len(tasks) == 2 and all(len(t.predictions) == 1 for t in tasks)
+        for email, token in annotators.items():
+            me = LabelStudio(base_url=conn.url, api_key=token)
+            for t in tasks:
+                pred = t.predictions[0]
+                me.annotations.create(id=t.id, result=_g(pred, "result"), parent_prediction=_g(pred, "id"))
+
+    out, exports = tmp_path / "passes", tmp_path / "exports"
+    assert _cli(conn, "pull", *common, "--out", str(out), "--exports", str(exports)) == 0
+    for name in ("alice", "bob"):
+        for layer_file in sorted(GOLD.glob("*.jsonl")):
+            assert (out / name / layer_file.name).read_bytes() == layer_file.read_bytes(), (name, layer_file.name)
+    raw = sorted((exports / "roundtrip").glob("*.json"))
+    assert [p.name.split("-")[0] for p in raw] == ["document", "entities", "sentences"]
+    export = json.loads(raw[1].read_bytes())
+    assert {a["completed_by"]["email"] for t in export for a in t["annotations"]} == set(annotators)
+
+    # identical annotators agree perfectly
+    assert main(["agreement", "--annotations", str(out), "--out", str(tmp_path / "agreement.json")]) == 0
+    report = json.loads((tmp_path / "agreement.json").read_text())
+    assert report["labels"]["stance.label"]["alpha"] == 1.0
+    assert report["spans"]["mentions"]["pairs"]["alice|bob"]["strict"]["f1"] == 1.0
+
+    # bob changes his mind on one stance; pull refuses to overwrite silently, then adjudicate finds it
+    bob = LabelStudio(base_url=conn.url, api_key=annotators["bob@example.org"])
+    doc_proj = projects[C.project_title("roundtrip", "document")]
+    task = next(t for t in admin.tasks.list(project=doc_proj.id, fields="all") if t.data["doc_id"] == "fx_001")
+    mine = next(a for a in task.annotations if _g(a, "completed_by") == bob.users.whoami().id)
+    result = [dict(r, value={"choices": ["favor"]}) if r["from_name"] == "stance__russia" else r
+              for r in _g(mine, "result")]
+    bob.annotations.update(id=_g(mine, "id"), result=result)
+    before = (out / "bob" / "stance.jsonl").read_bytes()
+    capsys.readouterr()
+    assert _cli(conn, "pull", *common, "--out", str(out), "--exports", str(exports)) != 0
+    assert "not overwriting" in capsys.readouterr().err
+    assert (out / "bob" / "stance.jsonl").read_bytes() == before
+    assert _cli(conn, "pull", *common, "--out", str(out), "--exports", str(exports), "--overwrite") == 0
+    adj = tmp_path / "adjudication"
+    assert main(["adjudicate", "--annotations", str(out), "--out", str(adj), "--gold", str(tmp_path / "gold")]) == 0
+    dis = [json.loads(x) for x in (adj / "disagreements.jsonl").read_text().splitlines()]
+    assert [(d["id"], d["values"]) for d in dis] == [
+        ("stance/fx_001/stances[target=russia].label", {"alice": "against", "bob": "favor"})]
+    assert not (tmp_path / "gold").exists()
