@@ -39,7 +39,8 @@ def score(pred_dir, tasks):
 
 @pytest.mark.parametrize("name", OFFLINE)
 def test_baselines_predictions_pass_the_harness_and_score_every_declared_task(tmp_path, name):
-    written, tasks = run(name, tmp_path)
+    written, tasks, errors = run(name, tmp_path)
+    assert errors == []
     system = baselines.get(name)
     assert tasks == system.tasks
     assert {p.name for p in written} == {f"{c}.jsonl" for c in system.configs} | {"system.json"}

@@ -26,7 +26,8 @@ class System:
     tasks: tuple[str, ...]
     """Task names of `samestory.eval.tasks.TASKS` this system predicts (and is scored on)."""
     predict: Callable[..., dict[str, list[dict]]]
-    """predict(documents, resources, params) -> {config name: [record per document]}."""
+    """predict(documents, resources, params, configs) -> {config name: [record per document]}; a system
+    may leave a document out of a layer (scored as empty) and report why under ERRORS_KEY."""
     defaults: dict = field(default_factory=dict)
     """Parameters and their default values (recorded in system.json and the results file)."""
     extra: str | None = None
@@ -40,7 +41,12 @@ class System:
 
 SYSTEMS: dict[str, System] = {}
 
-MODULES = ("priors", "rules", "lexicon")
+ERRORS_KEY = "_errors"
+"""Key of the predictions dict under which a system lists documents it could not predict (→ errors.jsonl)."""
+PARAMS_KEY = "_params"
+"""Key under which a system reports parameter values it resolved itself (e.g. from the environment)."""
+
+MODULES = ("priors", "rules", "lexicon", "llm")
 """Modules that register systems when imported (heavy imports stay inside their predict functions)."""
 
 

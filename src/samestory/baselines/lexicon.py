@@ -38,7 +38,7 @@ def loaded_words(text: str, min_valence: float) -> list[tuple[int, int]]:
             if abs(lex.get(m.group().lower().replace("’", "'"), 0.0)) >= min_valence]
 
 
-def predict(documents: list[dict], resources: Resources, params: dict) -> dict[str, list[dict]]:
+def predict(documents: list[dict], resources: Resources, params: dict, configs=None) -> dict[str, list[dict]]:
     out = {"entity_frames": [], "bias_sentences": [], "bias_spans": []}
     for doc in documents:
         text = doc["text"]

@@ -158,7 +158,7 @@ register(System(
     description="Most frequent label of a prior that never comes from the predicted documents "
                 "(default: uniform over the schema's labels, ties broken by schema order).",
     tasks=CLASSIFICATION_TASKS,
-    predict=lambda docs, res, params: _predict(docs, res, params, "majority"),
+    predict=lambda docs, res, params, configs=None: _predict(docs, res, params, "majority"),
     defaults={"prior_from": None}))
 
 register(System(
@@ -166,5 +166,5 @@ register(System(
     description="Labels drawn at random (seeded) from a prior that never comes from the predicted documents "
                 "(default: uniform over the schema's labels).",
     tasks=CLASSIFICATION_TASKS,
-    predict=lambda docs, res, params: _predict(docs, res, params, "stratified"),
+    predict=lambda docs, res, params, configs=None: _predict(docs, res, params, "stratified"),
     defaults={"prior_from": None, "seed": 13}))

@@ -162,7 +162,7 @@ def quotes(doc: dict, mention_list: list[dict]) -> list[dict]:
     return out
 
 
-def predict(documents: list[dict], resources: Resources, params: dict) -> dict[str, list[dict]]:
+def predict(documents: list[dict], resources: Resources, params: dict, configs=None) -> dict[str, list[dict]]:
     out = {"mentions": [], "quotes": []}
     for doc in documents:
         ms = mentions(doc, resources.require("entities", doc["story_id"]))

@@ -4,15 +4,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from samestory import corpus, paths, schema
-from samestory.baselines import System, parse_params, write_predictions
+from samestory.baselines import ERRORS_KEY, PARAMS_KEY, System, parse_params, write_predictions
 from samestory.baselines.resources import load_resources
 from samestory.errors import Problem, SameStoryError
+from samestory.jsonl import write_jsonl
 
 
 def predict_to_dir(system: System, out: Path, tasks: tuple[str, ...] = (), params: list[str] = (),
                    corpus_dir: Path = paths.CORPUS, annotations_dir: Path = paths.ANNOTATIONS,
-                   doc_ids: tuple[str, ...] = ()) -> tuple[list[Path], tuple[str, ...]]:
-    """Predict every requested task of `system` and write `<config>.jsonl` + `system.json` into `out`."""
+                   doc_ids: tuple[str, ...] = ()) -> tuple[list[Path], tuple[str, ...], list[dict]]:
+    """Predict every requested task of `system` and write `<config>.jsonl` + `system.json` into `out`
+    (plus `errors.jsonl` listing documents the system could not predict); returns files, tasks, errors."""
     from samestory.baselines import task_config
 
     unknown = [t for t in tasks if t not in system.tasks]
@@ -33,8 +35,10 @@ def predict_to_dir(system: System, out: Path, tasks: tuple[str, ...] = (), param
     if not documents:
         raise SameStoryError(f"{corpus_dir}: no documents", [Problem(str(corpus_dir), "no documents found")])
     resources = load_resources({d["story_id"] for d in documents}, Path(annotations_dir))
-    predictions = system.predict(documents, resources, values)
     wanted = tuple(dict.fromkeys(task_config(t) for t in tasks))
+    predictions = system.predict(documents, resources, values, wanted)
+    errors = predictions.pop(ERRORS_KEY, [])
+    values.update(predictions.pop(PARAMS_KEY, {}))
     result = {}
     for config in wanted:
         if config not in predictions:
@@ -46,4 +50,11 @@ def predict_to_dir(system: System, out: Path, tasks: tuple[str, ...] = (), param
                 raise RuntimeError(f"system {system.name}: {config} record for {r['doc_id']} has fields "
                                    f"{list(r)}, the schema declares {fields}")
         result[config] = list(records.values())
-    return write_predictions(Path(out), system, values, result, tasks), tasks
+    written = write_predictions(Path(out), system, values, result, tasks)
+    errors_file = Path(out) / "errors.jsonl"
+    if errors:
+        write_jsonl(errors_file, errors)
+        written.append(errors_file)
+    elif errors_file.exists():
+        errors_file.unlink()
+    return written, tasks, errors

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from samestory import paths
@@ -63,10 +64,13 @@ def run(args) -> int:
                                  [Problem("command line", "option only for the llm system",
                                           field=f"--{flag.replace('_', '-')}")])
         overrides.append(f"{flag}={json.dumps(str(value) if isinstance(value, Path) else value)}")
-    written, tasks = predict_to_dir(system, args.out, tasks=tuple(args.task), params=overrides,
+    written, tasks, errors = predict_to_dir(system, args.out, tasks=tuple(args.task), params=overrides,
                                     corpus_dir=args.corpus, annotations_dir=args.annotations,
                                     doc_ids=tuple(args.doc))
     print(f"{system.name}: predicted {', '.join(tasks)}")
     for w in written:
         print(f"  wrote {w}")
+    if errors:
+        print(f"warning: {len(errors)} document/layer answer(s) unusable, scored as empty; see errors.jsonl",
+              file=sys.stderr)
     return 0
