@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 from pathlib import Path
 from typing import Callable
 
@@ -36,7 +35,7 @@ FRONT_MATTER = {
 """Hub metadata of the release README (the licence is explained in the card's Licensing section)."""
 
 
-def front_matter(rows: dict[str, list[dict]]) -> str:
+def front_matter() -> str:
     """YAML header: Hub metadata, one `configs` entry per config (documents is the default) and the
     features of each config in `dataset_info`, all derived from schema.py."""
     configs, infos = [], []
@@ -71,7 +70,7 @@ def section_configs(ctx) -> str:
     lines = ["| Config | Rows | Built from | Description |", "|---|---:|---|---|"]
     for name, cfg in CONFIGS.items():
         default = " (default)" if name == DEFAULT_CONFIG else ""
-        lines.append(f"| `{name}`{default} | {len(ctx['rows'][name])} | {cfg.source} | {_cell(cfg.description)} |")
+        lines.append(f"| `{name}`{default} | {ctx['stats']['rows'][name]} | {cfg.source} | {_cell(cfg.description)} |")
     return "\n".join(lines)
 
 
@@ -101,49 +100,34 @@ def section_labels(ctx) -> str:
     return "\n".join(lines)
 
 
-def _label_counts(rows: list[dict], fields: tuple[Field, ...], prefix: str, out: dict[str, Counter]):
-    for f in fields:
-        path = prefix + f.name
-        for rec in rows:
-            value = rec.get(f.name)
-            values = value if f.many and isinstance(value, list) else [value]
-            if f.dtype == "label":
-                out.setdefault(path, Counter()).update("null" if v is None else v for v in values)
-        if f.dtype == "struct":
-            children = [v for rec in rows for v in ((rec.get(f.name) or []) if f.many else [rec.get(f.name)])
-                        if isinstance(v, dict)]
-            _label_counts(children, f.children, path + "[].", out)
-
-
 def section_stats(ctx) -> str:
-    rows = ctx["rows"]
-    docs = rows["documents"]
-    lines = ["| Document | Outlet | Title | Machine-translated | Characters | Paragraphs | Sentences | Tokens |",
-             "|---|---|---|---|---:|---:|---:|---:|"]
-    for d in docs:
-        ntok = len(_tokens(d))
-        title = d["title"] if d["title"] is not None else "–"
-        outlet = d["outlet"] if d["outlet"] is not None else "unknown"
-        lines.append(f"| `{d['doc_id']}` | {_cell(outlet)} | {_cell(title)} | "
-                     f"{'yes' if d['machine_translated'] else 'no'} | {len(d['text'])} | {len(d['paragraphs'])} | "
-                     f"{len(d['sentences'])} | {ntok} |")
-    total = lambda key: sum(len(d[key]) for d in docs)  # noqa: E731
-    lines.append(f"| **total ({len(docs)})** | | | {sum(d['machine_translated'] for d in docs)} | "
-                 f"{sum(len(d['text']) for d in docs)} | {total('paragraphs')} | {total('sentences')} | "
-                 f"{sum(len(_tokens(d)) for d in docs)} |")
+    st = ctx["stats"]
+    n_docs = st["rows"]["documents"]
+    lines = []
+    if st["docs"] is not None:
+        lines += ["| Document | Outlet | Title | Machine-translated | Characters | Paragraphs | Sentences | Tokens |",
+                  "|---|---|---|---|---:|---:|---:|---:|"]
+        for d in st["docs"]:
+            title = d["title"] if d["title"] is not None else "–"
+            outlet = d["outlet"] if d["outlet"] is not None else "unknown"
+            lines.append(f"| `{d['doc_id']}` | {_cell(outlet)} | {_cell(title)} | "
+                         f"{'yes' if d['machine_translated'] else 'no'} | {d['characters']} | {d['paragraphs']} | "
+                         f"{d['sentences']} | {d['tokens']} |")
+        total = lambda key: sum(d[key] for d in st["docs"])  # noqa: E731
+        lines.append(f"| **total ({n_docs})** | | | {total('machine_translated')} | {total('characters')} | "
+                     f"{total('paragraphs')} | {total('sentences')} | {total('tokens')} |")
+    else:
+        lines += ["| Story | Documents | Machine-translated | Characters | Paragraphs | Sentences |",
+                  "|---|---:|---:|---:|---:|---:|"]
+        for s in st["stories"]:
+            lines.append(f"| `{s['story_id']}` | {s['documents']} | {s['machine_translated']} | "
+                         f"{s['characters']} | {s['paragraphs']} | {s['sentences']} |")
     lines += ["", "| Layer | Documents annotated | Items |", "|---|---:|---:|"]
     for name in schema.LAYERS:
-        cfg = CONFIGS[name]
-        items = sum(len(r.get(cfg.items) or []) for r in rows[name])
-        lines.append(f"| `{name}` | {len(rows[name])} of {len(docs)} | {items} |")
+        lines.append(f"| `{name}` | {st['rows'][name]} of {n_docs} | {st['items'][name]} |")
     for name in schema.INVENTORIES:
-        lines.append(f"| `{name}` (inventory) | – | {len(rows[name])} |")
-    counts: dict[str, Counter] = {}
-    for name in (*schema.INVENTORIES, *schema.LAYERS):
-        sub: dict[str, Counter] = {}
-        _label_counts(rows[name], CONFIGS[name].fields, f"{name}.", sub)
-        counts.update(sub)
-    used = {k: c for k, c in counts.items() if c}
+        lines.append(f"| `{name}` (inventory) | – | {st['rows'][name]} |")
+    used = {k: c for k, c in st["labels"].items() if c}
     lines += ["", "Label counts (labels that occur):", ""]
     if not used:
         lines.append("No labelled items yet: the gold layers are not annotated in this version.")
@@ -155,22 +139,9 @@ def section_stats(ctx) -> str:
     return "\n".join(lines)
 
 
-def _tokens(doc: dict) -> list:
-    from samestory import segment
-
-    key = ("_tokens", doc["doc_id"])
-    cache = _TOKEN_CACHE
-    if key not in cache:
-        cache[key] = segment.tokenize(doc["text"], language=doc["language"])
-    return cache[key]
-
-
-_TOKEN_CACHE: dict = {}
-
-
 def section_agreement(ctx) -> str:
     out = []
-    for story in ctx["story_ids"]:
+    for story in ctx["stats"]["story_ids"]:
         path = Path(ctx["annotations_dir"]) / story / "agreement.json"
         if path.exists():
             try:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pyarrow
 
 from samestory import card, paths, schema
-from samestory.build import config_rows, data_path, write_parquet
+from samestory.build import Collector, ParquetSink
 from samestory.errors import Problem, SameStoryError
 from samestory.jsonl import atomic_write_text
 from samestory.schema import CONFIGS
@@ -63,36 +63,36 @@ def _input_name(path: Path, src: Sources) -> str:
     return Path(path).name
 
 
-def card_context(rows, src: Sources, version: str, story_ids) -> dict:
+def card_context(stats: dict, src: Sources, version: str) -> dict:
     changelog = Path(src.changelog).read_text(encoding="utf-8") if Path(src.changelog).exists() else ""
-    return {"rows": rows, "version": version, "annotations_dir": src.annotations, "story_ids": story_ids,
-            "changelog": changelog}
+    return {"stats": stats, "version": version, "annotations_dir": src.annotations, "changelog": changelog}
 
 
-def render_card(src: Sources = Sources(), version: str = DATASET_VERSION, report=None, rows=None) -> str:
+def collect(src: Sources, sink: ParquetSink | None = None, progress: bool = False):
+    """Validate story by story, feeding each to a Collector (and the sink); refuse invalid input."""
+    collector = Collector(sink)
+    report = validate(src.corpus, src.annotations, progress=progress, keep=False, on_story=collector.add_story)
+    report.raise_if_problems("build refused: input is invalid")
+    return report, collector.stats()
+
+
+def render_card(src: Sources = Sources(), version: str = DATASET_VERSION, stats: dict | None = None) -> str:
     """The card with its generated sections computed from the (validated) data."""
-    if report is None:
-        report = validate(src.corpus, src.annotations)
-        report.raise_if_problems("card refused: input is invalid")
-    rows = rows if rows is not None else config_rows(report)
+    if stats is None:
+        stats = collect(src)[1]
     template = Path(src.card).read_text(encoding="utf-8")
-    ctx = card_context(rows, src, version, [s["story_id"] for s in report.stories])
-    return card.render(template, ctx, str(src.card))
+    return card.render(template, card_context(stats, src, version), str(src.card))
 
 
-def _write_release(folder: Path, rows, card_text: str, progress: bool) -> dict[str, str]:
-    from tqdm import tqdm
-
-    for name in tqdm(CONFIGS, desc="write parquet", unit="config", disable=not progress):
-        write_parquet(folder / data_path(name), name, rows[name])
-    (folder / "README.md").write_text(card.front_matter(rows) + "\n" + card_text, encoding="utf-8")
+def _checksums(folder: Path) -> dict[str, str]:
+    """Write SHA256SUMS for every file of the folder; return every file's sha256 (SHA256SUMS included)."""
     files = {p.relative_to(folder).as_posix(): sha256_file(p) for p in sorted(folder.rglob("*")) if p.is_file()}
     (folder / CHECKSUMS).write_text("".join(f"{h}  {n}\n" for n, h in sorted(files.items())), encoding="utf-8")
     files[CHECKSUMS] = sha256_file(folder / CHECKSUMS)
     return dict(sorted(files.items()))
 
 
-def make_manifest(version: str, files: dict[str, str], inputs: dict[str, str], rows) -> dict:
+def make_manifest(version: str, files: dict[str, str], inputs: dict[str, str], counts: dict[str, int]) -> dict:
     """The committed record of a release: what went in, what came out, with which versions."""
     gold = {k: v for k, v in inputs.items()
             if k.startswith("annotations/") and ("/gold/" in k or any(k.endswith(f"/{n}.jsonl")
@@ -101,7 +101,7 @@ def make_manifest(version: str, files: dict[str, str], inputs: dict[str, str], r
         "dataset_version": version,
         "schema_version": schema.SCHEMA_VERSION,
         "gold_sha256": _hash_listing(gold) if gold else None,
-        "rows": {name: len(rows[name]) for name in CONFIGS},
+        "rows": {name: counts[name] for name in CONFIGS},
         "inputs": dict(sorted(inputs.items())),
         "files": files,
         "build_env": {"pyarrow": pyarrow.__version__},
@@ -141,20 +141,24 @@ def build_release(version: str = DATASET_VERSION, src: Sources = Sources(), out:
     """Validate, build into a temporary folder, compare with `releases/v<version>.json`, rename into place.
 
     Invalid input or a released version with other content raises, and nothing is written."""
-    report = validate(src.corpus, src.annotations, progress=progress)
-    report.raise_if_problems("build refused: input is invalid")
-    rows = config_rows(report)
-    card_text = render_card(src, version, report, rows)
-    inputs = {_input_name(p, src): sha256_file(p) for p in report.inputs}
     out, releases = Path(out), Path(releases)
     target = out / release_name(version)
     manifest_path = releases / f"v{version}.json"
+    made_out = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{release_name(version)}.", dir=out))
     tmp.chmod(0o755)  # mkdtemp makes it private; a release folder is for everyone
     try:
-        files = _write_release(tmp, rows, card_text, progress)
-        manifest = make_manifest(version, files, inputs, rows)
+        sink = ParquetSink(tmp)
+        try:
+            report, stats = collect(src, sink, progress)
+        finally:
+            sink.close()
+        card_text = render_card(src, version, stats)
+        (tmp / "README.md").write_text(card.front_matter() + "\n" + card_text, encoding="utf-8")
+        files = _checksums(tmp)
+        inputs = {_input_name(p, src): sha256_file(p) for p in report.inputs}
+        manifest = make_manifest(version, files, inputs, stats["rows"])
         old = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else None
         if old is not None and _comparable(old) != _comparable(manifest):
             raise SameStoryError(
@@ -171,6 +175,8 @@ def build_release(version: str = DATASET_VERSION, src: Sources = Sources(), out:
     finally:
         if tmp.exists():
             shutil.rmtree(tmp)
+        if made_out and not any(out.iterdir()):
+            out.rmdir()  # a refused build leaves no trace
 
 
 def _files_match(folder: Path, files: dict[str, str]) -> bool:

@@ -36,7 +36,8 @@ class Context:
     entities: dict[str, dict] = field(default_factory=dict)
     facts: set[str] = field(default_factory=set)
     targets: set[str] = field(default_factory=set)
-    documents: dict[str, dict] = field(default_factory=dict)
+    doc_ids: set[str] | frozenset = frozenset()
+    """Every doc_id of the corpus (what a `document` reference resolves against)."""
     doc: dict | None = None
     mentions: dict[str, dict] | None = None
     """Mention id → mention of the same document (from the same gold/pass folder), None if none exist."""
@@ -44,13 +45,13 @@ class Context:
     def ids(self, ref: str) -> set[str] | None:
         doc = self.doc or {}
         if ref == "entity":
-            return set(self.entities)
+            return self.entities.keys()
         if ref == "fact":
             return self.facts
         if ref == "target":
             return self.targets
         if ref == "document":
-            return set(self.documents)
+            return self.doc_ids
         if ref == "sentence":
             return {s["id"] for s in doc.get("sentences", [])}
         if ref == "paragraph":
@@ -76,6 +77,7 @@ class Report:
     skip_docs: set = field(default_factory=set)
     """Documents whose corpus files are broken (already reported); their annotations are not checked."""
     records: int = 0
+    n_documents: int = 0
 
     @property
     def ok(self) -> bool:
@@ -330,9 +332,50 @@ def _check_config_file(cfg_fields, rows, path, problems, ctx_for, key=None, rule
                 seen[k] = line
 
 
+def load_story_documents(corpus_dir: Path, metas: list[tuple[Path, int, dict]], seen: dict[str, str],
+                         problems: list[Problem]) -> tuple[list[dict], set[str]]:
+    """`documents` rows of one story, with the checks of `corpus.load_documents` (which loads the whole
+    corpus at once); one story at a time keeps a large build's memory flat. Returns (rows, broken ids)."""
+    rows, broken = [], set()
+    for f, line, meta in metas:
+        missing = [k for k in corpus.METADATA_FIELDS if k not in meta]
+        if missing:
+            problems.extend(Problem(str(f), "missing field", line=line, field=k) for k in missing)
+            broken.add(meta.get("doc_id"))
+            continue
+        if meta["doc_id"] in seen:
+            problems.append(Problem(str(f), f"duplicate doc_id (first at {seen[meta['doc_id']]})", line=line,
+                                    field="doc_id", found=meta["doc_id"]))
+            continue
+        seen[meta["doc_id"]] = f"{f}:{line}"
+        raw, raw_problems = corpus.read_raw(corpus_dir, meta, (f, line))
+        problems.extend(raw_problems)
+        if raw_problems and not raw:
+            broken.add(meta["doc_id"])
+            continue
+        row = corpus.build_document(meta, raw)
+        cp = corpus.clean_path(corpus_dir, meta)
+        if not cp.exists():
+            problems.append(Problem(str(cp), "clean text missing; run `samestory corpus clean`"))
+        elif cp.read_bytes() != row["text"].encode("utf-8"):
+            problems.append(Problem(str(cp), "stored clean text differs from the cleaner's output; "
+                                    "annotations point into it, so re-clean only with a new version"))
+        rows.append(row)
+    return sorted(rows, key=lambda r: r["doc_id"]), broken
+
+
+StoryCallback = Callable[[str, list, dict, dict], None]
+"""on_story(story_id, documents, inventories {name: rows}, gold layers {name: rows}), once per story."""
+
+
 def validate(corpus_dir: Path = paths.CORPUS, annotations_dir: Path = paths.ANNOTATIONS,
-             progress: bool = False) -> Report:
-    """Check the corpus and whatever annotations exist; return every problem and the loaded data."""
+             progress: bool = False, keep: bool = True, on_story: StoryCallback | None = None) -> Report:
+    """Check the corpus and whatever annotations exist, story by story; return every problem.
+
+    keep: also return the loaded rows (documents, gold layers); a large build passes keep=False and
+    consumes each story in `on_story` instead, so memory does not grow with the corpus."""
+    from tqdm import tqdm
+
     corpus_dir, annotations_dir = Path(corpus_dir), Path(annotations_dir)
     report = Report()
     P = report.problems
@@ -340,44 +383,74 @@ def validate(corpus_dir: Path = paths.CORPUS, annotations_dir: Path = paths.ANNO
         report.stories = corpus.load_stories(corpus_dir)
     except SameStoryError as exc:
         P.extend(exc.problems or [Problem(str(corpus_dir), str(exc))])
+    story_ids = {s["story_id"] for s in report.stories}
+    by_story: dict[str, list] = defaultdict(list)
     try:
-        docs = corpus.load_documents(corpus_dir, check=True)
+        for f, line, meta in corpus.load_metadata(corpus_dir):
+            by_story[meta.get("story_id")].append((f, line, meta))
     except SameStoryError as exc:
         P.extend(exc.problems or [Problem(str(corpus_dir), str(exc))])
-        try:
-            docs = corpus.load_documents(corpus_dir, check=False)
-        except SameStoryError:
-            docs = []
-    report.documents = docs
-    try:  # documents listed by curators but not loadable: their problems are reported above
-        broken = {m.get("doc_id") for _, _, m in corpus.load_metadata(corpus_dir)} - {d["doc_id"] for d in docs}
-    except SameStoryError:
-        broken = set()
-    for doc_id in sorted(b for b in broken if b):
-        report.notes.append(f"annotations of {doc_id} not checked: its corpus files have problems")
+    doc_ids = frozenset(m.get("doc_id") for rows in by_story.values() for _, _, m in rows)
+    for sid, rows in sorted(by_story.items(), key=lambda kv: str(kv[0])):
+        if sid not in story_ids:
+            for f, line, meta in rows:
+                P.append(Problem(str(f), "document belongs to no story (no corpus/<story>/story.json)", line=line,
+                                 field="story_id", expected="one of " + ", ".join(sorted(story_ids)),
+                                 found=_found(sid)))
     report.inputs += _corpus_inputs(corpus_dir)
-    story_ids = {s["story_id"] for s in report.stories}
-    documents = {d["doc_id"]: d for d in docs}
-
-    doc_cfg = CONFIGS["documents"]
-    chk = Checker(corpus_dir, P)
-    for d in docs:
-        chk.file = str(corpus_dir / d["story_id"] / "documents.jsonl") + f" (doc {d['doc_id']})"
-        chk.record(doc_cfg.fields, d, None, Context(documents=documents, doc=d))
-        if d["story_id"] not in story_ids:
-            chk.add(None, "story_id", "document belongs to no story (no corpus/<story>/story.json)",
-                    "one of " + ", ".join(sorted(story_ids)), d["story_id"])
-    if not docs:
-        report.notes.append(f"no documents found under {corpus_dir}")
-
     if annotations_dir.exists():
         for d in sorted(p for p in annotations_dir.iterdir() if p.is_dir()):
-            if d.name not in story_ids:
+            if d.name not in story_ids and _looks_like_story(d):
                 P.append(Problem(str(d), "annotations for an unknown story", expected="one of "
                                  + ", ".join(sorted(story_ids)), found=d.name))
-    for story in report.stories:
-        _validate_story(story["story_id"], annotations_dir, documents, report, broken)
+    if not doc_ids:
+        report.notes.append(f"no documents found under {corpus_dir}")
+    seen: dict[str, str] = {}
+    doc_cfg = CONFIGS["documents"]
+    for story in tqdm(report.stories, desc="validate", unit="story", disable=not progress):
+        sid = story["story_id"]
+        docs, broken = load_story_documents(corpus_dir, by_story.get(sid, []), seen, P)
+        for doc_id in sorted(b for b in broken if b):
+            report.notes.append(f"annotations of {doc_id} not checked: its corpus files have problems")
+        chk = Checker(corpus_dir, P)
+        for d in docs:
+            chk.file = str(corpus_dir / sid / "documents.jsonl") + f" (doc {d['doc_id']})"
+            chk.record(doc_cfg.fields, d, None, Context(doc_ids=doc_ids, doc=d))
+        n_inv = {name: len(report.inventories[name]) for name in INVENTORIES}
+        layers = _validate_story(sid, annotations_dir, {d["doc_id"]: d for d in docs}, doc_ids, report,
+                                 broken)
+        report.n_documents += len(docs)
+        if on_story is not None and not P:  # once anything is wrong the build fails: stop feeding it
+            on_story(sid, docs, {name: report.inventories[name][n_inv[name]:] for name in INVENTORIES}, layers)
+        if keep:
+            report.documents += docs
+            for name in LAYERS:
+                report.layers[name] += layers[name]
+    report.documents.sort(key=lambda r: r["doc_id"])
+    _check_release_keys(report, annotations_dir)
     return report
+
+
+def _looks_like_story(folder: Path) -> bool:
+    """A folder holding story annotation files (tool folders such as annotations/labelstudio do not)."""
+    names = [f"{n}.jsonl" for n in INVENTORIES] + ["gold", "passes", "non_mentions.jsonl", "agreement.json"]
+    return any((folder / n).exists() for n in names)
+
+
+def _check_release_keys(report: Report, annotations_dir: Path) -> None:
+    """Inventory keys are unique across the whole release, not only within one story's file."""
+    for name in INVENTORIES:
+        key = CONFIGS[name].key
+        first: dict[tuple, str] = {}
+        for rec in report.inventories[name]:
+            k = tuple(rec.get(n) for n in key)
+            story = rec.get("story_id")
+            if k in first and first[k] != story:
+                report.problems.append(Problem(
+                    str(paths.story_annotations(str(story), annotations_dir) / f"{name}.jsonl"),
+                    f"{'/'.join(key)} also used by story {first[k]}; it must be unique in the release",
+                    field=",".join(key), expected="unique", found=_found(k if len(k) > 1 else k[0])))
+            first.setdefault(k, story)
 
 
 def _corpus_inputs(corpus_dir: Path) -> list[Path]:
@@ -387,12 +460,12 @@ def _corpus_inputs(corpus_dir: Path) -> list[Path]:
     return out
 
 
-def _validate_story(story_id: str, annotations_dir: Path, documents: dict[str, dict], report: Report,
-                    broken: set = frozenset()):
+def _validate_story(story_id: str, annotations_dir: Path, story_docs: dict[str, dict], doc_ids, report: Report,
+                    broken: set = frozenset()) -> dict[str, list[dict]]:
+    """Check one story's inventories, gold layers, passes and completeness; return its gold layer rows."""
     P = report.problems
     sdir = paths.story_annotations(story_id, annotations_dir)
-    story_docs = {k: d for k, d in documents.items() if d["story_id"] == story_id}
-    ctx0 = Context(documents=documents)
+    ctx0 = Context(doc_ids=doc_ids)
     report.skip_docs = set(broken)
     # inventories
     for name in INVENTORIES:
@@ -417,24 +490,27 @@ def _validate_story(story_id: str, annotations_dir: Path, documents: dict[str, d
                   if e.get("story_id") == story_id and isinstance(e.get("entity_id"), str)},
         facts={f["fact_id"] for f in inv["fact_inventory"] if f.get("story_id") == story_id},
         targets={t["target_id"] for t in inv["stance_targets"] if t.get("story_id") == story_id},
-        documents=documents,
+        doc_ids=doc_ids,
     )
     # gold layers and passes
-    gold_mentions = _validate_layers(sdir / "gold", story_id, story_docs, base, report, gold=True)
+    gold_mentions, gold_rows = _validate_layers(sdir / "gold", story_id, story_docs, base, report, gold=True)
     passes = sdir / "passes"
     if passes.exists():
         for adir in sorted(p for p in passes.iterdir() if p.is_dir()):
             _validate_layers(adir, story_id, story_docs, base, report, gold=False)
     _validate_completeness(sdir, story_id, story_docs, base, gold_mentions, report)
+    return gold_rows
 
 
 def _validate_layers(folder: Path, story_id, story_docs, base: Context, report: Report, gold: bool):
-    """Check every <layer>.jsonl in a gold or pass folder; return doc_id → mentions record (or {})."""
+    """Check every <layer>.jsonl in a gold or pass folder; return (doc_id → mention id → mention,
+    layer → records)."""
     P = report.problems
+    out: dict[str, list[dict]] = {name: [] for name in LAYERS}
     if not folder.exists():
         if gold:
             report.notes.append(f"{story_id}: no gold annotations yet ({folder})")
-        return {}
+        return {}, out
     for f in sorted(folder.iterdir()):
         if f.is_file() and not (f.suffix == ".jsonl" and f.stem in LAYERS):
             P.append(Problem(str(f), "unknown file in a layer folder",
@@ -468,7 +544,7 @@ def _validate_layers(folder: Path, story_id, story_docs, base: Context, report: 
                             "a doc_id of the story", _found(rec.get("doc_id")))
                 return None
             return Context(entities=base.entities, facts=base.facts, targets=base.targets,
-                           documents=base.documents, doc=doc, mentions=mention_maps.get(doc["doc_id"]))
+                           doc_ids=base.doc_ids, doc=doc, mentions=mention_maps.get(doc["doc_id"]))
 
         def both(chk, rec, line, ctx, cfg=cfg, rule=rule):
             if rule:
@@ -485,9 +561,8 @@ def _validate_layers(folder: Path, story_id, story_docs, base: Context, report: 
                                  expected="one record per document", found="missing " + ", ".join(missing)))
             else:
                 report.notes.append(msg)
-        if gold:
-            report.layers[name] += [r for _, r in rows]
-    return mention_maps
+        out[name] = [r for _, r in rows]
+    return mention_maps, out
 
 
 def _validate_completeness(sdir: Path, story_id, story_docs, base: Context, gold_mentions, report: Report):
@@ -506,7 +581,7 @@ def _validate_completeness(sdir: Path, story_id, story_docs, base: Context, gold
                     chk.add(line, "doc_id", f"unknown document for story {story_id}", "a doc_id of the story",
                             _found(rec.get("doc_id")))
                 return None
-            return Context(documents=base.documents, doc=doc)
+            return Context(doc_ids=base.doc_ids, doc=doc)
         _check_config_file(NON_MENTION_FIELDS, rows, path, P, ctx_for)
         chk = Checker(path, P)
         for line, rec in rows:

@@ -29,7 +29,7 @@ def _add_inputs(p: argparse.ArgumentParser, card: bool = True) -> None:
 def cmd_validate(args) -> int:
     from samestory.validate import validate
 
-    report = validate(Path(args.corpus), Path(args.annotations), progress=True)
+    report = validate(Path(args.corpus), Path(args.annotations), progress=not args.quiet, keep=False)
     if not args.quiet:
         for note in report.notes:
             print(f"note: {note}")
@@ -38,7 +38,7 @@ def cmd_validate(args) -> int:
         for p in report.problems:
             print(f"  {p}", file=sys.stderr)
         return 1
-    print(f"ok: {len(report.documents)} document(s), {report.records} annotation record(s), "
+    print(f"ok: {report.n_documents} document(s), {report.records} annotation record(s), "
           f"{len(report.stories)} story(ies)")
     return 0
 
