@@ -172,14 +172,15 @@ def read_source(path: Path) -> Source:
     data = path.read_bytes()
     kind = SUFFIXES[path.suffix.lower()]
     if not data.strip():
-        raise SameStoryError(f"{path}: empty file", [_problem(path, "the file is empty (or only whitespace)",
+        raise SameStoryError(f"{path}: empty file", [_problem(path, "empty file (or only whitespace)",
                                                               found=f"{len(data)} bytes")])
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise SameStoryError(f"{path}: not UTF-8", [_problem(
             path, "the file is UTF-16 (byte-order mark found); save it as UTF-8 first", "encoding", "UTF-8", "UTF-16")])
     if _looks_binary(data):
         raise SameStoryError(f"{path}: binary file", [_problem(
-            path, "this is not a text or HTML file (NUL or control bytes found)", found=repr(data[:16]))])
+            path, "binary file: not text or HTML (NUL or control bytes found)", expected="text",
+            found=repr(data[:16]))])
     src = Source(path, kind, data)
     try:
         src.text = data.decode("utf-8")
@@ -228,7 +229,7 @@ def extract(src: Source) -> tuple[str, dict, dict]:
     text = (doc.text if doc is not None else None) or ""
     if not text.strip():
         raise SameStoryError(f"{src.path}: no article found", [_problem(
-            src.path, f"{EXTRACTOR} found no main text in this page (navigation or an empty page only?)")])
+            src.path, f"no article: {EXTRACTOR} found no main text in this page (navigation or an empty page only?)")])
     meta = {"title": doc.title, "author": doc.author, "date": doc.date, "sitename": doc.sitename,
             "url": doc.url, "language": html_lang(src.text)}
     meta = {k: (v.strip() if isinstance(v, str) and v.strip() else None) for k, v in meta.items()}
@@ -339,8 +340,8 @@ def plan_one(src: Source, story_id: str, seq: int, opts: Options) -> Planned:
     if len(result.text) < MIN_ARTICLE_CHARS:
         what = "extracted main text" if extracted is not None else "text"
         raise SameStoryError(f"{src.path}: no article", [_problem(
-            src.path, f"after cleaning, the {what} has {len(result.text)} characters (< {MIN_ARTICLE_CHARS}); "
-            "this is not an article", found=repr(result.text[:80]))])
+            src.path, f"no article: after cleaning, the {what} has only {len(result.text)} characters",
+            expected=f">= {MIN_ARTICLE_CHARS} characters", found=repr(result.text[:80]))])
     code, lang_origin, detection, msgs = _language(opts, result.text, emeta.get("language"), src)
     title = _pick(opts.title, (emeta.get("title"), "extracted"), (result.title, "repeated headline"))
     outlet = _pick(opts.outlet, (emeta.get("sitename"), "extracted"))
@@ -395,7 +396,8 @@ def plan(corpus: Path, story_id: str, inputs: list[Path], opts: Options) -> tupl
             sha = sha256_bytes(src.data)
             if sha in by_sha:
                 raise SameStoryError(f"{path}: exact duplicate", [_problem(
-                    path, f"same bytes (sha256 {sha[:16]}…) as {by_sha[sha]}; refused", "raw_sha256")])
+                    path, f"exact duplicate: same bytes (sha256 {sha[:16]}…) as {by_sha[sha]}; refused",
+                    "raw_sha256")])
             p = plan_one(src, story_id, seq + len(planned), opts)
         except SameStoryError as exc:
             problems.extend(exc.problems or [_problem(path, str(exc))])

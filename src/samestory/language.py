@@ -50,7 +50,7 @@ def _code(language) -> str:
 def detect(text: str) -> Detection:
     """The most likely language of `text`, its confidence and the runner-up."""
     values = _detector().compute_language_confidence_values(text) if text.strip() else []
-    if not values:
+    if not values or values[0].value <= 0:  # no language scored at all (digits, symbols)
         return Detection(None, 0.0, None, 0.0, False)
     top = values[0]
     second = values[1] if len(values) > 1 else None
