@@ -160,17 +160,18 @@ def check_comparable(entries: list[Entry], reference: dict | None = None, refere
     for key in MUST_AGREE:
         groups: dict = {}
         for e in entries:
-            groups.setdefault(_norm_version(key, e.data.get(key)), []).append(str(e.path))
+            raw = e.data.get(key)
+            groups.setdefault(_norm_version(key, raw), []).append((str(e.path), raw))
         if reference is not None and key in reference:
             want = _norm_version(key, reference[key])
             for value, files in groups.items():
                 if value != want:
                     problems += [Problem(f, f"{key} differs from {reference_name}", field=key,
-                                         expected=str(reference[key]), found=str(value)) for f in files]
+                                         expected=str(reference[key]), found=str(raw)) for f, raw in files]
         elif len(groups) > 1:
-            detail = "; ".join(f"{v} in {', '.join(fs)}" for v, fs in groups.items())
-            problems += [Problem(f, f"{key} differs between results files ({detail})", field=key, found=str(v))
-                         for v, fs in groups.items() for f in fs]
+            detail = "; ".join(f"{fs[0][1]} in {', '.join(f for f, _ in fs)}" for fs in groups.values())
+            problems += [Problem(f, f"{key} differs between results files ({detail})", field=key, found=str(raw))
+                         for fs in groups.values() for f, raw in fs]
     if problems:
         raise SameStoryError("refusing to rank results that are not comparable", problems)
     return {k: entries[0].data[k] for k in MUST_AGREE}
