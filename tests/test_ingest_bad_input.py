@@ -132,3 +132,34 @@ def test_ingest_refuses_page_whose_declared_language_contradicts_its_text(corpus
 ])
 def test_ingest_story_new_refuses_bad_input(corpus, capsys, argv, expect):
     _refused(capsys, corpus, *argv, expect=expect)
+
+
+def test_ingest_failure_while_moving_into_place_rolls_back(corpus, capsys, monkeypatch):
+    """A crash at the last step (replacing documents.jsonl) leaves the corpus exactly as it was."""
+    from samestory import ingest
+
+    real = ingest.atomic_write_bytes
+
+    def failing(path, data):
+        if ".staging-" not in str(path) and path.name == "documents.jsonl":
+            raise OSError("disk full (injected)")
+        return real(path, data)
+
+    monkeypatch.setattr(ingest, "atomic_write_bytes", failing)
+    before = snapshot(corpus)
+    with pytest.raises(OSError, match="injected"):
+        run(capsys, "add", "--story", STORY, FIX / "globalwire.html", FIX / "rundschau.txt", "--corpus", corpus)
+    assert snapshot(corpus) == before
+    assert not (corpus / STORY / "extracted").exists()  # folders it created are gone too
+
+
+def test_ingest_refuses_while_another_add_holds_the_story(corpus, capsys):
+    import fcntl
+    import os
+
+    fd = os.open(corpus / STORY, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        _refused(capsys, corpus, "add", "--story", STORY, FIX / "globalwire.txt", expect=["another `samestory add`"])
+    finally:
+        os.close(fd)

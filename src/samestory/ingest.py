@@ -461,6 +461,7 @@ def commit(corpus: Path, story_id: str, planned: list[Planned], dry_run: bool = 
     with _story_lock(story_dir):
         stage = Path(tempfile.mkdtemp(prefix=".staging-", dir=corpus))
         moved: list[Path] = []
+        made: list[Path] = []
         try:
             sdir = stage / story_id
             sdir.mkdir()
@@ -484,7 +485,9 @@ def commit(corpus: Path, story_id: str, planned: list[Planned], dry_run: bool = 
             if dry_run:
                 return [rows[p.doc_id] for p in planned]
             for src, dst in files:
-                dst.parent.mkdir(parents=True, exist_ok=True)
+                if not dst.parent.exists():
+                    dst.parent.mkdir(parents=True)
+                    made.append(dst.parent)
                 os.replace(src, dst)
                 moved.append(dst)
             docs = story_dir / "documents.jsonl"
@@ -493,10 +496,14 @@ def commit(corpus: Path, story_id: str, planned: list[Planned], dry_run: bool = 
                 old += b"\n"
             atomic_write_bytes(docs, old + new_lines.encode("utf-8"))
             moved.clear()
+            made.clear()
             return [rows[p.doc_id] for p in planned]
         finally:
             for dst in moved:  # roll back files moved before a failure; they were new
                 dst.unlink(missing_ok=True)
+            for d in made:
+                if not any(d.iterdir()):
+                    d.rmdir()
             shutil.rmtree(stage, ignore_errors=True)
 
 
