@@ -1,0 +1,87 @@
+"""The leaderboard page in headless Debian Chromium (Playwright): every row shows, headers sort,
+a hostile system name stays text, and a screenshot lands in tests/artifacts/."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from samestory import leaderboard
+from samestory.leaderboard import render
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARTIFACTS = Path(__file__).parent / "artifacts"
+HOSTILE = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
+
+
+def results(tmp_path: Path) -> Path:
+    """Five results files: scores are synthetic but internally consistent stamps; one hostile name."""
+    src = Path(__file__).parent / "fixtures" / "baselines"
+    d = tmp_path / "results"
+    d.mkdir()
+    base = {"format": "samestory-results", "format_version": "1", "dataset_version": "v0.1.0",
+            "gold_sha256": "ab" * 32, "schema_version": "1.0.0", "scorer_version": "1.0.0",
+            "samestory_version": "0.1.0", "date": "2026-01-01T00:00:00Z",
+            "bootstrap": {"unit": "documents", "resamples": 1000, "seed": 0, "confidence": 0.95}, "warnings": []}
+    systems = [("alpha", {"ner": 0.9, "stance": 0.2}), ("beta", {"ner": 0.5, "stance": 0.7}),
+               ("gamma", {"ner": 0.1}), ("delta", {"stance": 0.4}), (HOSTILE, {"ner": 0.3, "stance": 0.3})]
+    for i, (name, scores) in enumerate(systems):
+        tasks = {t: {"task_version": "1.0.0", "config": "mentions" if t == "ner" else "stance",
+                     "main_score": "f1", "higher_is_better": True, "direction": "higher",
+                     "metrics": {"f1": {"value": v, "ci_low": v - 0.05, "ci_high": min(1.0, v + 0.05),
+                                        "higher_is_better": True, "description": "F1."}},
+                     "n_documents": 5, "missing_documents": [], "count_keys": [], "per_document": {}}
+                 for t, v in scores.items()}
+        (d / f"s{i}.json").write_text(json.dumps({**base, "system": {"name": name, "version": "1",
+                                                                     "parameters": {}, "description": name,
+                                                                     "url": None}, "tasks": tasks}))
+    assert src.exists()
+    return d
+
+
+def test_leaderboard_page_in_chromium(tmp_path):
+    assert shutil.which(CHROMIUM), f"{CHROMIUM} missing: run `make test-deps` (apt-get install -y chromium)"
+    from playwright.sync_api import sync_playwright
+
+    board = leaderboard.build(leaderboard.load(results(tmp_path)))
+    page_path = render.write_all(board, tmp_path / "site")[1]
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            dialogs, requests = [], []
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            page.on("request", lambda r: requests.append(r.url))
+            page.goto(page_path.as_uri())
+            names = lambda: page.locator("#board tbody tr td:nth-child(2)").all_inner_texts()
+            assert sorted(names()) == sorted(e.name for e in board.entries)  # every row, hostile name as text
+            assert names() == [e.name for e in board.entries]  # ranked order as rendered
+            assert page.evaluate("window.__pwned") is None and dialogs == []
+            assert all(u.startswith("file://") for u in requests), requests  # self-contained: no network
+            assert page.locator("table.detail").count() == len(board.tasks)
+            assert page.locator("#submit").count() == 1
+
+            page.click("#board thead th[data-col=system]")
+            asc = names()
+            assert asc == sorted(asc, key=str.lower) and page.get_attribute(
+                "#board thead th[data-col=system]", "aria-sort") == "ascending"
+            page.click("#board thead th[data-col=system]")
+            assert names() == asc[::-1]
+            page.click("#board thead th[data-col=ner]")
+            ner = [float(x) for x in page.locator("#board tbody tr td:nth-child(6)").evaluate_all(
+                "cells => cells.map(c => c.getAttribute('data-sort'))")]
+            assert ner == sorted(ner) and names()[-1] == "alpha"
+            page.click("#board thead th[data-col=mean_all]")
+            page.click("#board thead th[data-col=mean_all]")
+            assert names()[0] == board.entries[0].name  # descending mean = the ranking
+            page.screenshot(path=str(ARTIFACTS / "leaderboard.png"), full_page=True)
+        finally:
+            browser.close()
+    assert (ARTIFACTS / "leaderboard.png").stat().st_size > 10_000
