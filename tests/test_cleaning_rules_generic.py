@@ -139,3 +139,12 @@ def test_cleaning_rules_every_rule_is_documented_with_a_known_reason():
         assert rule.doc and rule.reason in REMOVAL_REASONS
     assert len({r.name for r in LINE_RULES + MORE_RULES + BROADCAST_RULES}) == len(LINE_RULES + MORE_RULES
                                                                                 + BROADCAST_RULES)
+
+
+def test_cleaning_rules_are_all_listed_in_the_docs():
+    doc = (Path(__file__).parents[1] / "docs" / "adding-articles.md").read_text(encoding="utf-8")
+    names = {r.name for r in LINE_RULES + MORE_RULES + BROADCAST_RULES} | {
+        "picker_option", "caption_duplicate", "repeated_headline", "author_bio", "byline_line",
+        "newsletter_block", "related_list_item", "menu_run", "byte_order_mark"}
+    assert not [n for n in sorted(names) if f"`{n}`" not in doc]
+    assert set(PROFILES) <= {n for n in PROFILES if f"`{n}`" in doc}

@@ -4,7 +4,7 @@ Similarity is the MinHash estimate of the Jaccard similarity of the two texts' s
 shingles (lower-cased \\w+ words), with NUM_PERM permutations and a fixed seed, so it is deterministic.
 Two texts at or above THRESHOLD are near duplicates (e.g. the same wire story on two sites, which differ
 only in boilerplate and a few edits); different articles on the same event share few 5-word runs and
-score well below it (the seed articles score under 0.1 against each other).
+score far below it (the seed articles score at most 0.03 against each other).
 """
 from __future__ import annotations
 
