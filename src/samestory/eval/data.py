@@ -18,28 +18,44 @@ UNRELEASED = "unreleased"
 """dataset_version stamped on results scored against a gold directory rather than a release."""
 
 
-def _norm(f: schema.Field, value: Any) -> Any:
-    if value is None:
-        return None
-    if f.many:
-        return [_norm_one(f, v) for v in value]
-    return _norm_one(f, value)
+def _identity(v):
+    return v
 
 
-def _norm_one(f: schema.Field, value: Any) -> Any:
-    if value is None:
-        return None
-    if f.dtype == "label" and isinstance(value, int) and not isinstance(value, bool):
-        return f.labels[value]  # a ClassLabel id from a release
-    if f.dtype == "struct":
-        return {c.name: _norm(c, value.get(c.name)) for c in f.children}
-    return value
+def _compile(f: schema.Field):
+    """A function normalising one value of field f (None stays None)."""
+    if f.dtype == "label":
+        labels = f.labels
+
+        def one(v):
+            return labels[v] if isinstance(v, int) and not isinstance(v, bool) else v  # ClassLabel id
+    elif f.dtype == "struct":
+        kids = [(c.name, _compile(c)) for c in f.children]
+
+        def one(v):
+            if v is None:
+                return None
+            get = v.get
+            return {n: (fn(get(n)) if fn is not _identity else get(n)) for n, fn in kids}
+    else:
+        one = _identity
+    if not f.many:
+        return one
+    if one is _identity:
+        return lambda v: None if v is None else list(v)
+    return lambda v: None if v is None else [one(x) for x in v]
+
+
+_PLANS: dict[str, list] = {}
 
 
 def normalize(config: str, record: dict) -> dict:
     """The record with every declared field (null when absent) and label names instead of ClassLabel ids."""
-    cfg = schema.CONFIGS[config]
-    return {f.name: _norm(f, record.get(f.name)) for f in cfg.fields}
+    plan = _PLANS.get(config)
+    if plan is None:
+        plan = _PLANS[config] = [(f.name, _compile(f)) for f in schema.CONFIGS[config].fields]
+    get = record.get
+    return {n: fn(get(n)) for n, fn in plan}
 
 
 @dataclass

@@ -47,13 +47,17 @@ def _clean(x):
     return None if math.isnan(x) else x
 
 
-def _num(x: float):
-    """Counts are whole numbers except partial-overlap credits: store ints as ints."""
-    return int(x) if float(x).is_integer() else float(x)
+def _per_document(doc_ids: list[str], table: np.ndarray) -> dict[str, list]:
+    """doc_id → counts; whole-number columns as ints (only partial-overlap credits are fractions)."""
+    whole = (table == np.round(table)).all(axis=0)
+    cols = [table[:, j].astype(np.int64).tolist() if whole[j] else table[:, j].tolist()
+            for j in range(table.shape[1])]
+    rows = list(zip(*cols)) if cols else [() for _ in doc_ids]
+    return {d: list(r) for d, r in zip(doc_ids, rows)}
 
 
-def score_task(task_name: str, gold: Gold, pred: dict[str, dict], opts: Options) -> tuple[dict, list[str]]:
-    """One task's result block (see docs/evaluation.md) and its warnings."""
+def score_task(task_name: str, gold: Gold, pred: dict[str, dict], opts: Options):
+    """Score one task: (result block without intervals, table to resample, warnings)."""
     task = TASKS[task_name]
     meta = task.meta
     gold_layer = gold.layers[meta.config]
@@ -76,14 +80,10 @@ def score_task(task_name: str, gold: Gold, pred: dict[str, dict], opts: Options)
         ours = float(point[name][0])
         if not (math.isnan(ref) and math.isnan(ours)) and not abs(ref - ours) <= TOLERANCE:
             raise RuntimeError(f"scorer bug: {task_name}.{name} from counts is {ours}, scikit-learn gives {ref}")
-    table = per_doc if opts.unit == "documents" else scoring.counts.per_item()
-    sums = bs.resampled_sums(table, opts.resamples, opts.seed)
-    cis = bs.intervals(task.metric_values(sums))
     metrics = {}
     for m in meta.metrics:
         value = scoring.reference_values.get(m.name, float(point[m.name][0]))
-        lo, hi = cis[m.name]
-        metrics[m.name] = {"value": _clean(value), "ci_low": lo, "ci_high": hi,
+        metrics[m.name] = {"value": _clean(value), "ci_low": None, "ci_high": None,
                            "higher_is_better": m.higher_is_better, "description": m.description}
     block = {
         "task_version": meta.version,
@@ -97,9 +97,20 @@ def score_task(task_name: str, gold: Gold, pred: dict[str, dict], opts: Options)
         "n_pred_items": scoring.n_pred_items,
         "missing_documents": missing,
         "count_keys": list(task.keys),
-        "per_document": {d: [_num(x) for x in row] for d, row in zip(doc_ids, per_doc)},
+        "per_document": _per_document(doc_ids, per_doc),
     }
-    return block, warnings
+    table = per_doc if opts.unit == "documents" else scoring.counts.per_item()
+    return block, table, warnings
+
+
+def add_intervals(blocks: dict[str, dict], tables: dict[str, object], opts: Options) -> None:
+    """Fill ci_low/ci_high of every metric from the bootstrap over the chosen unit."""
+    names = list(blocks)
+    sums = bs.resampled_sums_many([tables[t] for t in names], opts.resamples, opts.seed)
+    for t, S in zip(names, sums):
+        for name, (lo, hi) in bs.intervals(TASKS[t].metric_values(S)).items():
+            blocks[t]["metrics"][name]["ci_low"] = lo
+            blocks[t]["metrics"][name]["ci_high"] = hi
 
 
 def evaluate(predictions: Path, gold: Gold, opts: Options) -> dict:
@@ -135,7 +146,7 @@ def evaluate(predictions: Path, gold: Gold, opts: Options) -> dict:
     loaded = {}
     for (p, cfg), required in by_file.items():
         loaded[(p, cfg)] = check_file(p, cfg, required, gold.layers[cfg], gold.documents)
-    results_tasks = {}
+    results_tasks, tables = {}, {}
     order = [t for t in TASKS if t in usable]
     iterator = order
     if opts.progress:
@@ -143,10 +154,11 @@ def evaluate(predictions: Path, gold: Gold, opts: Options) -> dict:
 
         iterator = tqdm(order, desc="score", unit="task")
     for t in iterator:
-        block, w = score_task(t, gold, loaded[(usable[t], TASKS[t].meta.config)].records, opts)
+        block, tables[t], w = score_task(t, gold, loaded[(usable[t], TASKS[t].meta.config)].records, opts)
         block["predictions"] = str(usable[t])
         results_tasks[t] = block
         warnings += w
+    add_intervals(results_tasks, tables, opts)
     return {
         "format": RESULTS_FORMAT,
         "format_version": RESULTS_FORMAT_VERSION,

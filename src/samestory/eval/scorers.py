@@ -26,20 +26,22 @@ def _doc_index(ctx: Context) -> dict[str, int]:
 # --- ner ------------------------------------------------------------------------------------------
 
 NER_KEYS = tuple(f"{s}.{o}" for s in nerlib.SCHEMAS for o in nerlib.OUTCOMES) + tuple(
-    f"{s}.{o}.{t}" for t in TYPES for s in nerlib.SCHEMAS for o in nerlib.OUTCOMES)
+    f"strict.{o}.{t}" for t in TYPES for o in nerlib.OUTCOMES)
+"""All four schemas overall; per type only strict (the per-type metric), as nervaluate scores each type alone."""
 
 
 def span_arrays(ctx: Context, side: str, field: str, label: str | None, labels=None, keep=None):
     """(doc, start, end, label index) arrays of the spans of one side (those `keep` accepts)."""
     d, s, e, lab = [], [], [], []
+    index = {x: i for i, x in enumerate(labels or ())}
     for i, doc_id in enumerate(ctx.doc_ids):
-        for m in ctx.items(doc_id, side, field):
-            if keep is not None and not keep(m):
-                continue
-            d.append(i)
-            s.append(m["start"])
-            e.append(m["end"])
-            lab.append(labels.index(m[label]) if label else 0)
+        items = ctx.items(doc_id, side, field)
+        if keep is not None:
+            items = [m for m in items if keep(m)]
+        d.extend([i] * len(items))
+        s.extend([m["start"] for m in items])
+        e.extend([m["end"] for m in items])
+        lab.extend([index[m[label]] for m in items] if label else [0] * len(items))
     return tuple(np.asarray(a, dtype=np.int64) for a in (d, s, e, lab))
 
 
@@ -50,11 +52,13 @@ def score_ner(ctx: Context) -> Scoring:
     for s, outs in nerlib.match(g, p).items():
         for o, docs in outs.items():
             C.add(f"{s}.{o}", docs)
-    for ti, t in enumerate(TYPES):
-        gm, pm = g[3] == ti, p[3] == ti
-        for s, outs in nerlib.match(tuple(a[gm] for a in g), tuple(a[pm] for a in p)).items():
-            for o, docs in outs.items():
-                C.add(f"{s}.{o}.{t}", docs)
+    # per type: nervaluate scores each type on its own; one run with (document, type) as the group
+    nt = len(TYPES)
+    per_type = nerlib.match((g[0] * nt + g[3], *g[1:]), (p[0] * nt + p[3], *p[1:]))
+    for o, groups in per_type["strict"].items():
+        docs, typ = groups // nt, groups % nt
+        for ti, t in enumerate(TYPES):
+            C.add(f"strict.{o}.{t}", docs[typ == ti])
     return Scoring(C, {}, int(g[0].size), int(p[0].size))
 
 
@@ -172,7 +176,8 @@ def encode(value, labels) -> int:
 
 # --- entity_roles ----------------------------------------------------------------------------------
 
-ROLE_KEYS = tuple(label_keys("main.", schema.MAIN_ROLES) + multilabel_keys("fine.", schema.ALL_FINE_ROLES))
+ROLE_KEYS = tuple(label_keys("main.", schema.MAIN_ROLES, per_label=False)
+                  + multilabel_keys("fine.", schema.ALL_FINE_ROLES, per_label=False))
 
 
 def score_entity_roles(ctx: Context) -> Scoring:
@@ -185,13 +190,13 @@ def score_entity_roles(ctx: Context) -> Scoring:
         docs.append(i)
         mt.append(encode(g["main_role"], schema.MAIN_ROLES))
         mp.append(encode(p["main_role"] if p else None, schema.MAIN_ROLES))
-        ft.append([r in g["fine_roles"] for r in schema.ALL_FINE_ROLES])
+        ft.append([r in (g["fine_roles"] or ()) for r in schema.ALL_FINE_ROLES])
         fp.append([r in (p["fine_roles"] if p else []) for r in schema.ALL_FINE_ROLES])
     Ft = np.asarray(ft, dtype=bool).reshape(-1, nf)
     Fp = np.asarray(fp, dtype=bool).reshape(-1, nf)
     items = C.new_items(len(docs))
-    add_label_events(C, "main.", docs, mt, mp, schema.MAIN_ROLES, items)
-    add_multilabel_events(C, "fine.", docs, Ft, Fp, schema.ALL_FINE_ROLES, items)
+    add_label_events(C, "main.", docs, mt, mp, schema.MAIN_ROLES, items, per_label=False)
+    add_multilabel_events(C, "fine.", docs, Ft, Fp, schema.ALL_FINE_ROLES, items, per_label=False)
     ref = {}
     if docs:
         ref["fine_emr"] = float(accuracy_score(Ft, Fp))
@@ -214,7 +219,7 @@ register(Task(TaskMetadata(
 ), ROLE_KEYS, score_entity_roles, lambda c: {
     "fine_emr": div(c("fine.exact"), c("fine.total")),
     "main_accuracy": accuracy(c, "main."),
-    "fine_micro_f1": micro_f1(c, "fine.", schema.ALL_FINE_ROLES),
+    "fine_micro_f1": micro_f1(c, "fine."),
 }))
 
 
@@ -270,7 +275,7 @@ register(Task(TaskMetadata(
 # --- frames ---------------------------------------------------------------------------------------
 
 FR = schema.FRAMES
-FRAME_KEYS = tuple(multilabel_keys("doc.", FR) + label_keys("primary.", FR) + label_keys("para.", FR))
+FRAME_KEYS = tuple(multilabel_keys("doc.", FR) + label_keys("primary.", FR, per_label=False) + label_keys("para.", FR))
 
 
 def score_frames(ctx: Context) -> Scoring:
@@ -288,7 +293,7 @@ def score_frames(ctx: Context) -> Scoring:
     Yp = np.asarray(Yp, dtype=bool).reshape(-1, len(FR))
     docs = np.arange(len(ctx.doc_ids))
     add_multilabel_events(C, "doc.", docs, Yt, Yp, FR)
-    add_label_events(C, "primary.", docs, pt, pp, FR)
+    add_label_events(C, "primary.", docs, pt, pp, FR, per_label=False)
     pd_, qt, qp = [], [], []
     for i, g, p in keyed_pairs(ctx, "paragraphs", "paragraph_id"):
         pd_.append(i)

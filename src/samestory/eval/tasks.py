@@ -127,16 +127,17 @@ def register(task: Task) -> Task:
 
 # --- shared count builders and formulas ----------------------------------------------------------------
 
-def label_keys(prefix: str, labels) -> list[str]:
-    return [f"{prefix}{k}:{l}" for l in labels for k in ("tp", "fp", "fn")] + [f"{prefix}correct",
-                                                                               f"{prefix}total"]
+def label_keys(prefix: str, labels, per_label: bool = True) -> list[str]:
+    """Count columns of single-label items: per-label tp/fp/fn (only when per_label), correct, total."""
+    keys = [f"{prefix}{k}:{lab}" for lab in labels for k in ("tp", "fp", "fn")] if per_label else []
+    return keys + [f"{prefix}correct", f"{prefix}total"]
 
 
-def add_label_events(C: Counts, prefix: str, docs, yt, yp, labels, items=None) -> None:
+def add_label_events(C: Counts, prefix: str, docs, yt, yp, labels, items=None, per_label: bool = True) -> None:
     """Single-label items: per-label tp/fp/fn, correct and total. -1 means null gold or no prediction."""
     docs, yt, yp = (np.asarray(a, dtype=np.int64) for a in (docs, yt, yp))
     items = C.new_items(docs.size) if items is None else np.asarray(items, dtype=np.int64)
-    for li, lab in enumerate(labels):
+    for li, lab in enumerate(labels if per_label else ()):
         for key, mask in (("tp", (yt == li) & (yp == li)), ("fp", (yp == li) & (yt != li)),
                           ("fn", (yt == li) & (yp != li))):
             C.add(f"{prefix}{key}:{lab}", docs[mask], items=items[mask])
@@ -144,19 +145,23 @@ def add_label_events(C: Counts, prefix: str, docs, yt, yp, labels, items=None) -
     C.add(f"{prefix}total", docs, items=items)
 
 
-def multilabel_keys(prefix: str, labels) -> list[str]:
-    return [f"{prefix}{k}:{l}" for l in labels for k in ("tp", "fp", "fn")] + [f"{prefix}exact",
-                                                                               f"{prefix}total"]
+def multilabel_keys(prefix: str, labels, per_label: bool = True) -> list[str]:
+    """Count columns of multi-label items: tp/fp/fn per label (or summed over labels), exact, total."""
+    if per_label:
+        keys = [f"{prefix}{k}:{lab}" for lab in labels for k in ("tp", "fp", "fn")]
+    else:
+        keys = [f"{prefix}tp", f"{prefix}fp", f"{prefix}fn"]
+    return keys + [f"{prefix}exact", f"{prefix}total"]
 
 
-def add_multilabel_events(C: Counts, prefix: str, docs, Yt, Yp, labels, items=None) -> None:
-    """Multi-label items (boolean indicator rows): per-label tp/fp/fn, exact set matches and total."""
+def add_multilabel_events(C: Counts, prefix: str, docs, Yt, Yp, labels, items=None, per_label: bool = True) -> None:
+    """Multi-label items (boolean indicator rows): tp/fp/fn (per label or summed), exact set matches, total."""
     docs = np.asarray(docs, dtype=np.int64)
     items = C.new_items(docs.size) if items is None else np.asarray(items, dtype=np.int64)
     for li, lab in enumerate(labels):
         t, p = Yt[:, li], Yp[:, li]
         for key, mask in (("tp", t & p), ("fp", p & ~t), ("fn", t & ~p)):
-            C.add(f"{prefix}{key}:{lab}", docs[mask], items=items[mask])
+            C.add(f"{prefix}{key}:{lab}" if per_label else f"{prefix}{key}", docs[mask], items=items[mask])
     ex = (Yt == Yp).all(axis=1) if len(docs) else np.zeros(0, bool)
     C.add(f"{prefix}exact", docs[ex], items=items[ex])
     C.add(f"{prefix}total", docs, items=items)
@@ -171,7 +176,10 @@ def macro_f1(c: Columns, prefix: str, labels):
     return nanmean_rows([label_f1(c, prefix, lab) for lab in labels])
 
 
-def micro_f1(c: Columns, prefix: str, labels):
+def micro_f1(c: Columns, prefix: str, labels=None):
+    """Micro-F1 from per-label columns, or from summed columns when labels is None."""
+    if labels is None:
+        return f1(c(f"{prefix}tp"), c(f"{prefix}fp"), c(f"{prefix}fn"))
     tp = sum(c(f"{prefix}tp:{lab}") for lab in labels)
     fp = sum(c(f"{prefix}fp:{lab}") for lab in labels)
     fn = sum(c(f"{prefix}fn:{lab}") for lab in labels)
