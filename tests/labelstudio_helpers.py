@@ -11,6 +11,8 @@ from samestory.labelstudio import config as C
 FIXTURES = Path(__file__).parent / "fixtures" / "labelstudio"
 STORY = "fixture-story"
 GOLD = FIXTURES / STORY / "gold"
+ARTIFACTS = Path(__file__).parent / "artifacts" / "labelstudio"
+"""Server data, screenshots: under tests/artifacts/ (gitignored)."""
 
 
 def documents(story: str = STORY) -> list[dict]:

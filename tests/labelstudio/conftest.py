@@ -5,21 +5,20 @@ sqlite under tests/artifacts/ (not in git), and signs up two annotators through 
 """
 from __future__ import annotations
 
+import os
 import shutil
-from pathlib import Path
 
 import pytest
+from labelstudio_helpers import ARTIFACTS
 
 from samestory.labelstudio import client, server
-
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "labelstudio"
 
 
 @pytest.fixture(scope="session")
 def ls_server():
     """(credentials, connection) of a fresh server; stopped by its PID at the end of the session."""
     server.install()
-    data = ARTIFACTS / "server"
+    data = ARTIFACTS / f"server-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"  # one per xdist worker
     if data.exists():
         server.stop(data)
         shutil.rmtree(data)
