@@ -23,7 +23,7 @@ PEOPLE = ["Alden Vorsk", "Mira Tallow", "Oskar Brenn", "Lena Quist", "Tomas Ferr
           "Pavel Orsk", "Greta Holm", "Ivo Marlen", "Sanne Ruyter"]
 PLACES = ["Norland", "Estavia", "Kelmar", "Vostria", "Pelagonia"]
 ORGS = ["Council of Ministers", "Harbour Authority", "Union Assembly"]
-FACT_IDS = [f"f{i}" for i in range(1, 6)]
+FACTS = [f"f{i}" for i in range(1, 6)]
 TARGETS = ["norland", "estavia"]
 
 
@@ -99,7 +99,7 @@ def make_document(rng: random.Random, doc_id: str):
             {"fact_id": f, "reported": i == 0,
              "evidence": [{"start": first_s["start"], "end": first_s["end"],
                            "text": raw[first_s["start"]:first_s["end"]]}] if i == 0 else []}
-            for i, f in enumerate(FACT_IDS)]},
+            for i, f in enumerate(PREFIX[0] + f for f in FACTS)]},
         "quotes": {"doc_id": doc_id, "quotes": quotes},
     }
     return raw, layers
@@ -142,7 +142,7 @@ def generate(n: int, root: Path, seed: int = 0) -> tuple[Path, Path]:
             "description": "Synthetic.", "wikidata": None}) + "\n" for name, typ in ents), encoding="utf-8")
         (adir / "fact_inventory.jsonl").write_text("".join(json.dumps({
             "story_id": story, "fact_id": f, "statement": f"Synthetic fact {f}.", "kind": "event"}) + "\n"
-            for f in FACT_IDS), encoding="utf-8")
+            for f in (PREFIX[0] + f for f in FACTS)), encoding="utf-8")
         (adir / "stance_targets.jsonl").write_text("".join(json.dumps({
             "story_id": story, "target_id": t, "name": t.title(), "definition": "Synthetic target."}) + "\n"
             for t in TARGETS), encoding="utf-8")

@@ -186,14 +186,14 @@ class Collector:
                              "characters": sum(len(d["text"]) for d in docs),
                              "paragraphs": sum(len(d["paragraphs"]) for d in docs),
                              "sentences": sum(len(d["sentences"]) for d in docs)})
+        if self.docs is not None and len(self.docs) + len(docs) > DOC_TABLE_LIMIT:
+            self.docs = None
         if self.docs is not None:
             for d in docs:
                 self.docs.append({"doc_id": d["doc_id"], "outlet": d["outlet"], "title": d["title"],
                                   "machine_translated": d["machine_translated"], "characters": len(d["text"]),
                                   "paragraphs": len(d["paragraphs"]), "sentences": len(d["sentences"]),
                                   "tokens": len(segment.tokenize(d["text"], language=d["language"]))})
-            if len(self.docs) > DOC_TABLE_LIMIT:
-                self.docs = None
 
     def stats(self) -> dict:
         return {"rows": dict(self.rows), "items": dict(self.items), "labels": self.labels, "docs": self.docs,
