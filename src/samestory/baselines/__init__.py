@@ -46,7 +46,7 @@ ERRORS_KEY = "_errors"
 PARAMS_KEY = "_params"
 """Key under which a system reports parameter values it resolved itself (e.g. from the environment)."""
 
-MODULES = ("priors", "rules", "lexicon", "llm")
+MODULES = ("priors", "rules", "lexicon", "embeddings", "llm")
 """Modules that register systems when imported (heavy imports stay inside their predict functions)."""
 
 
