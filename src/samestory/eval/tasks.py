@@ -220,3 +220,25 @@ def metric(name, description, higher_is_better=True) -> MetricSpec:
 
 # the task modules register themselves
 from samestory.eval import scorers  # noqa: E402,F401
+
+
+def markdown_table() -> str:
+    """The task table of docs/evaluation.md, derived from the registry (a test keeps the docs in step)."""
+    rows = ["| task | config (file) | unit | main score | other metrics | direction | reference |",
+            "|---|---|---|---|---|---|---|"]
+    for t in TASKS.values():
+        m = t.meta
+        rows.append(f"| `{m.name}` | `{m.config}` | {m.unit} | `{m.main_score}` | "
+                    + ", ".join(f"`{x.name}`" for x in m.metrics[1:]) + f" | {m.direction} | {m.reference} |")
+    return "\n".join(rows) + "\n"
+
+
+def markdown_metrics() -> str:
+    """Every metric of every task with its definition, derived from the registry."""
+    out = []
+    for t in TASKS.values():
+        out.append(f"**`{t.name}`** (v{t.meta.version}) — {t.meta.description}\n")
+        out += [f"- `{m.name}`{' (main)' if m.name == t.meta.main_score else ''}: {m.description}"
+                for m in t.meta.metrics]
+        out.append("")
+    return "\n".join(out)
