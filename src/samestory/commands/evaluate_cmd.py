@@ -26,7 +26,12 @@ def _system(args) -> dict:
     if not sj and Path(args.predictions).is_dir() and (Path(args.predictions) / "system.json").exists():
         sj = Path(args.predictions) / "system.json"  # written by `samestory predict`
     if sj:
-        data = json.loads(Path(sj).read_text(encoding="utf-8"))
+        try:
+            data = json.loads(Path(sj).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise SameStoryError(f"{sj}: cannot read system metadata: {exc}") from None
+        if not isinstance(data, dict):
+            raise SameStoryError(f"{sj}: system metadata must be a JSON object")
         params = {**data.pop("parameters", {}), **params}
         base = data
     else:
@@ -53,8 +58,9 @@ def _evaluate(args) -> int:
                                      Path(args.releases_dir))
         system = _system(args)
         declared = system.pop("tasks", None)
-        opts = Options(tasks=args.task, declared_tasks=None if args.task else declared, unit=args.unit, resamples=args.resamples, seed=args.seed,
-                       strict=args.strict, system=system, progress=not args.quiet)
+        opts = Options(tasks=args.task, declared_tasks=None if args.task else declared, unit=args.unit,
+                       resamples=args.resamples, seed=args.seed, strict=args.strict, system=system,
+                       progress=not args.quiet)
         results = evaluate(Path(args.predictions), gold, opts)
     except SameStoryError as exc:
         return _fail(exc)
