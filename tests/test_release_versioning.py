@@ -120,3 +120,14 @@ def test_release_verify_passes_then_fails_after_an_input_change(tmp_path):
 def test_release_verify_unknown_version(tmp_path):
     code, out, err = run("verify", "9.9.9", "--releases", tmp_path)
     assert code == 1 and "no release v9.9.9" in err
+
+
+def test_release_current_version_has_a_changelog_entry_and_its_manifest_rebuilds():
+    """The version in version.py has a CHANGELOG entry; once released (manifest committed), the
+    checkout rebuilds it byte for byte: data changes need a version bump."""
+    from samestory import paths
+    from samestory.version import DATASET_VERSION
+
+    assert f"\n## {DATASET_VERSION}\n" in paths.CHANGELOG.read_text(encoding="utf-8")
+    if (paths.RELEASES / f"v{DATASET_VERSION}.json").exists():
+        verify(DATASET_VERSION, progress=False)
