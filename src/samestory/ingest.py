@@ -26,6 +26,7 @@ from samestory.corpus import (METADATA_FIELDS, STORY_FIELDS, build_document, loa
                               load_stories, sha256_bytes)
 from samestory.errors import Problem, SameStoryError
 from samestory.jsonl import atomic_write_bytes, atomic_write_text, dumps
+from tqdm import tqdm
 
 SUFFIXES = {".txt": "text", ".html": "html", ".htm": "html"}
 """File types `samestory add` accepts, by suffix (case-insensitive)."""
@@ -390,7 +391,7 @@ def plan(corpus: Path, story_id: str, inputs: list[Path], opts: Options) -> tupl
     texts = {d["doc_id"]: d["text"] for d in existing}
     seq = sum(1 for _, _, m in load_metadata(corpus) if m.get("story_id") == story_id)
     planned, problems = [], []
-    for path in files:
+    for path in tqdm(files, desc="add", unit="file", disable=len(files) < 5):
         try:
             src = read_source(path)
             sha = sha256_bytes(src.data)
