@@ -183,6 +183,8 @@ class Collector:
         docs = rows["documents"]
         self.stories.append({"story_id": story_id, "documents": len(docs),
                              "machine_translated": sum(d["machine_translated"] for d in docs),
+                             "outlet_known": sum(d["outlet"] is not None for d in docs),
+                             "byline_known": sum(d["byline"] is not None for d in docs),
                              "characters": sum(len(d["text"]) for d in docs),
                              "paragraphs": sum(len(d["paragraphs"]) for d in docs),
                              "sentences": sum(len(d["sentences"]) for d in docs)})

@@ -168,6 +168,15 @@ def section_history(ctx) -> str:
     return body.strip() or "No releases yet."
 
 
+def section_metadata(ctx) -> str:
+    st = ctx["stats"]["stories"]
+    n = sum(s["documents"] for s in st)
+    total = lambda key: sum(s[key] for s in st)  # noqa: E731
+    return (f"- Of the {n} documents, the outlet is known (shown by the page itself) for "
+            f"{total('outlet_known')}, the byline for {total('byline_known')}; {total('machine_translated')} "
+            f"read(s) as machine translation.\n- {len(st)} stor{'y' if len(st) == 1 else 'ies'} (events).")
+
+
 def section_span(ctx) -> str:
     return schema.SPAN_CONVENTION
 
@@ -175,7 +184,7 @@ def section_span(ctx) -> str:
 SECTIONS: dict[str, Callable[[dict], str]] = {
     "version": section_version, "configs": section_configs, "fields": section_fields,
     "labels": section_labels, "stats": section_stats, "agreement": section_agreement,
-    "history": section_history, "span": section_span,
+    "history": section_history, "span": section_span, "metadata": section_metadata,
 }
 
 
