@@ -334,10 +334,10 @@ def clean(raw: str, rules: tuple[LineRule, ...] = DEFAULT_RULES) -> CleanResult:
         pos = end
     out.append(raw[pos:])
     text = "".join(out)
-    bio = next((r.text.strip() for r in removals if r.rule == "author_bio"), None)
+    bio = next((r.text.lstrip("\ufeff").strip() for r in removals if r.rule == "author_bio"), None)
     byline = AUTHOR_BIO.match(bio).group("name") if bio else None
     if byline is None:
-        line = next((r.text.strip() for r in removals if r.rule == "byline_line"), None)
+        line = next((r.text.lstrip("\ufeff").strip() for r in removals if r.rule == "byline_line"), None)
         byline = BYLINE.match(line).group("name") if line else None
     first = next((s for s in stripped if s), None)
     repeated = any(r.reason == "repeated_headline" for r in removals)
