@@ -52,6 +52,15 @@ bench: install
 clean:
 	rm -rf build .pytest_cache
 
+# Label Studio (annotation UI): installs 1.23.x into .venv-labelstudio and starts it on 127.0.0.1
+# (data in .labelstudio-data, credentials in .labelstudio-data/credentials.json). Stop: make labelstudio-stop.
+.PHONY: labelstudio labelstudio-stop
+labelstudio: install
+	scripts/labelstudio.sh start
+
+labelstudio-stop:
+	scripts/labelstudio.sh stop
+
 # Baselines and leaderboard (docs/leaderboard.md). `make` also runs the offline baselines on the release,
 # scores them with `samestory evaluate` into leaderboard/results/ and renders leaderboard/. The embeddings
 # baseline needs an extra install (make baselines-embeddings); the llm one a server (samestory predict --system llm).

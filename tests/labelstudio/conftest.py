@@ -5,8 +5,9 @@ sqlite under tests/artifacts/ (not in git), and signs up two annotators through 
 """
 from __future__ import annotations
 
-import os
 import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 from labelstudio_helpers import ARTIFACTS
@@ -18,16 +19,16 @@ from samestory.labelstudio import client, server
 def ls_server():
     """(credentials, connection) of a fresh server; stopped by its PID at the end of the session."""
     server.install()
-    data = ARTIFACTS / f"server-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"  # one per xdist worker
-    if data.exists():
-        server.stop(data)
-        shutil.rmtree(data)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    # a directory of its own per session and xdist worker: parallel sessions never share a server
+    data = Path(tempfile.mkdtemp(prefix="server-", dir=ARTIFACTS))
     cred, pid = server.start(data, server.free_port(), timeout=900, quiet=True)
     try:
         yield cred, client.Connection(cred.url, cred.token, 60.0)
     finally:
         server.stop(data)
         assert not server._alive(pid)
+        shutil.rmtree(data, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -92,11 +92,19 @@ def server_env(data_dir: Path, cred: Credentials) -> dict[str, str]:
 
 def install(venv: Path = VENV) -> None:
     """Create the Label Studio venv and install label-studio 1.23.x into it (no-op when present)."""
+    import fcntl
+
     exe = venv / "bin" / "label-studio"
     if exe.exists():
         return
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    subprocess.run([str(venv / "bin" / "pip"), "install", "-q", LS_VERSION_SPEC], check=True)
+    (venv.parent / ".cache").mkdir(parents=True, exist_ok=True)
+    with open(venv.parent / ".cache" / f"{venv.name}.lock", "w") as lock:  # parallel workers install once
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if exe.exists():
+            return
+        print(f"installing {LS_VERSION_SPEC} into {venv} (a few minutes, once)", file=sys.stderr)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", LS_VERSION_SPEC], check=True)
 
 
 def port_free(port: int) -> bool:
