@@ -6,6 +6,7 @@ Every failure a user can meet (server not running, wrong token, a timeout, a ref
 from __future__ import annotations
 
 import contextlib
+import html
 import os
 import re
 import time
@@ -109,7 +110,7 @@ def add_annotator(conn: Connection, email: str, password: str) -> str:
                 if r.status_code != 302:
                     msgs = re.findall(r'class="[^"]*error[^"]*"[^>]*>([^<]+)<', r.text)
                     raise SameStoryError(f"could not sign up or log in {email}",
-                                         [Problem(conn.url, "; ".join(m.strip() for m in msgs) or
+                                         [Problem(conn.url, "; ".join(html.unescape(m.strip()) for m in msgs) or
                                                   f"HTTP {r.status_code}")])
             tok = s.get("/api/current-user/token")
             tok.raise_for_status()
