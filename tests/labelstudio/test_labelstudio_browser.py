@@ -5,11 +5,14 @@ offsets and ours agree in the real UI. Screenshots go to tests/artifacts/labelst
 """
 from __future__ import annotations
 
+import pytest
 from browser import launch
 from labelstudio_helpers import ARTIFACTS, documents, gold, inventory
 
 from samestory.labelstudio import client, sync
 from samestory.labelstudio import config as C
+
+pytestmark = [pytest.mark.server, pytest.mark.browser]
 
 
 def _expected(project: str, doc: dict) -> list[str]:

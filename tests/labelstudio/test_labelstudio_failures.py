@@ -12,6 +12,8 @@ from samestory.cli import main
 from samestory.errors import SameStoryError
 from samestory.labelstudio import client, server, sync
 
+pytestmark = pytest.mark.server
+
 
 def _push_args(tmp_path, story, url, token, *extra):
     ann, docs = make_story(tmp_path, story)

@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from label_studio_sdk import LabelStudio
 from labelstudio_helpers import GOLD, make_story
 
 from samestory.cli import main
 from samestory.labelstudio import client
 from samestory.labelstudio import config as C
+
+pytestmark = pytest.mark.server
 
 
 def _g(obj, key):

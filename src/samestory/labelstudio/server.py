@@ -178,6 +178,7 @@ def start(data_dir: Path = DATA_DIR, port: int | None = None, venv: Path = VENV,
                                                 "set SAMESTORY_LS_PORT")])
     save_credentials(data_dir, cred)
     log = data_dir / "server.log"
+    log_start = log.stat().st_size if log.exists() else 0  # earlier runs may have used another port
     cmd = [str(exe), "start", "--no-browser", "--internal-host", "127.0.0.1", "--port", str(p),
            "--data-dir", str(data_dir), "--database", str(data_dir / "label_studio.sqlite3"),
            "--username", cred.username, "--password", cred.password, "--user-token", cred.token,
@@ -193,7 +194,10 @@ def start(data_dir: Path = DATA_DIR, port: int | None = None, venv: Path = VENV,
             _pid_file(data_dir).unlink(missing_ok=True)
             raise SameStoryError(f"Label Studio exited with code {proc.returncode} while starting",
                                  [Problem(str(log), "see the end of the server log")])
-        moved = re.findall(r"(?:127\.0\.0\.1|0\.0\.0\.0|localhost):(\d+)", log.read_text(errors="replace"))
+        with open(log, "rb") as fh:
+            fh.seek(log_start)
+            fresh = fh.read().decode("utf-8", errors="replace")
+        moved = re.findall(r"(?:127\.0\.0\.1|0\.0\.0\.0|localhost):(\d+)", fresh)
         if moved and any(int(m) not in (p,) for m in moved[-3:]):
             stop(data_dir)
             raise SameStoryError(f"Label Studio moved off port {p}", [Problem(str(log), "port changed", None,
