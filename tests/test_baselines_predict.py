@@ -168,3 +168,16 @@ def test_baselines_predict_cli_errors_write_nothing(tmp_path):
     r = cli("predict", "--system", "rules", "--task", "quotes", *common)
     assert r.returncode == 0, r.stderr
     assert sorted(p.name for p in out.iterdir()) == ["quotes.jsonl", "system.json"]
+
+
+def test_baselines_predict_replaces_the_whole_folder_and_never_clobbers_foreign_files(tmp_path):
+    out = tmp_path / "out"
+    run("rules", out)
+    assert (out / "mentions.jsonl").exists()
+    run("rules", out, tasks=("quotes",))
+    assert sorted(p.name for p in out.iterdir()) == ["quotes.jsonl", "system.json"]  # no stale mentions
+    (out / "notes.txt").write_text("mine")
+    with pytest.raises(SameStoryError, match="holds files predict did not write"):
+        run("rules", out)
+    assert (out / "notes.txt").read_text() == "mine" and (out / "quotes.jsonl").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no temporary folders left behind

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -101,30 +104,48 @@ def parse_params(system: System, pairs: list[str]) -> dict:
     return params
 
 
-def empty_record(config: str, doc_id: str) -> dict:
-    """A record with no items: how a system says it predicts nothing for a document."""
-    cfg = schema.CONFIGS[config]
-    rec = {"doc_id": doc_id}
-    for f in cfg.fields[1:]:
-        rec[f.name] = [] if f.many else None
-    return rec
+MANAGED = {*(f"{c}.jsonl" for c in schema.LAYERS), "system.json", "errors.jsonl"}
+"""Files a predictions directory written by `samestory predict` may hold (and a rerun replaces)."""
 
 
 def write_predictions(out: Path, system: System, params: dict, predictions: dict[str, list[dict]],
-                      tasks: tuple[str, ...], extra_meta: dict | None = None) -> list[Path]:
-    """Write `<config>.jsonl` for each config and `system.json`; every file is written atomically."""
+                      tasks: tuple[str, ...], errors: list[dict] = ()) -> list[Path]:
+    """Write `<config>.jsonl` per config, `system.json` and `errors.jsonl` (if any) into a fresh folder that
+    then replaces `out`: readers see the old set of files or the new one, never a mix."""
     out = Path(out)
-    written = []
-    for config, records in predictions.items():
-        path = out / f"{config}.jsonl"
-        jsonl.write_jsonl(path, sorted(records, key=lambda r: r["doc_id"]))
-        written.append(path)
-    meta = {"name": system.name, "version": system.version, "description": system.description,
-            "url": system.url, "parameters": params, "tasks": list(tasks), **(extra_meta or {})}
-    path = out / "system.json"
-    jsonl.atomic_write_text(path, json.dumps(meta, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
-    written.append(path)
-    return written
+    if out.exists():
+        if not out.is_dir():
+            raise SameStoryError(f"{out}: not a directory", [Problem(str(out), "--out must be a directory")])
+        foreign = sorted(p.name for p in out.iterdir() if p.name not in MANAGED)
+        if foreign:
+            raise SameStoryError(f"{out}: holds files predict did not write; choose another --out",
+                                 [Problem(str(out / n), "not a predictions file") for n in foreign])
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        names = []
+        for config, records in predictions.items():
+            jsonl.write_jsonl(tmp / f"{config}.jsonl", sorted(records, key=lambda r: r["doc_id"]))
+            names.append(f"{config}.jsonl")
+        meta = {"name": system.name, "version": system.version, "description": system.description,
+                "url": system.url, "parameters": params, "tasks": list(tasks)}
+        jsonl.atomic_write_text(tmp / "system.json", json.dumps(meta, indent=2, ensure_ascii=False,
+                                                                  sort_keys=True) + "\n")
+        names.append("system.json")
+        if errors:
+            jsonl.write_jsonl(tmp / "errors.jsonl", errors)
+            names.append("errors.jsonl")
+        old = None
+        if out.exists():
+            old = out.with_name(f".{out.name}.old-{os.getpid()}")
+            os.replace(out, old)
+        os.replace(tmp, out)
+        if old:
+            shutil.rmtree(old)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+    return [out / n for n in names]
 
 
 def progress(items, desc: str):

@@ -7,7 +7,6 @@ from samestory import corpus, paths, schema
 from samestory.baselines import ERRORS_KEY, PARAMS_KEY, System, parse_params, write_predictions
 from samestory.baselines.resources import load_resources
 from samestory.errors import Problem, SameStoryError
-from samestory.jsonl import write_jsonl
 
 
 def predict_to_dir(system: System, out: Path, tasks: tuple[str, ...] = (), params: list[str] = (),
@@ -50,11 +49,5 @@ def predict_to_dir(system: System, out: Path, tasks: tuple[str, ...] = (), param
                 raise RuntimeError(f"system {system.name}: {config} record for {r['doc_id']} has fields "
                                    f"{list(r)}, the schema declares {fields}")
         result[config] = list(records.values())
-    written = write_predictions(Path(out), system, values, result, tasks)
-    errors_file = Path(out) / "errors.jsonl"
-    if errors:
-        write_jsonl(errors_file, errors)
-        written.append(errors_file)
-    elif errors_file.exists():
-        errors_file.unlink()
+    written = write_predictions(Path(out), system, values, result, tasks, errors)
     return written, tasks, errors
