@@ -181,3 +181,13 @@ def test_baselines_predict_replaces_the_whole_folder_and_never_clobbers_foreign_
         run("rules", out)
     assert (out / "notes.txt").read_text() == "mine" and (out / "quotes.jsonl").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no temporary folders left behind
+
+
+def test_baselines_one_task_needs_only_its_inventory(tmp_path):
+    """Predicting frames needs no stance targets or fact inventory (the files may be absent)."""
+    ann = tmp_path / "ann"
+    shutil.copytree(ANN, ann, ignore=shutil.ignore_patterns("gold", "stance_targets.jsonl", "fact_inventory.jsonl"))
+    written, tasks, _ = run("majority", tmp_path / "out", tasks=("frames",), annotations_dir=ann)
+    assert [p.name for p in written] == ["frames.jsonl", "system.json"]
+    with pytest.raises(SameStoryError, match="stance_targets.jsonl: inventory missing"):
+        run("majority", tmp_path / "out2", tasks=("stance",), annotations_dir=ann)

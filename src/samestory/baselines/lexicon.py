@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from samestory.baselines import System, register
+from samestory.baselines import System, progress, register
 from samestory.baselines.resources import Resources, alias_matches, framed_entities
 
 _WORDS = re.compile(r"[A-Za-z][A-Za-z’'-]*[A-Za-z]|[A-Za-z]")
@@ -40,10 +40,11 @@ def loaded_words(text: str, min_valence: float) -> list[tuple[int, int]]:
 
 def predict(documents: list[dict], resources: Resources, params: dict, configs=None) -> dict[str, list[dict]]:
     out = {"entity_frames": [], "bias_sentences": [], "bias_spans": []}
-    for doc in documents:
+    configs = configs or tuple(out)
+    for doc in progress(documents, "lexicon"):
         text = doc["text"]
         scores = {s["id"]: compound(text[s["start"]:s["end"]]) for s in doc["sentences"]}
-        entities = framed_entities(doc, resources)
+        entities = framed_entities(doc, resources) if "entity_frames" in configs else []
         hits = alias_matches(text, entities)
         items = []
         for e in entities:
@@ -67,7 +68,7 @@ def predict(documents: list[dict], resources: Resources, params: dict, configs=N
                   "target_entity_id": None, "polarity": None}
                  for i, (a, b) in enumerate(loaded_words(text, params["span_valence"]), 1)]
         out["bias_spans"].append({"doc_id": doc["doc_id"], "spans": spans})
-    return out
+    return {c: out[c] for c in configs}
 
 
 register(System(

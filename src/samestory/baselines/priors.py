@@ -12,7 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 from samestory import schema
-from samestory.baselines import System, register
+from samestory.baselines import System, progress, register
 from samestory.baselines.resources import Resources, framed_entities
 from samestory.errors import Problem, SameStoryError
 from samestory.jsonl import read_jsonl
@@ -103,18 +103,23 @@ def prior_from_gold(gold_dir: Path, predicted_doc_ids: set[str]) -> Prior:
     return Prior(counts, source=str(gold_dir))
 
 
-def _predict(documents: list[dict], resources: Resources, params: dict, mode: str) -> dict[str, list[dict]]:
+CONFIGS = ("entity_frames", "stance", "frames", "bias_sentences", "facts")
+
+
+def _predict(documents: list[dict], resources: Resources, params: dict, mode: str,
+             configs=None) -> dict[str, list[dict]]:
     prior = (prior_from_gold(Path(params["prior_from"]), {d["doc_id"] for d in documents})
              if params.get("prior_from") else Prior())
-    out: dict[str, list[dict]] = {c: [] for c in ("entity_frames", "stance", "frames", "bias_sentences", "facts")}
-    for doc in documents:
+    configs = configs or CONFIGS
+    out: dict[str, list[dict]] = {c: [] for c in CONFIGS}
+    for doc in progress(documents, mode):
         def pick(key: str, unit: str):
             if mode == "majority":
                 return prior.majority(key)
             return prior.sample(key, random.Random(f"{params['seed']}|{doc['doc_id']}|{key}|{unit}"))
 
         items = []
-        for e in framed_entities(doc, resources):
+        for e in framed_entities(doc, resources) if "entity_frames" in configs else []:
             main = pick("entity_frames.main_role", e["entity_id"])
             fine = pick(f"entity_frames.fine_roles|{main}", e["entity_id"]) if main in schema.FINE_ROLES else None
             items.append({"entity_id": e["entity_id"], "main_role": main,
@@ -124,7 +129,7 @@ def _predict(documents: list[dict], resources: Resources, params: dict, mode: st
 
         out["stance"].append({"doc_id": doc["doc_id"], "stances": [
             {"target": t["target_id"], "label": pick("stance.label", t["target_id"]), "note": None}
-            for t in resources.require("targets", doc["story_id"])]})
+            for t in (resources.require("targets", doc["story_id"]) if "stance" in configs else [])]})
 
         paras = [{"paragraph_id": p["id"], "frame": pick("frames.paragraph_frame", p["id"])}
                  for p in doc["paragraphs"]]
@@ -138,7 +143,7 @@ def _predict(documents: list[dict], resources: Resources, params: dict, mode: st
              "opinion": pick("bias_sentences.opinion", s["id"])} for s in doc["sentences"]]})
 
         facts = []
-        for f in resources.require("facts", doc["story_id"]):
+        for f in resources.require("facts", doc["story_id"]) if "facts" in configs else []:
             reported = pick("facts.reported", f["fact_id"])
             evidence = []
             if reported and doc["sentences"]:
@@ -148,7 +153,7 @@ def _predict(documents: list[dict], resources: Resources, params: dict, mode: st
                 evidence = [{"start": s["start"], "end": s["end"], "text": doc["text"][s["start"]:s["end"]]}]
             facts.append({"fact_id": f["fact_id"], "reported": reported, "evidence": evidence})
         out["facts"].append({"doc_id": doc["doc_id"], "facts": facts})
-    return out
+    return {c: out[c] for c in configs}
 
 
 CLASSIFICATION_TASKS = ("entity_roles", "entity_portrayal", "stance", "frames", "bias_sentences", "facts")
@@ -158,7 +163,7 @@ register(System(
     description="Most frequent label of a prior that never comes from the predicted documents "
                 "(default: uniform over the schema's labels, ties broken by schema order).",
     tasks=CLASSIFICATION_TASKS,
-    predict=lambda docs, res, params, configs=None: _predict(docs, res, params, "majority"),
+    predict=lambda docs, res, params, configs=None: _predict(docs, res, params, "majority", configs),
     defaults={"prior_from": None}))
 
 register(System(
@@ -166,5 +171,5 @@ register(System(
     description="Labels drawn at random (seeded) from a prior that never comes from the predicted documents "
                 "(default: uniform over the schema's labels).",
     tasks=CLASSIFICATION_TASKS,
-    predict=lambda docs, res, params, configs=None: _predict(docs, res, params, "stratified"),
+    predict=lambda docs, res, params, configs=None: _predict(docs, res, params, "stratified", configs),
     defaults={"prior_from": None, "seed": 13}))

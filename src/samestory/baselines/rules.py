@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from samestory.baselines import System, register
+from samestory.baselines import System, progress, register
 from samestory.baselines.resources import Resources, alias_matches
 
 TITLES = {"President", "Minister", "Secretary", "Spokesman", "spokesman", "Spokeswoman", "spokeswoman",
@@ -164,7 +164,7 @@ def quotes(doc: dict, mention_list: list[dict]) -> list[dict]:
 
 def predict(documents: list[dict], resources: Resources, params: dict, configs=None) -> dict[str, list[dict]]:
     out = {"mentions": [], "quotes": []}
-    for doc in documents:
+    for doc in progress(documents, "rules"):
         ms = mentions(doc, resources.require("entities", doc["story_id"]))
         out["mentions"].append({"doc_id": doc["doc_id"], "mentions": ms})
         out["quotes"].append({"doc_id": doc["doc_id"], "quotes": quotes(doc, ms)})
