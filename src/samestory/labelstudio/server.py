@@ -192,8 +192,9 @@ def start(data_dir: Path = DATA_DIR, port: int | None = None, venv: Path = VENV,
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             _pid_file(data_dir).unlink(missing_ok=True)
+            tail = log.read_text(errors="replace").splitlines()[-15:]
             raise SameStoryError(f"Label Studio exited with code {proc.returncode} while starting",
-                                 [Problem(str(log), "see the end of the server log")])
+                                 [Problem(str(log), "end of the server log:\n    " + "\n    ".join(tail))])
         with open(log, "rb") as fh:
             fh.seek(log_start)
             fresh = fh.read().decode("utf-8", errors="replace")
