@@ -198,7 +198,7 @@ def start(data_dir: Path = DATA_DIR, port: int | None = None, venv: Path = VENV,
         with open(log, "rb") as fh:
             fh.seek(log_start)
             fresh = fh.read().decode("utf-8", errors="replace")
-        moved = re.findall(r"(?:127\.0\.0\.1|0\.0\.0\.0|localhost):(\d+)", fresh)
+        moved = re.findall(r"Starting development server at https?://[^:/]+:(\d+)", fresh)
         if moved and any(int(m) not in (p,) for m in moved[-3:]):
             stop(data_dir)
             raise SameStoryError(f"Label Studio moved off port {p}", [Problem(str(log), "port changed", None,
