@@ -116,3 +116,31 @@ def test_labelstudio_convert_real_gold_round_trips():
                     assert {layer: back[layer] for layer in recs} == recs, (story, project, doc["doc_id"])
                     checked += 1
     assert checked
+
+
+def test_labelstudio_convert_partial_predictions_prefill_what_they_have(tmp_path):
+    """A system's NER file (named after the task, no ids, kinds or links) pre-fills types only."""
+    import re
+
+    from samestory.errors import SameStoryError
+    from samestory.jsonl import write_jsonl
+    from samestory.labelstudio import sync
+
+    system, as_gold, bad = tmp_path / "system", tmp_path / "gold", tmp_path / "bad"
+    rows = [{"doc_id": "fx_001", "mentions": [{"start": 0, "end": 7, "type": "NORP"},
+                                              {"start": 67, "end": 75, "type": "PER"}]}]
+    write_jsonl(system / "ner.jsonl", rows)
+    pre = sync.load_layer_dir(system, ["fx_001", "fx_002"], partial=True)
+    res = to_results("entities", documents()[0], {"mentions": pre["mentions"]["fx_001"]})
+    assert [(r["id"], r["from_name"], r["value"]["text"]) for r in res] == [
+        ("m1", "mention", "Russian"), ("m2", "mention", "Zelensky")]
+    # read as gold, the same records miss fields; a bad label is refused either way
+    write_jsonl(as_gold / "mentions.jsonl", rows)
+    with pytest.raises(SameStoryError, match=re.escape("mentions.jsonl:1 [mentions[0].id]: missing field")):
+        sync.load_layer_dir(as_gold, ["fx_001"])
+    write_jsonl(bad / "ner.jsonl", [{"doc_id": "fx_001", "mentions": [{"start": 0, "end": 7, "type": "X"}]}])
+    with pytest.raises(SameStoryError, match=re.escape("ner.jsonl:1 [mentions[0].type]: unknown label")):
+        sync.load_layer_dir(bad, ["fx_001"], partial=True)
+    with pytest.raises(ConvertError, match="outside the text"):
+        to_results("entities", documents()[0], {"mentions": {"doc_id": "fx_001", "mentions": [
+            {"start": 5, "end": 9999, "type": "PER"}]}})

@@ -30,7 +30,8 @@ Passes = dict[str, dict[str, dict[str, dict]]]
 
 # --- loading and checking ---------------------------------------------------------------------------
 
-def check_value(fld: schema.Field, value: Any, where: str, file: str, line: int | None) -> list[Problem]:
+def check_value(fld: schema.Field, value: Any, where: str, file: str, line: int | None,
+                partial: bool = False) -> list[Problem]:
     """Problems of one value against its schema field (type, label set, nullability), nested included."""
     if fld.many:
         if not isinstance(value, list):
@@ -38,7 +39,7 @@ def check_value(fld: schema.Field, value: Any, where: str, file: str, line: int 
         single = schema.Field(fld.name, fld.dtype, fld.doc, fld.labels, fld.nullable, False, fld.children)
         out: list[Problem] = []
         for i, v in enumerate(value):
-            out += check_value(single, v, f"{where}[{i}]", file, line)
+            out += check_value(single, v, f"{where}[{i}]", file, line, partial)
         return out
     if value is None:
         return [] if fld.nullable else [Problem(file, "null where a value is required", line, where,
@@ -56,15 +57,15 @@ def check_value(fld: schema.Field, value: Any, where: str, file: str, line: int 
     else:
         if not isinstance(value, dict):
             return [Problem(file, "expected an object", line, where, "object", type(value).__name__)]
-        return check_record_fields(fld.children, value, where + ".", file, line)
+        return check_record_fields(fld.children, value, where + ".", file, line, partial)
     if not ok:
         return [Problem(file, "wrong type", line, where, fld.dtype, type(value).__name__)]
     return []
 
 
 def check_record_fields(fields: tuple[schema.Field, ...], rec: dict, prefix: str, file: str,
-                        line: int | None) -> list[Problem]:
-    """Problems of a record: missing and unknown keys, then each value."""
+                        line: int | None, partial: bool = False) -> list[Problem]:
+    """Problems of a record: missing (unless partial) and unknown keys, then each value."""
     out: list[Problem] = []
     names = [f.name for f in fields]
     for key in rec:
@@ -72,15 +73,18 @@ def check_record_fields(fields: tuple[schema.Field, ...], rec: dict, prefix: str
             out.append(Problem(file, "unknown field", line, prefix + key, "one of " + ", ".join(names), key))
     for f in fields:
         if f.name not in rec:
-            out.append(Problem(file, "missing field", line, prefix + f.name, f.dtype, "nothing"))
+            if not partial or f.name == "doc_id" or (f.dtype == "int32" and f.name in ("start", "end")):
+                out.append(Problem(file, "missing field", line, prefix + f.name, f.dtype, "nothing"))
         else:
-            out += check_value(f, rec[f.name], prefix + f.name, file, line)
+            out += check_value(f, rec[f.name], prefix + f.name, file, line, partial)
     return out
 
 
-def check_layer_record(layer: str, rec: dict, file: str = "<record>", line: int | None = None) -> list[Problem]:
-    """Problems of one layer record against the schema config of that layer."""
-    return check_record_fields(schema.CONFIGS[layer].fields, rec, "", file, line)
+def check_layer_record(layer: str, rec: dict, file: str = "<record>", line: int | None = None,
+                       partial: bool = False) -> list[Problem]:
+    """Problems of one layer record against the schema config of that layer (partial: fields may be
+    missing, as in a system's prediction file, but offsets and doc_id may not)."""
+    return check_record_fields(schema.CONFIGS[layer].fields, rec, "", file, line, partial)
 
 
 def load_passes(root: Path, layers: Iterable[str] | None = None) -> Passes:

@@ -158,7 +158,7 @@ def run_push(args) -> int:
     if args.preannotate:
         folder = (paths.story_annotations(story, args.annotations) / "gold" if args.preannotate == "gold"
                   else Path(args.preannotate))
-        pre = sync.load_layer_dir(folder, [d["doc_id"] for d in docs])
+        pre = sync.load_layer_dir(folder, [d["doc_id"] for d in docs], partial=args.preannotate != "gold")
         version = args.model_version or ("gold" if args.preannotate == "gold" else folder.name)
     s = sync.push(_conn(args), docs, inv, pre, version or "gold", args.projects or ("entities", "document",
                                                                                      "sentences"))

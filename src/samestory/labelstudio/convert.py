@@ -57,6 +57,8 @@ class Offsets:
 # --- records -> results -----------------------------------------------------------------------------------
 
 def _region(off: Offsets, rid: str, tag: str, kind: str, start: int, end: int, key: str, values: list) -> dict:
+    if not (0 <= start < end <= len(off.text)):
+        raise ConvertError(f"region {rid} [{tag}]", f"span {start}..{end} outside the text (length {len(off.text)})")
     return {"id": rid, "from_name": tag, "to_name": C.TEXT, "type": kind,
             "value": {"start": off.js(start), "end": off.js(end), "text": off.text[start:end], key: values}}
 
@@ -65,79 +67,114 @@ def _doc_choice(rid: str, tag: str, values: list) -> dict:
     return {"id": rid, "from_name": tag, "to_name": C.TEXT, "type": "choices", "value": {"choices": values}}
 
 
+def _ids_for(items: list[dict], prefix: str, where: str) -> list[str]:
+    """Region ids for span items: their own ids, or m1, m2, … when a prediction file has none."""
+    ids = [it.get("id") or f"{prefix}{n}" for n, it in enumerate(items, 1)]
+    if len(set(ids)) != len(ids):
+        raise ConvertError(where, f"duplicate ids {sorted({i for i in ids if ids.count(i) > 1})}")
+    return ids
+
+
+def _need(item: dict, key: str, where: str) -> Any:
+    if item.get(key) is None:
+        raise ConvertError(where, f"{key} is needed to show the item in Label Studio")
+    return item[key]
+
+
 def to_results(project: str, doc: dict, records: dict[str, dict]) -> list[dict]:
-    """The result list of `project` for one document from its layer records (missing layers are left out)."""
+    """The result list of `project` for one document from its layer records (missing layers are left out).
+
+    Gold records are complete; a system's prediction records may lack optional fields, which are then
+    simply not pre-filled (the annotator completes them).
+    """
     off = Offsets(doc["text"])
+    where = f"doc {doc['doc_id']}"
     out: list[dict] = []
     if project == "entities":
-        mentions = {m["id"]: m for m in records.get("mentions", {}).get("mentions", [])}
-        for m in mentions.values():
-            out.append(_region(off, m["id"], C.MENTION, "labels", m["start"], m["end"], "labels", [m["type"]]))
-            out.append(_region(off, m["id"], C.KIND, "choices", m["start"], m["end"], "choices", [m["kind"]]))
-            out.append(_region(off, m["id"], C.ENTITY, "choices", m["start"], m["end"], "choices",
-                               [m["entity_id"] if m["entity_id"] is not None else C.NIL]))
+        items = records.get("mentions", {}).get("mentions", [])
+        mentions = dict(zip(_ids_for(items, "m", f"{where} mentions"), items))
+        for mid, m in mentions.items():
+            s, e = m["start"], m["end"]
+            out.append(_region(off, mid, C.MENTION, "labels", s, e, "labels", [_need(m, "type", f"{where} {mid}")]))
+            if m.get("kind") is not None:
+                out.append(_region(off, mid, C.KIND, "choices", s, e, "choices", [m["kind"]]))
+            if "entity_id" in m:
+                out.append(_region(off, mid, C.ENTITY, "choices", s, e, "choices",
+                                   [m["entity_id"] if m["entity_id"] is not None else C.NIL]))
         for item in records.get("entity_frames", {}).get("entities", []):
-            evidence = list(item["evidence"])
+            here = f"{where} entity_frames[{item.get('entity_id')}]"
+            evidence = list(item.get("evidence") or [])
             if not evidence:  # a judgement needs a region to live on: the first mention of the entity
-                evidence = [m["id"] for m in mentions.values() if m["entity_id"] == item["entity_id"]][:1]
+                evidence = [mid for mid, m in mentions.items() if m.get("entity_id") == item.get("entity_id")][:1]
             if not evidence:
-                raise ConvertError(f"doc {doc['doc_id']} entity_frames[{item['entity_id']}]",
-                                   "no mention of the entity to attach its role to")
+                raise ConvertError(here, "no mention of the entity to attach its role to")
             for mid in evidence:
                 if mid not in mentions:
-                    raise ConvertError(f"doc {doc['doc_id']} entity_frames[{item['entity_id']}]",
-                                       f"evidence {mid} is not a mention of the document")
+                    raise ConvertError(here, f"evidence {mid} is not a mention of the document")
                 m = mentions[mid]
-                if m["entity_id"] != item["entity_id"]:
-                    raise ConvertError(f"doc {doc['doc_id']} entity_frames[{item['entity_id']}]",
-                                       f"evidence {mid} links to {m['entity_id']!r}")
-                for tag, vals in ((C.MAIN_ROLE, [item["main_role"]]), (C.FINE_ROLES, list(item["fine_roles"])),
-                                  (C.PORTRAYAL, [item["portrayal"]])):
+                if m.get("entity_id") != item.get("entity_id"):
+                    raise ConvertError(here, f"evidence {mid} links to {m.get('entity_id')!r}")
+                for tag, vals in ((C.MAIN_ROLE, [item.get("main_role")]), (C.FINE_ROLES, list(item.get("fine_roles")
+                                                                                               or [])),
+                                  (C.PORTRAYAL, [item.get("portrayal")])):
+                    vals = [v for v in vals if v is not None]
                     if vals:
                         out.append(_region(off, mid, tag, "choices", m["start"], m["end"], "choices", vals))
     elif project == "document":
         if "frames" in records:
             fr = records["frames"]
-            out.append(_doc_choice(C.FRAMES, C.FRAMES, list(fr["frames"])))
-            out.append(_doc_choice(C.PRIMARY_FRAME, C.PRIMARY_FRAME, [fr["primary_frame"]]))
+            if fr.get("frames"):
+                out.append(_doc_choice(C.FRAMES, C.FRAMES, list(fr["frames"])))
+            if fr.get("primary_frame") is not None:
+                out.append(_doc_choice(C.PRIMARY_FRAME, C.PRIMARY_FRAME, [fr["primary_frame"]]))
             paras = {p["id"]: p for p in doc["paragraphs"]}
-            for p in fr["paragraphs"]:
-                if p["frame"] is not None:
+            for p in fr.get("paragraphs") or []:
+                if p.get("frame") is not None:
+                    if p.get("paragraph_id") not in paras:
+                        raise ConvertError(where, f"unknown paragraph {p.get('paragraph_id')!r}")
                     span = paras[p["paragraph_id"]]
                     out.append(_region(off, p["paragraph_id"], C.PARAGRAPH_FRAME, "labels", span["start"],
                                        span["end"], "labels", [p["frame"]]))
-        for s in records.get("stance", {}).get("stances", []):
-            out.append(_doc_choice(C.STANCE_PREFIX + s["target"], C.STANCE_PREFIX + s["target"], [s["label"]]))
-            if s["note"] is not None:
-                out.append({"id": C.NOTE_PREFIX + s["target"], "from_name": C.NOTE_PREFIX + s["target"],
-                            "to_name": C.TEXT, "type": "textarea", "value": {"text": [s["note"]]}})
+        for st in records.get("stance", {}).get("stances", []):
+            if st.get("label") is not None:
+                out.append(_doc_choice(C.STANCE_PREFIX + st["target"], C.STANCE_PREFIX + st["target"], [st["label"]]))
+            if st.get("note") is not None:
+                out.append({"id": C.NOTE_PREFIX + st["target"], "from_name": C.NOTE_PREFIX + st["target"],
+                            "to_name": C.TEXT, "type": "textarea", "value": {"text": [st["note"]]}})
         reported = {v: k for k, v in C.REPORTED.items()}
         for f in records.get("facts", {}).get("facts", []):
-            out.append(_doc_choice(C.FACT_PREFIX + f["fact_id"], C.FACT_PREFIX + f["fact_id"],
-                                   [reported[f["reported"]]]))
-            for n, e in enumerate(f["evidence"], 1):
+            if f.get("reported") is not None:
+                out.append(_doc_choice(C.FACT_PREFIX + f["fact_id"], C.FACT_PREFIX + f["fact_id"],
+                                       [reported[f["reported"]]]))
+            for n, e in enumerate(f.get("evidence") or [], 1):
                 out.append(_region(off, f"{f['fact_id']}.e{n}", C.FACT_EVIDENCE, "labels", e["start"], e["end"],
                                    "labels", [f["fact_id"]]))
     elif project == "sentences":
         sents = {s["id"]: s for s in doc["sentences"]}
-        for s in records.get("bias_sentences", {}).get("sentences", []):
-            span = sents[s["sentence_id"]]
-            out.append(_region(off, s["sentence_id"], C.SENTENCE, "labels", span["start"], span["end"], "labels",
-                               [s["label"]]))
-            out.append(_region(off, s["sentence_id"], C.OPINION, "choices", span["start"], span["end"], "choices",
-                               [s["opinion"]]))
-        for b in records.get("bias_spans", {}).get("spans", []):
-            out.append(_region(off, b["id"], C.TECHNIQUE, "labels", b["start"], b["end"], "labels", [b["technique"]]))
-            if b["target_entity_id"] is not None:
-                out.append(_region(off, b["id"], C.TARGET, "choices", b["start"], b["end"], "choices",
-                                   [b["target_entity_id"]]))
-            if b["polarity"] is not None:
-                out.append(_region(off, b["id"], C.POLARITY, "choices", b["start"], b["end"], "choices",
-                                   [b["polarity"]]))
-        for q in records.get("quotes", {}).get("quotes", []):
-            out.append(_region(off, q["id"], C.QUOTE_TAG, "labels", q["start"], q["end"], "labels", [C.QUOTE]))
-            if q["speaker_entity_id"] is not None:
-                out.append(_region(off, q["id"], C.SPEAKER, "choices", q["start"], q["end"], "choices",
+        for st in records.get("bias_sentences", {}).get("sentences", []):
+            if st.get("label") is None:
+                continue  # a region needs its label; the opinion alone cannot be shown
+            if st.get("sentence_id") not in sents:
+                raise ConvertError(where, f"unknown sentence {st.get('sentence_id')!r}")
+            span = sents[st["sentence_id"]]
+            out.append(_region(off, st["sentence_id"], C.SENTENCE, "labels", span["start"], span["end"], "labels",
+                               [st["label"]]))
+            if st.get("opinion") is not None:
+                out.append(_region(off, st["sentence_id"], C.OPINION, "choices", span["start"], span["end"],
+                                   "choices", [st["opinion"]]))
+        items = records.get("bias_spans", {}).get("spans", [])
+        for bid, b in zip(_ids_for(items, "b", f"{where} bias_spans"), items):
+            s, e = b["start"], b["end"]
+            out.append(_region(off, bid, C.TECHNIQUE, "labels", s, e, "labels", [_need(b, "technique", f"{where} {bid}")]))
+            if b.get("target_entity_id") is not None:
+                out.append(_region(off, bid, C.TARGET, "choices", s, e, "choices", [b["target_entity_id"]]))
+            if b.get("polarity") is not None:
+                out.append(_region(off, bid, C.POLARITY, "choices", s, e, "choices", [b["polarity"]]))
+        items = records.get("quotes", {}).get("quotes", [])
+        for qid, q in zip(_ids_for(items, "q", f"{where} quotes"), items):
+            out.append(_region(off, qid, C.QUOTE_TAG, "labels", q["start"], q["end"], "labels", [C.QUOTE]))
+            if q.get("speaker_entity_id") is not None:
+                out.append(_region(off, qid, C.SPEAKER, "choices", q["start"], q["end"], "choices",
                                    [q["speaker_entity_id"]]))
     else:
         raise ValueError(f"unknown project {project!r}")

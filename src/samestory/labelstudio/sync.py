@@ -44,21 +44,41 @@ def load_inventory(story_id: str, annotations_dir: Path = paths.ANNOTATIONS) -> 
     return inv
 
 
-def load_layer_dir(folder: Path, doc_ids: Iterable[str]) -> dict[str, dict[str, dict]]:
-    """layer -> doc_id -> record from a folder of <layer>.jsonl files (gold or a system's predictions)."""
+def _file_layers() -> dict[str, str]:
+    """File stem -> layer: the layer names, and the benchmark's task names (ner.jsonl -> mentions, ...)."""
+    import samestory.eval.scorers  # noqa: F401  (registers the tasks)
+    from samestory.eval.tasks import TASKS
+
+    return {**{n: t.meta.config for n, t in TASKS.items()}, **{layer: layer for layer in schema.LAYERS}}
+
+
+def load_layer_dir(folder: Path, doc_ids: Iterable[str], partial: bool = False) -> dict[str, dict[str, dict]]:
+    """layer -> doc_id -> record from a folder of layer files: the gold, or (partial=True) a system's
+    prediction files, named after the layer or the task, whose optional fields may be missing."""
     folder = Path(folder)
     if not folder.is_dir():
         raise SameStoryError(f"{folder}: no such folder of layer files",
                              [Problem(str(folder), "expected <layer>.jsonl files in the gold layout")])
     known = set(doc_ids)
-    out: dict[str, dict[str, dict]] = {}
+    names = _file_layers() if partial else {layer: layer for layer in schema.LAYERS}
+    files: dict[str, Path] = {}
     problems: list[Problem] = []
-    for layer in schema.LAYERS:
-        f = folder / f"{layer}.jsonl"
-        if not f.exists():
+    for f in sorted(folder.glob("*.jsonl")):
+        layer = names.get(f.stem)
+        if layer is None:
             continue
+        if layer in files and files[layer].stem != layer:
+            if f.stem == layer:
+                files[layer] = f
+                continue
+            problems.append(Problem(str(f), f"a second file for layer {layer}", None, None, "one file per layer",
+                                    f"{files[layer].name} and {f.name}"))
+        elif layer not in files:
+            files[layer] = f
+    out: dict[str, dict[str, dict]] = {}
+    for layer, f in files.items():
         for line, rec in read_jsonl(f):
-            problems += check_layer_record(layer, rec, str(f), line)
+            problems += check_layer_record(layer, rec, str(f), line, partial)
             if rec.get("doc_id") in known:
                 out.setdefault(layer, {})[rec["doc_id"]] = rec
     if problems:
