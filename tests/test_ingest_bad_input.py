@@ -164,11 +164,3 @@ def test_ingest_refuses_while_another_add_holds_the_story(corpus, capsys):
     finally:
         os.close(fd)
 
-
-def test_ingest_refuses_a_language_spacy_cannot_segment(corpus, capsys, tmp_path):
-    swahili = ("Urusi na Ukraine zimekubaliana kubadilishana wafungwa elfu moja kila upande katika mazungumzo ya "
-               "kwanza ya moja kwa moja tangu mwaka 2022 mjini Istanbul, lakini hakuna makubaliano ya kusitisha "
-               "mapigano yaliyofikiwa. Mazungumzo hayo yalidumu chini ya saa mbili, na pande zote mbili zilisema "
-               "ziko tayari kuendelea na mawasiliano.\n")
-    _refused(capsys, corpus, "add", "--story", STORY, _write(tmp_path, "sw.txt", swahili.encode()),
-             expect=["sw.txt", "[language]", "spaCy has no tokenizer/sentencizer for language 'sw'"])

@@ -1,7 +1,7 @@
 """Rule-based, deletion-only boilerplate removal: clean text = raw text minus recorded ranges.
 
-Rules work on whole lines and are generic (navigation, widgets, teasers, repeated headlines, captions,
-author bios); a per-site profile may add rules. Because cleaning only deletes, every clean offset maps
+Rules work on whole lines and are generic (navigation, widgets, advertisements, teasers, repeated
+headlines, captions, bylines, credits, author bios); a per-site profile may add rules. Because cleaning only deletes, every clean offset maps
 back to a raw offset through the removals (`clean_to_raw`).
 """
 from __future__ import annotations
@@ -85,7 +85,7 @@ MORE_RULES: tuple[LineRule, ...] = (
           r"^(?:(?:Lesezeit|Lecture|Temps de lecture|Reading time)\s*:?\s*\d+\s*(?:min(?:ute)?s?|Min)\.?|"
           r"\d+\s*(?:min(?:ute)?s?|Min\.?)\s*(?:read|Lesezeit|de lecture))$",
           "Reading-time badges ('3 min read', 'Lesezeit: 3 Min.')."),
-    _rule("advertisement", "widget",
+    _rule("advertisement", "advertisement",
           r"^(?:ADVERTISEMENT|Advertisement|Advertisements|Sponsored|Sponsored content|Anzeige|ANZEIGE|Werbung|"
           r"Publicité|PUBLICITÉ|Publicidad|Pubblicità|Story continues below(?: this)? (?:advertisement|ad)|"
           r"Article continues below(?: this)? (?:advertisement|ad)|Weiter nach der Anzeige)$",
@@ -124,7 +124,7 @@ MORE_RULES: tuple[LineRule, ...] = (
     _rule("photo_credit_caption", "image_caption",
           r"^.{0,400}?(?:Photograph|Photo|Foto|Bild|Picture|Crédit photo|Photo credit)s?\s*:\s*[^\s.][^.]{0,80}$",
           "Captions ending in a photo credit ('… Photograph: Murad Sezer/Reuters', '… Foto: dpa')."),
-    _rule("wire_credits", "author_bio",
+    _rule("wire_credits", "credit",
           r"^(?:(?:Reporting|Writing|Editing|Additional reporting|Compiled|Reporting and writing) by .{1,300}|"
           r"\((?:[Ww]ith|[Aa]vec) (?:inputs|reporting|additional reporting) from .{1,80}\)|"
           r"\(?(?:[Ww]ith|[Aa]vec|[Mm]it Material von) (?:AFP|AP|Reuters|dpa|agencies|Agenturen)[^a-z]{0,40}\)?|"
@@ -262,7 +262,7 @@ def _decide_structures(stripped: list[str], nonblank: list[int], marks: dict[int
     related-links heading, and menus (runs of very short lines)."""
     for i in nonblank[:BYLINE_WINDOW]:
         if i not in marks and BYLINE.match(stripped[i]):
-            marks[i] = ("author_bio", "byline_line")
+            marks[i] = ("byline", "byline_line")
             break
     block = None
     for i in nonblank:

@@ -88,8 +88,16 @@ def clean_path(corpus_dir: Path, meta: dict) -> Path:
     return Path(corpus_dir) / meta["story_id"] / "clean" / f"{meta['doc_id']}.txt"
 
 
+def extraction_json(extraction: dict | str | None) -> str | None:
+    """A web page's extraction provenance as compact, key-sorted JSON (the `extraction` field); None stays None."""
+    if extraction is None or isinstance(extraction, str):
+        return extraction
+    return json.dumps(extraction, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def build_document(meta: dict, raw: str) -> dict:
-    """The `documents` config row for one document: metadata, clean text, segments, removals."""
+    """The `documents` config row for one document: metadata, clean text, segments, removals. `raw` is
+    the cleaner's input: the raw text, or for a web page the extracted text (provenance filled, else null)."""
     result = clean(raw, PROFILES[meta.get("profile") or "default"])
     text = result.text
     paras = paragraphs(text)
@@ -99,6 +107,8 @@ def build_document(meta: dict, raw: str) -> dict:
         "url": meta.get("url"), "published": meta.get("published"), "language": meta["language"],
         "machine_translated": bool(meta["machine_translated"]), "notes": meta.get("notes"),
         "raw_path": meta["raw_path"], "raw_sha256": meta["raw_sha256"],
+        "extracted_path": meta.get("extracted_path"), "extracted_sha256": meta.get("extracted_sha256"),
+        "extraction": extraction_json(meta.get("extraction")),
         "clean_sha256": sha256_bytes(text.encode("utf-8")), "text": text,
         "paragraphs": paras, "sentences": sentences(text, paras, meta["language"]),
         "removals": [r.as_record() for r in result.removals],

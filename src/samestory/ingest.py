@@ -20,12 +20,13 @@ from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 
-from samestory import __version__, dedup, language
+from samestory import __version__, dedup, language, segment
 from samestory.cleaning import PROFILES, clean, clean_to_raw
 from samestory.corpus import (METADATA_FIELDS, STORY_FIELDS, build_document, load_documents, load_metadata,
                               load_stories, sha256_bytes)
 from samestory.errors import Problem, SameStoryError
 from samestory.jsonl import atomic_write_bytes, atomic_write_text, dumps
+from samestory.schema import INVENTORIES
 from tqdm import tqdm
 
 SUFFIXES = {".txt": "text", ".html": "html", ".htm": "html"}
@@ -95,27 +96,46 @@ def check_story_id(value: str) -> list[Problem]:
 # --- stories -----------------------------------------------------------------------------------------
 
 def new_story(corpus: Path, story_id: str, title: str, date: str, place: str | None = None,
-              description: str | None = None) -> Path:
-    """Create corpus/<story_id>/story.json (staged, then renamed into place); refuse an existing id."""
+              description: str | None = None, annotations: Path | None = None) -> tuple[Path, Path]:
+    """Create corpus/<story_id>/story.json and annotations/<story_id>/ (empty inventories, empty gold/),
+    staged, then renamed into place; refuse an existing id. annotations defaults to the folder beside corpus.
+    Returns (story folder, annotations folder)."""
     corpus = Path(corpus)
+    annotations = Path(annotations) if annotations is not None else corpus.parent / "annotations"
     problems = (check_story_id(story_id) + check_title(title) + check_date(date, "event_date")
                 + check_title(place, "place") + check_title(description, "description", limit=2000))
     if problems:
         raise SameStoryError(f"cannot create story {story_id!r}", problems)
-    target = corpus / story_id
-    if target.exists():
-        raise SameStoryError(f"story {story_id!r} already exists", [_problem(target, "folder exists")])
+    target, atarget = corpus / story_id, annotations / story_id
+    exists = [_problem(t, "folder exists") for t in (target, atarget) if t.exists()]
+    if exists:
+        raise SameStoryError(f"story {story_id!r} already exists", exists)
     story = {"story_id": story_id, "title": title, "event_date": date, "place": place, "description": description}
     assert tuple(story) == STORY_FIELDS
     corpus.mkdir(parents=True, exist_ok=True)
+    annotations.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=".staging-", dir=corpus))
+    astage = Path(tempfile.mkdtemp(prefix=".staging-", dir=annotations))
+    placed = False
     try:
         (stage / story_id).mkdir()
         atomic_write_text(stage / story_id / "story.json", json.dumps(story, ensure_ascii=False, indent=2) + "\n")
-        os.rename(stage / story_id, target)  # atomic; fails if the folder appeared meanwhile
+        (astage / story_id / "gold").mkdir(parents=True)
+        for name in INVENTORIES:  # empty inventories: rows are added by annotators (layout in schema.py)
+            atomic_write_text(astage / story_id / f"{name}.jsonl", "")
+        for t in (target, atarget):  # rename onto an empty folder would succeed: check just before
+            if t.exists():
+                raise SameStoryError(f"story {story_id!r} already exists", [_problem(t, "folder appeared meanwhile")])
+        os.rename(stage / story_id, target)
+        placed = True
+        os.rename(astage / story_id, atarget)
+        placed = False
     finally:
+        if placed:  # annotations could not be placed: take the story folder back out
+            shutil.rmtree(target, ignore_errors=True)
         shutil.rmtree(stage, ignore_errors=True)
-    return target
+        shutil.rmtree(astage, ignore_errors=True)
+    return target, atarget
 
 
 # --- reading sources ---------------------------------------------------------------------------------
@@ -322,11 +342,15 @@ def _language(opts: Options, text: str, declared: str | None, src: Source) -> tu
         raise SameStoryError(f"{src.path}: language unclear", [_problem(
             src.path, f"language detection is unreliable on this text ({det.language or 'none'} at "
             f"{det.confidence:.2f}, {len(text)} characters); pass --language", "language")])
-    if not language.has_sentencizer(code):
-        raise SameStoryError(f"{src.path}: unsupported language", [_problem(
-            src.path, f"spaCy has no tokenizer/sentencizer for language {code!r}, so the text cannot be "
-            "segmented", "language", "a language spaCy supports", code)])
+    if segment.pipeline_name(code) != code:
+        msgs.append(f"note: {fallback_note(code)}")
     return code, origin, det.as_record(), msgs
+
+
+def fallback_note(code: str) -> str:
+    """The note recorded (and released, in `notes`) when a language is segmented by spaCy's `xx` pipeline."""
+    return (f"Segmented with spaCy's multi-language pipeline ({segment.FALLBACK}) and its rule-based "
+            f"sentencizer: spaCy has no blank pipeline for language {code!r} here.")
 
 
 def plan_one(src: Source, story_id: str, seq: int, opts: Options) -> Planned:
@@ -354,15 +378,19 @@ def plan_one(src: Source, story_id: str, seq: int, opts: Options) -> Planned:
     if problems:
         raise SameStoryError(f"{src.path}: extracted metadata is malformed; give it on the command line", problems)
     ext = "html" if src.kind == "html" else "txt"
+    notes = opts.notes
+    if segment.pipeline_name(code) != code:
+        notes = f"{notes} {fallback_note(code)}" if notes else fallback_note(code)
     meta = {
         "doc_id": doc_id, "story_id": story_id, "raw_path": f"{story_id}/raw/{doc_id}.{ext}", "raw_sha256": sha,
         "title": title[0], "outlet": outlet[0], "byline": byline[0], "url": url[0], "published": published[0],
-        "language": code, "machine_translated": bool(opts.machine_translated), "notes": opts.notes,
+        "language": code, "machine_translated": bool(opts.machine_translated), "notes": notes,
         "profile": opts.profile,
         "source": {"file": src.path.name, "format": src.kind, "encoding": src.encoding},
         "metadata_origin": {"title": title[1], "outlet": outlet[1], "byline": byline[1], "url": url[1],
                             "published": published[1], "language": lang_origin},
         "language_detection": detection,
+        "segmentation": segment.provenance(code),
         "added_by": f"samestory {__version__} add",
     }
     if extracted is not None:

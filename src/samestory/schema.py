@@ -82,8 +82,11 @@ IOB2_TAGS = ("O", *(f"{p}-{t}" for t in ENTITY_TYPES for p in ("B", "I")))
 REMOVAL_REASONS = (
     "navigation", "widget", "teaser", "repeated_headline", "outlet_tag", "related_links",
     "decoration", "image_caption", "author_bio", "blank_lines", "edge_whitespace",
+    "byline", "advertisement", "credit",
 )
-"""Why the cleaner cut a piece of raw text; every removal carries one of these."""
+"""Why the cleaner cut a piece of its input (the raw text; for a web page, the extracted text); every
+removal carries one of these. byline: an author line near the top; advertisement: an ad slot left as
+text; credit: contributor or agency credits. New reasons go at the end so existing ids stay stable."""
 
 
 # --- field declarations -----------------------------------------------------------------------------
@@ -178,21 +181,31 @@ _CONFIGS = [
         S("language", "ISO 639-1 code of the text."),
         B("machine_translated", "True when the text reads as a machine translation."),
         S("notes", "Curator's notes, e.g. the evidence for machine_translated.", nullable=True),
-        S("raw_path", "Path of the raw file inside corpus/."),
+        S("raw_path", "Path inside corpus/ of the raw file, kept byte for byte: the article text, or the "
+          "saved web page (HTML)."),
         S("raw_sha256", "sha256 of the raw file, byte for byte."),
+        S("extracted_path", "Web pages only: path inside corpus/ of the main text extracted from the raw "
+          "page, which is the cleaner's input; null for text files.", nullable=True),
+        S("extracted_sha256", "Web pages only: sha256 of the UTF-8 extracted text; null for text files.",
+          nullable=True),
+        S("extraction", "Web pages only: the extraction's provenance as compact JSON (tool, version, "
+          "function, options, input encoding, metadata the extractor returned); null for text files.",
+          nullable=True),
         S("clean_sha256", "sha256 of the UTF-8 clean text."),
         S("text", "The clean text that every annotation points into."),
         ST("paragraphs", "Paragraphs of the clean text.", span_fields(with_id=True, with_text=False), many=True),
         ST("sentences", "Sentences of the clean text (spaCy sentencizer).",
            [*span_fields(with_id=True, with_text=False),
             S("paragraph_id", "Paragraph holding the sentence.", ref="paragraph")], many=True),
-        ST("removals", "Raw text removed by cleaning; clean = raw minus these ranges, in order.", [
-            I("raw_start", "Start offset in the raw text (characters)."),
-            I("raw_end", "End offset in the raw text (exclusive)."),
+        ST("removals", "Text removed by cleaning from the cleaner's input (the raw text; for a web page, "
+           "the extracted text at extracted_path); clean = input minus these ranges, in order.", [
+            I("raw_start", "Start offset (characters) in the cleaner's input: the raw text, or a web "
+              "page's extracted text."),
+            I("raw_end", "End offset in the cleaner's input (exclusive)."),
             I("clean_offset", "Where the cut sits in the clean text."),
             L("reason", REMOVAL_REASONS, "Why it was removed."),
             S("rule", "The cleaning rule that matched."),
-            S("text", "The removed raw text."),
+            S("text", "The removed text of the cleaner's input."),
         ], many=True),
     ), key=("doc_id",)),
     Config("ner_tokens", "One row per sentence: tokens and IOB2 tags of NAM mentions.", "derived", (

@@ -1,8 +1,10 @@
 """Paragraphs, sentences and tokens with character offsets into clean text.
 
 Paragraphs are the non-blank lines of the clean text (every seed page puts one paragraph per line).
-Sentences come from spaCy's blank English pipeline with its rule-based sentencizer, run per paragraph
-so that no sentence crosses a paragraph; tokens from the same tokenizer. No model download is needed.
+Sentences come from spaCy's blank pipeline of the document's language with its rule-based sentencizer,
+run per paragraph so that no sentence crosses a paragraph; tokens from the same tokenizer. A language
+spaCy has no (loadable) blank pipeline for falls back to the multi-language `xx` pipeline. No model
+download is needed.
 """
 from __future__ import annotations
 
@@ -10,11 +12,36 @@ from functools import lru_cache
 from typing import Iterable
 
 
+FALLBACK = "xx"
+"""spaCy's multi-language blank pipeline: tokenizer rules shared by all languages, no language data."""
+
+
+@lru_cache(maxsize=None)
+def pipeline_name(language: str) -> str:
+    """The spaCy blank pipeline used for `language`: its own when spaCy has one that loads here (some,
+    e.g. ja or th, need extra packages), else FALLBACK."""
+    import spacy
+
+    try:
+        spacy.blank(language)
+    except ImportError:
+        return FALLBACK
+    return language
+
+
+def provenance(language: str) -> dict:
+    """What segments a document of `language`: tool, version, pipeline and components."""
+    import spacy
+
+    return {"tool": "spacy", "version": spacy.__version__, "pipeline": pipeline_name(language),
+            "components": ["sentencizer"]}
+
+
 @lru_cache(maxsize=8)
 def _nlp(language: str = "en"):
     import spacy
 
-    nlp = spacy.blank(language)
+    nlp = spacy.blank(pipeline_name(language))
     nlp.add_pipe("sentencizer")
     return nlp
 
