@@ -75,7 +75,7 @@ all: baselines leaderboard
 baselines: build
 	@for s in $(OFFLINE_SYSTEMS); do \
 	  $(BIN)/samestory predict --system $$s --out $(PREDICTIONS)/$$s && \
-	  $(BIN)/samestory evaluate --quiet --predictions $(PREDICTIONS)/$$s --system-json $(PREDICTIONS)/$$s/system.json \
+	  $(BIN)/samestory evaluate --quiet --build-dir build --releases-dir releases --predictions $(PREDICTIONS)/$$s --system-json $(PREDICTIONS)/$$s/system.json \
 	    $(call TASKS_OF,$$s) --out leaderboard/results/$$s.json || exit 1; \
 	done
 	@echo "Predictions: $(CURDIR)/$(PREDICTIONS)/; results: $(CURDIR)/leaderboard/results/"
@@ -93,7 +93,7 @@ $(VENV)/.installed-embeddings: $(VENV)/.installed
 
 baselines-embeddings: $(VENV)/.installed-embeddings build
 	HF_HUB_OFFLINE=1 $(BIN)/samestory predict --system embeddings --out $(PREDICTIONS)/embeddings
-	$(BIN)/samestory evaluate --quiet --predictions $(PREDICTIONS)/embeddings \
+	$(BIN)/samestory evaluate --quiet --build-dir build --releases-dir releases --predictions $(PREDICTIONS)/embeddings \
 	  --system-json $(PREDICTIONS)/embeddings/system.json $(call TASKS_OF,embeddings) \
 	  --out leaderboard/results/embeddings.json
 	$(MAKE) leaderboard
