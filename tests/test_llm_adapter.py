@@ -233,3 +233,23 @@ def test_llm_adapter_needs_an_endpoint(tmp_path, monkeypatch):
     with pytest.raises(SameStoryError, match="needs an endpoint") as err:
         predict_to_dir(baselines.get("llm"), tmp_path / "out", corpus_dir=CORPUS, annotations_dir=ANN)
     assert "base_url" in str(err.value) and not (tmp_path / "out").exists()
+
+
+def test_llm_cli_flags_and_single_task(server, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "MY_KEY": "sk-cli"}
+    out = tmp_path / "out"
+    r = subprocess.run([sys.executable, "-m", "samestory.cli", "predict", "--system", "llm", "--out", str(out),
+                        "--corpus", str(CORPUS), "--annotations", str(ANN), "--base-url", server.url,
+                        "--model", "fake-2", "--api-key-env", "MY_KEY", "--concurrency", "1", "--task", "stance",
+                        "--cache", str(tmp_path / "cache"), "--param", f"guidelines={json.dumps(str(GUIDE))}"],
+                       capture_output=True, text=True, env=env)
+    assert r.returncode == 0, r.stderr
+    assert server.requests == 2 and server.auth == {"Bearer sk-cli"}  # one layer × two documents
+    assert sorted(p.name for p in out.iterdir()) == ["stance.jsonl", "system.json"]
+    meta = json.loads((out / "system.json").read_text())
+    assert meta["tasks"] == ["stance"] and meta["parameters"]["model"] == "fake-2"
+    assert meta["parameters"]["api_key_env"] == "MY_KEY" and "sk-cli" not in json.dumps(meta)
