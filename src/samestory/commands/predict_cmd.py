@@ -48,7 +48,8 @@ def run(args) -> int:
     if args.list:
         for name, s in sorted(baselines.systems().items()):
             extra = f" [extra: {s.extra}]" if s.extra else ""
-            print(f"{name} {s.version}{extra}: {', '.join(s.tasks)}\n    {s.description}")
+            params = ", ".join(f"{k}={json.dumps(v)}" for k, v in s.defaults.items()) or "none"
+            print(f"{name} {s.version}{extra}: {', '.join(s.tasks)}\n    {s.description}\n    parameters: {params}")
         return 0
     if not args.system or not args.out:
         raise SameStoryError("predict needs --system and --out (or --list)",
