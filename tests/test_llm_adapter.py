@@ -253,3 +253,22 @@ def test_llm_cli_flags_and_single_task(server, tmp_path):
     meta = json.loads((out / "system.json").read_text())
     assert meta["tasks"] == ["stance"] and meta["parameters"]["model"] == "fake-2"
     assert meta["parameters"]["api_key_env"] == "MY_KEY" and "sk-cli" not in json.dumps(meta)
+
+
+def test_llm_answers_in_list_form_and_null_spellings_are_understood():
+    from samestory.baselines.llm import InvalidOutput, parse_json, to_record
+
+    docs = {d["doc_id"]: d for d in load_documents(CORPUS)}
+    res = load_resources({"mini-story"}, ANN)
+    rec = to_record("bias_sentences", parse_json(json.dumps({"sentences": [
+        {"sentence_id": "s1", "label": "biased", "opinion": "opinion"},
+        {"sentence_id": "s2", "label": "non-biased", "opinion": "factual"}]})), docs["d2"], res)
+    assert [s["label"] for s in rec["sentences"]] == ["biased", "non-biased"]
+    rec = to_record("quotes", {"quotes": [{"text": "a first step", "speaker_entity_id": "NIL"}]}, docs["d2"], res)
+    assert rec["quotes"][0]["speaker_entity_id"] is None and rec["quotes"][0]["start"] == docs["d2"]["text"].index("a first")
+    with pytest.raises(InvalidOutput, match="does not occur"):
+        to_record("quotes", {"quotes": [{"text": "never said", "speaker_entity_id": None}]}, docs["d2"], res)
+    with pytest.raises(InvalidOutput, match="unknown entity"):
+        to_record("quotes", {"quotes": [{"text": "a first step", "speaker_entity_id": "zelenskyy"}]}, docs["d2"], res)
+    with pytest.raises(InvalidOutput, match="no answer for s2"):
+        to_record("bias_sentences", {"sentences": {"s1": {"label": "biased", "opinion": "opinion"}}}, docs["d2"], res)

@@ -233,8 +233,18 @@ def _get(obj: dict, key: str, typ):
     return obj[key]
 
 
+def _keyed(obj: dict, key: str, id_field: str) -> dict:
+    """A {id: answer} mapping; a list of objects carrying `id_field` is accepted as well."""
+    v = obj.get(key)
+    if isinstance(v, list) and all(isinstance(x, dict) and isinstance(x.get(id_field), str) for x in v):
+        return {x[id_field]: x.get("frame", x) if key == "paragraphs" else x for x in v}
+    if not isinstance(v, dict):
+        raise InvalidOutput(f"field {key!r} missing or not an object keyed by {id_field}")
+    return v
+
+
 def _label(value, labels, where: str, nullable=False):
-    if value is None and nullable:
+    if nullable and (value is None or (isinstance(value, str) and value.strip().lower() in NULLS)):
         return None
     if value not in labels:
         raise InvalidOutput(f"{where}: {value!r} is not one of {', '.join(map(str, labels))}")
@@ -262,8 +272,12 @@ class Locator:
         raise InvalidOutput(f"{where}: {s[:60]!r} does not occur in the document")
 
 
+NULLS = ("", "null", "none", "nil", "n/a")
+"""Spellings of "no entity" that models use instead of JSON null."""
+
+
 def _entity(value, ids: set, where: str):
-    if value is None:
+    if value is None or (isinstance(value, str) and value.strip().lower() in NULLS):
         return None
     if value not in ids:
         raise InvalidOutput(f"{where}: unknown entity id {value!r}")
@@ -332,7 +346,7 @@ def to_record(config: str, obj: dict, doc: dict, res: Resources) -> dict:
         primary = _label(obj.get("primary_frame"), schema.FRAMES, "primary_frame")
         if primary not in frames:
             raise InvalidOutput("primary_frame is not among frames")
-        paras = _get(obj, "paragraphs", dict)
+        paras = _keyed(obj, "paragraphs", "paragraph_id")
         out = []
         for p in doc["paragraphs"]:
             if p["id"] not in paras:
@@ -341,7 +355,7 @@ def to_record(config: str, obj: dict, doc: dict, res: Resources) -> dict:
                                                                    f"paragraphs.{p['id']}", nullable=True)})
         return {"doc_id": doc_id, "frames": frames, "primary_frame": primary, "paragraphs": out}
     if config == "bias_sentences":
-        sents = _get(obj, "sentences", dict)
+        sents = _keyed(obj, "sentences", "sentence_id")
         out = []
         for s in doc["sentences"]:
             v = sents.get(s["id"])
@@ -365,7 +379,7 @@ def to_record(config: str, obj: dict, doc: dict, res: Resources) -> dict:
         items.sort(key=lambda s: (s["start"], -s["end"]))
         return {"doc_id": doc_id, "spans": [{"id": f"b{i}", **s} for i, s in enumerate(items, 1)]}
     if config == "facts":
-        answers = _get(obj, "facts", dict)
+        answers = _keyed(obj, "facts", "fact_id")
         out = []
         for f in res.require("facts", story):
             v = answers.get(f["fact_id"])
