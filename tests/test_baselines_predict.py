@@ -191,3 +191,15 @@ def test_baselines_one_task_needs_only_its_inventory(tmp_path):
     assert [p.name for p in written] == ["frames.jsonl", "system.json"]
     with pytest.raises(SameStoryError, match="stance_targets.jsonl: inventory missing"):
         run("majority", tmp_path / "out2", tasks=("stance",), annotations_dir=ann)
+
+
+def test_baselines_make_runs_every_offline_system_through_evaluate_into_the_leaderboard():
+    root = Path(__file__).resolve().parents[1]
+    r = subprocess.run(["make", "-n", "-B", "all"], cwd=root, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    plan = r.stdout
+    assert plan.index("samestory build") < plan.index("samestory predict") < plan.index("samestory leaderboard")
+    assert "for s in majority stratified rules lexicon" in plan and "--out leaderboard/results/$s.json" in plan
+    r = subprocess.run(["make", "-n", "-B", "baselines-embeddings"], cwd=root, capture_output=True, text=True)
+    assert r.returncode == 0 and "pip install -q torch==2.13.0" in r.stdout
+    assert r.stdout.index("torch==2.13.0") < r.stdout.index(".[embeddings]") < r.stdout.index("--system embeddings")
