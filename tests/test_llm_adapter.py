@@ -90,6 +90,9 @@ class FakeModel:
             content = "Sure! Here are the quotes: " + content[:20]
         if step == "wrong_label":
             content = content.replace("true", '"yes"').replace("false", '"no"')
+        if step == "odd_shape":
+            content = json.dumps({"entities": [{"entity_id": "putin", "main_role": "antagonist",
+                                                "fine_roles": [{"x": 1}], "portrayal": "negative"}]})
         if step == "fenced":
             content = "```json\n" + content + "\n```"
         reply = {"id": "x", "object": "chat.completion", "model": body["model"],
@@ -179,12 +182,14 @@ def test_llm_adapter_retries_slow_and_failing_requests_and_logs_bad_output(serve
     server.script[("facts", "d1")] = ["wrong_label"]  # off-schema: logged
     server.script[("bias_sentences", "d2")] = ["badbody"] * 10  # never a usable body: gives up
     server.script[("bias_spans", "d1")] = ["401"]  # not retried
+    server.script[("entity_frames", "d2")] = ["odd_shape"]  # unhashable where a label belongs: invalid, no crash
     t0 = time.monotonic()
     written, tasks, errors = run(server, tmp_path / "out", tmp_path / "cache", timeout=0.5, max_retries=3,
                                  concurrency=2)
     assert time.monotonic() - t0 < 30
     got = {(e["config"], e["doc_id"], e["kind"]) for e in errors}
     assert got == {("quotes", "d2", "invalid_output"), ("facts", "d1", "invalid_output"),
+                   ("entity_frames", "d2", "invalid_output"),
                    ("bias_sentences", "d2", "request"), ("bias_spans", "d1", "request")}
     by = {(e["config"], e["doc_id"]): e for e in errors}
     assert "gave up after 4 attempt(s)" in by[("bias_sentences", "d2")]["error"]
@@ -202,7 +207,7 @@ def test_llm_adapter_retries_slow_and_failing_requests_and_logs_bad_output(serve
     before = server.requests
     _, _, errors2 = run(server, tmp_path / "out2", tmp_path / "cache")
     assert server.requests - before == 2 and {(e["config"], e["doc_id"]) for e in errors2} == {
-        ("quotes", "d2"), ("facts", "d1")}  # invalid answers are cached like any answer
+        ("quotes", "d2"), ("facts", "d1"), ("entity_frames", "d2")}  # invalid answers are cached like any answer
 
 
 def test_llm_adapter_respects_the_concurrency_limit(server, tmp_path):

@@ -449,14 +449,16 @@ def predict(documents: list[dict], resources: Resources, params: dict, configs=C
                 doc, config = futures[fut]
                 try:
                     content, _cached = fut.result()
-                except RequestFailed as exc:
-                    errors.append({"doc_id": doc["doc_id"], "config": config, "kind": "request", "error": str(exc)})
+                except Exception as exc:  # noqa: BLE001 - one failed request never stops the run
+                    errors.append({"doc_id": doc["doc_id"], "config": config, "kind": "request",
+                                   "error": str(exc) if isinstance(exc, RequestFailed) else f"{type(exc).__name__}: {exc}"})
                     continue
                 try:
                     out[config].append(to_record(config, parse_json(content), doc, resources))
-                except InvalidOutput as exc:
+                except (InvalidOutput, TypeError, AttributeError, KeyError) as exc:  # odd shapes are invalid output
                     errors.append({"doc_id": doc["doc_id"], "config": config, "kind": "invalid_output",
-                                   "error": str(exc), "content": content[:2000]})
+                                   "error": str(exc) if isinstance(exc, InvalidOutput) else f"{type(exc).__name__}: {exc}",
+                                   "content": content[:2000]})
     finally:
         client.close()
     out[ERRORS_KEY] = sorted(errors, key=lambda e: (e["config"], e["doc_id"]))
