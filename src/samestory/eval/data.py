@@ -22,38 +22,46 @@ def _identity(v):
     return v
 
 
-def _compile(f: schema.Field):
-    """A function normalising one value of field f (None stays None)."""
-    if f.dtype == "label":
+def _compile(f: schema.Field, ids: bool):
+    """A function normalising one value of field f (None stays None); `ids`: labels may be ClassLabel ids."""
+    if f.dtype == "label" and ids:
         labels = f.labels
 
         def one(v):
-            return labels[v] if isinstance(v, int) and not isinstance(v, bool) else v  # ClassLabel id
+            return labels[v] if isinstance(v, int) and not isinstance(v, bool) else v
     elif f.dtype == "struct":
-        kids = [(c.name, _compile(c)) for c in f.children]
+        kids = [(c.name, _compile(c, ids)) for c in f.children]
+        deep = [(n, fn) for n, fn in kids if fn is not _identity]
+        names = [n for n, _ in kids]
+        n_kids = len(kids)
 
         def one(v):
             if v is None:
                 return None
+            if not deep and len(v) == n_kids:
+                return v  # JSON input with every field present: nothing to do
             get = v.get
-            return {n: (fn(get(n)) if fn is not _identity else get(n)) for n, fn in kids}
+            out = {n: get(n) for n in names}
+            for n, fn in deep:
+                out[n] = fn(out[n])
+            return out
     else:
         one = _identity
     if not f.many:
         return one
     if one is _identity:
-        return lambda v: None if v is None else list(v)
+        return _identity
     return lambda v: None if v is None else [one(x) for x in v]
 
 
-_PLANS: dict[str, list] = {}
+_PLANS: dict[tuple[str, bool], list] = {}
 
 
-def normalize(config: str, record: dict) -> dict:
-    """The record with every declared field (null when absent) and label names instead of ClassLabel ids."""
-    plan = _PLANS.get(config)
+def normalize(config: str, record: dict, ids: bool = False) -> dict:
+    """The record with every declared field (null when absent); with ids, ClassLabel ids become names."""
+    plan = _PLANS.get((config, ids))
     if plan is None:
-        plan = _PLANS[config] = [(f.name, _compile(f)) for f in schema.CONFIGS[config].fields]
+        plan = _PLANS[config, ids] = [(f.name, _compile(f, ids)) for f in schema.CONFIGS[config].fields]
     get = record.get
     return {n: fn(get(n)) for n, fn in plan}
 
@@ -148,10 +156,14 @@ def release_dir(release: str, build: Path = paths.BUILD, releases: Path = paths.
 
 def read_release_config(folder: Path, config: str) -> list[dict]:
     """Rows of one config of a release folder, read with `datasets`, labels turned back into names."""
+    import tempfile
+
     import datasets
 
-    ds = datasets.load_dataset(str(folder), config, split="test")
-    return [normalize(config, row) for row in ds]
+    # a private cache: the shared one can hand back another build of a folder with the same name
+    with tempfile.TemporaryDirectory(prefix="samestory-eval-") as cache:
+        ds = datasets.load_dataset(str(folder), config, split="test", cache_dir=cache, keep_in_memory=True)
+        return [normalize(config, row, ids=True) for row in ds]
 
 
 def load_release(release: str, build: Path = paths.BUILD, releases: Path = paths.RELEASES,

@@ -16,7 +16,7 @@ from samestory.errors import Problem
 from samestory.eval import SCORER_VERSION
 from samestory.eval import bootstrap as bs
 from samestory.eval.data import Gold
-from samestory.eval.predictions import PredictionError, check_file, resolve, shared_file_tasks
+from samestory.eval.predictions import PredictionError, check_file, read_rows, resolve, shared_file_tasks
 from samestory.eval.tasks import TASKS, Context
 
 RESULTS_FORMAT = "samestory-results"
@@ -123,7 +123,8 @@ def evaluate(predictions: Path, gold: Gold, opts: Options) -> dict:
             raise PredictionError(f"unknown task {t}", [Problem("--task", "unknown task", expected=", ".join(TASKS),
                                                                 found=t)])
     files, warnings = resolve(predictions, tasks, declared)
-    files, more = shared_file_tasks(files, declared)
+    rows = {p: read_rows(p) for p in dict.fromkeys(files.values())}  # each file parsed once
+    files, more = shared_file_tasks(files, declared, rows)
     warnings += more
     usable = {}
     for t, p in files.items():
@@ -145,7 +146,7 @@ def evaluate(predictions: Path, gold: Gold, opts: Options) -> dict:
         by_file.setdefault((p, TASKS[t].meta.config), set()).update(TASKS[t].meta.required)
     loaded = {}
     for (p, cfg), required in by_file.items():
-        loaded[(p, cfg)] = check_file(p, cfg, required, gold.layers[cfg], gold.documents)
+        loaded[(p, cfg)] = check_file(p, cfg, required, gold.layers[cfg], gold.documents, rows[p])
     results_tasks, tables = {}, {}
     order = [t for t in TASKS if t in usable]
     iterator = order

@@ -273,16 +273,23 @@ class _Checker:
         return doc_id if len(self.problems) == before else None
 
 
-def check_file(path: Path, config: str, required: set[str], gold_docs: dict[str, dict],
-               documents: dict[str, dict]) -> Predictions:
-    """Read and check one prediction file of `config`; raise PredictionError listing the problems."""
-    chk = _Checker(str(path), config, required, gold_docs, documents)
+def read_rows(path: Path) -> list[tuple[int, dict]]:
+    """(line, record) of a prediction file; invalid JSON or a non-object line is a PredictionError."""
     try:
-        rows = list(read_jsonl(Path(path)))
+        return list(read_jsonl(Path(path)))
     except SameStoryError as exc:
         raise PredictionError(str(exc.args[0]), exc.problems) from None
     except OSError as exc:
         raise PredictionError(f"{path}: cannot read", [Problem(str(path), str(exc))]) from None
+
+
+def check_file(path: Path, config: str, required: set[str], gold_docs: dict[str, dict],
+               documents: dict[str, dict], rows: list[tuple[int, dict]] | None = None) -> Predictions:
+    """Check one prediction file of `config` (read unless `rows` are given); raise PredictionError
+    listing the problems."""
+    chk = _Checker(str(path), config, required, gold_docs, documents)
+    if rows is None:
+        rows = read_rows(path)
     records, lines, seen = {}, {}, {}
     for line, rec in rows:
         doc_id = chk.record(rec, line, seen)
@@ -297,18 +304,17 @@ def check_file(path: Path, config: str, required: set[str], gold_docs: dict[str,
     return Predictions(str(path), config, records, lines)
 
 
-def present_keys(path: Path, config: str) -> set[str]:
+def present_keys(rows: list[tuple[int, dict]], config: str) -> set[str]:
     """Dotted item fields that occur in at least one item of the file (to tell which tasks it serves)."""
-    cfg = schema.CONFIGS[config]
+    items = schema.CONFIGS[config].items
     out: set[str] = set()
-    try:
-        for _, rec in read_jsonl(Path(path)):
-            out |= {k for k in rec}
-            for it in rec.get(cfg.items) or []:
+    for _, rec in rows:
+        out.update(rec)
+        its = rec.get(items)
+        if isinstance(its, list):
+            for it in its:
                 if isinstance(it, dict):
-                    out |= {f"{cfg.items}[].{k}" for k in it}
-    except SameStoryError as exc:
-        raise PredictionError(str(exc.args[0]), exc.problems) from None
+                    out.update(f"{items}[].{k}" for k in it)
     return out
 
 
@@ -356,7 +362,8 @@ def resolve(predictions: Path, tasks: list[str], explicit: bool) -> tuple[dict[s
     return out, warnings
 
 
-def shared_file_tasks(files: dict[str, Path], explicit: bool) -> tuple[dict[str, Path], list[str]]:
+def shared_file_tasks(files: dict[str, Path], explicit: bool,
+                      rows: dict[Path, list]) -> tuple[dict[str, Path], list[str]]:
     """A `<config>.jsonl` file serving several tasks (mentions: ner and linking) only serves the tasks
     whose required fields occur in it; the others are skipped with a warning unless asked for."""
     from samestory.eval.tasks import TASKS
@@ -369,7 +376,7 @@ def shared_file_tasks(files: dict[str, Path], explicit: bool) -> tuple[dict[str,
             keep[t] = p
             continue
         if p not in cache:
-            cache[p] = present_keys(p, TASKS[t].meta.config)
+            cache[p] = present_keys(rows[p], TASKS[t].meta.config)
         lacking = [r for r in TASKS[t].meta.required if r not in cache[p]]
         if lacking:
             warnings.append(f"task {t} skipped: no item of {p} has {', '.join(lacking)}")

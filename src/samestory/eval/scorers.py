@@ -113,19 +113,22 @@ def score_linking(ctx: Context) -> Scoring:
     n_items = 0
     ng = npred = 0
     for i, doc_id in enumerate(ctx.doc_ids):
-        gold = {(m["start"], m["end"]): m.get("entity_id") for m in ctx.items(doc_id, "gold", "mentions")}
+        gold: dict[tuple, list] = {}
+        for m in ctx.items(doc_id, "gold", "mentions"):  # a span may carry a NAM and a NOM mention
+            gold.setdefault((m["start"], m["end"]), []).append(m.get("entity_id"))
         pred = {(m["start"], m["end"]): m.get("entity_id") for m in ctx.items(doc_id, "pred", "mentions")}
-        ng += len(gold)
         npred += len(pred)
-        for span, eid in gold.items():
-            item = n_items
-            n_items += 1
-            put("n_gold", i, item)
+        for span, eids in gold.items():
+            ng += len(eids)
+            first = n_items
+            for _ in eids:
+                put("n_gold", i, n_items)
+                n_items += 1
             if span in pred:
-                put("n_pred", i, item)
-                if pred[span] == eid:
-                    put("tp", i, item)
-                    put("acc_correct", i, item)
+                put("n_pred", i, first)
+                if pred[span] in eids:
+                    put("tp", i, first)
+                    put("acc_correct", i, first)
         for span in pred.keys() - gold.keys():
             put("n_pred", i, n_items)
             n_items += 1
@@ -170,8 +173,28 @@ def n_items(ctx: Context, side: str, field: str) -> int:
     return sum(len(ctx.items(d, side, field)) for d in ctx.doc_ids)
 
 
+_INDEX: dict[tuple, dict] = {}
+
+
 def encode(value, labels) -> int:
-    return labels.index(value) if value is not None else -1
+    """Label index; -1 for null or no prediction."""
+    if value is None:
+        return -1
+    index = _INDEX.get(labels)
+    if index is None:
+        index = _INDEX[labels] = {lab: i for i, lab in enumerate(labels)}
+    return index[value]
+
+
+def indicator(rows: list[list[str]], labels) -> np.ndarray:
+    """Boolean (items, labels) matrix of multi-label rows."""
+    Y = np.zeros((len(rows), len(labels)), dtype=bool)
+    if rows:
+        index = {lab: i for i, lab in enumerate(labels)}
+        r = [i for i, row in enumerate(rows) for _ in row]
+        c = [index[x] for row in rows for x in row]
+        Y[r, c] = True
+    return Y
 
 
 # --- entity_roles ----------------------------------------------------------------------------------
@@ -185,15 +208,14 @@ def score_entity_roles(ctx: Context) -> Scoring:
 
     C = Counts(list(ROLE_KEYS), len(ctx.doc_ids))
     docs, mt, mp, ft, fp = [], [], [], [], []
-    nf = len(schema.ALL_FINE_ROLES)
     for i, g, p in keyed_pairs(ctx, "entities", "entity_id"):
         docs.append(i)
         mt.append(encode(g["main_role"], schema.MAIN_ROLES))
         mp.append(encode(p["main_role"] if p else None, schema.MAIN_ROLES))
-        ft.append([r in (g["fine_roles"] or ()) for r in schema.ALL_FINE_ROLES])
-        fp.append([r in (p["fine_roles"] if p else []) for r in schema.ALL_FINE_ROLES])
-    Ft = np.asarray(ft, dtype=bool).reshape(-1, nf)
-    Fp = np.asarray(fp, dtype=bool).reshape(-1, nf)
+        ft.append(g["fine_roles"] or ())
+        fp.append((p["fine_roles"] or ()) if p else ())
+    Ft = indicator(ft, schema.ALL_FINE_ROLES)
+    Fp = indicator(fp, schema.ALL_FINE_ROLES)
     items = C.new_items(len(docs))
     add_label_events(C, "main.", docs, mt, mp, schema.MAIN_ROLES, items, per_label=False)
     add_multilabel_events(C, "fine.", docs, Ft, Fp, schema.ALL_FINE_ROLES, items, per_label=False)
@@ -285,12 +307,12 @@ def score_frames(ctx: Context) -> Scoring:
     Yt, Yp, pt, pp = [], [], [], []
     for doc_id in ctx.doc_ids:
         g, p = ctx.gold.get(doc_id) or {}, ctx.pred.get(doc_id) or {}
-        Yt.append([f in (g.get("frames") or []) for f in FR])
-        Yp.append([f in (p.get("frames") or []) for f in FR])
+        Yt.append(g.get("frames") or ())
+        Yp.append(p.get("frames") or ())
         pt.append(encode(g.get("primary_frame"), FR))
         pp.append(encode(p.get("primary_frame"), FR))
-    Yt = np.asarray(Yt, dtype=bool).reshape(-1, len(FR))
-    Yp = np.asarray(Yp, dtype=bool).reshape(-1, len(FR))
+    Yt = indicator(Yt, FR)
+    Yp = indicator(Yp, FR)
     docs = np.arange(len(ctx.doc_ids))
     add_multilabel_events(C, "doc.", docs, Yt, Yp, FR)
     add_label_events(C, "primary.", docs, pt, pp, FR, per_label=False)

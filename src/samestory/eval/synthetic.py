@@ -58,6 +58,8 @@ def gold(rng: random.Random, doc: dict) -> dict[str, dict]:
     mentions = [{"id": f"m{i + 1}", "start": s, "end": e, "text": text[s:e], "type": rng.choice(schema.ENTITY_TYPES),
                  "kind": "NAM", "entity_id": rng.choice(ENTITIES + (None,))} for i, (s, e) in enumerate(nam)]
     for s, e in _spans(rng, text, rng.randint(0, 3), overlap=True):
+        if (s, e) in nam:
+            continue  # one span is a name or a nominal, never both
         mentions.append({"id": f"m{len(mentions) + 1}", "start": s, "end": e, "text": text[s:e],
                          "type": "PER", "kind": "NOM", "entity_id": rng.choice(ENTITIES)})
     ents = sorted({m["entity_id"] for m in mentions if m["entity_id"]})
