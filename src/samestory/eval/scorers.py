@@ -218,10 +218,13 @@ def score_entity_roles(ctx: Context) -> Scoring:
     Fp = indicator(fp, schema.ALL_FINE_ROLES)
     items = C.new_items(len(docs))
     add_label_events(C, "main.", docs, mt, mp, schema.MAIN_ROLES, items, per_label=False)
-    add_multilabel_events(C, "fine.", docs, Ft, Fp, schema.ALL_FINE_ROLES, items, per_label=False)
+    cast = np.asarray(mt, dtype=np.int64) != schema.MAIN_ROLES.index("none")
+    add_multilabel_events(C, "fine.", docs, Ft, Fp, schema.ALL_FINE_ROLES, items, per_label=False,
+                          exact_among=cast)
     ref = {}
+    if cast.any():
+        ref["fine_emr"] = float(accuracy_score(Ft[cast], Fp[cast]))
     if docs:
-        ref["fine_emr"] = float(accuracy_score(Ft, Fp))
         ref["main_accuracy"] = sk_accuracy(mt, mp)
         if (Ft | Fp).any():
             ref["fine_micro_f1"] = float(f1_score(Ft, Fp, average="micro", zero_division=0))
@@ -233,7 +236,8 @@ register(Task(TaskMetadata(
     description="Main role and fine-grained roles the article casts each entity in (entities given by gold).",
     required=("entities[].entity_id", "entities[].main_role", "entities[].fine_roles"),
     metrics=(
-        metric("fine_emr", "Exact match ratio: share of gold entities whose set of fine roles is predicted exactly."),
+        metric("fine_emr", "Exact match ratio: share of gold entities cast in a role (main role not 'none') whose "
+                           "set of fine roles is predicted exactly."),
         metric("main_accuracy", "Accuracy of the main role."),
         metric("fine_micro_f1", "Micro-F1 over fine roles."),
     ),

@@ -154,8 +154,10 @@ def multilabel_keys(prefix: str, labels, per_label: bool = True) -> list[str]:
     return keys + [f"{prefix}exact", f"{prefix}total"]
 
 
-def add_multilabel_events(C: Counts, prefix: str, docs, Yt, Yp, labels, items=None, per_label: bool = True) -> None:
-    """Multi-label items (boolean indicator rows): tp/fp/fn (per label or summed), exact set matches, total."""
+def add_multilabel_events(C: Counts, prefix: str, docs, Yt, Yp, labels, items=None, per_label: bool = True,
+                          exact_among=None) -> None:
+    """Multi-label items (boolean indicator rows): tp/fp/fn (per label or summed), exact set matches and
+    total (only over the items where `exact_among` is true, when given)."""
     docs = np.asarray(docs, dtype=np.int64)
     items = C.new_items(docs.size) if items is None else np.asarray(items, dtype=np.int64)
     for li, lab in enumerate(labels):
@@ -163,8 +165,9 @@ def add_multilabel_events(C: Counts, prefix: str, docs, Yt, Yp, labels, items=No
         for key, mask in (("tp", t & p), ("fp", p & ~t), ("fn", t & ~p)):
             C.add(f"{prefix}{key}:{lab}" if per_label else f"{prefix}{key}", docs[mask], items=items[mask])
     ex = (Yt == Yp).all(axis=1) if len(docs) else np.zeros(0, bool)
-    C.add(f"{prefix}exact", docs[ex], items=items[ex])
-    C.add(f"{prefix}total", docs, items=items)
+    among = np.ones(len(docs), bool) if exact_among is None else np.asarray(exact_among, bool)
+    C.add(f"{prefix}exact", docs[ex & among], items=items[ex & among])
+    C.add(f"{prefix}total", docs[among], items=items[among])
 
 
 def label_f1(c: Columns, prefix: str, lab: str):
