@@ -144,3 +144,14 @@ def test_labelstudio_convert_partial_predictions_prefill_what_they_have(tmp_path
     with pytest.raises(ConvertError, match="outside the text"):
         to_results("entities", documents()[0], {"mentions": {"doc_id": "fx_001", "mentions": [
             {"start": 5, "end": 9999, "type": "PER"}]}})
+
+
+def test_labelstudio_convert_unit_regions_ignore_edge_whitespace_not_crossing():
+    doc, records = _results("document")
+    res = to_results("document", doc, records)
+    p1 = next(r for r in res if r["id"] == "p1")
+    p1["value"].update(end=p1["value"]["end"] + 2, text=doc["text"][p1["value"]["start"]:p1["value"]["end"] + 2])
+    assert from_results("document", doc, inventory(), res, "t")["frames"] == records["frames"]
+    p1["value"].update(end=p1["value"]["end"] + 3, text=doc["text"][p1["value"]["start"]:p1["value"]["end"] + 3])
+    with pytest.raises(ConvertError, match="does not lie within one paragraph"):
+        from_results("document", doc, inventory(), res, "t")

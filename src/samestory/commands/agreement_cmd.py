@@ -131,6 +131,10 @@ def run_adjudicate(args) -> int:
     for path, rows in gold_writes:
         write_jsonl(path, rows)
         print(f"wrote gold {path}")
+    for layer in candidate:
+        who = sorted(a for a, p in passes.items() if layer in p)
+        if len(who) < 2:
+            print(f"note: {layer} has one annotator ({who[0]}); its candidate is that pass, not adjudicated")
     print(f"wrote {out}/candidate ({', '.join(candidate)}); {len(dis)} disagreement(s), "
           f"{len(open_)} open -> {out / 'disagreements.jsonl'}")
     return 0

@@ -325,7 +325,14 @@ def _span(reg: _Region) -> dict:
 
 
 def _within(reg: _Region, units: list[dict], what: str, where: str) -> str:
-    hits = [u["id"] for u in units if u["start"] <= reg.start and reg.end <= u["end"]]
+    """The one paragraph/sentence holding a region; whitespace a selection caught at its edges (a
+    triple-click takes the line break) does not count, crossing into the next unit does."""
+    s, e = reg.start, reg.end
+    while s < e and reg.text[s - reg.start].isspace():
+        s += 1
+    while e > s and reg.text[e - 1 - reg.start].isspace():
+        e -= 1
+    hits = [u["id"] for u in units if u["start"] <= s and e <= u["end"] and s < e]
     if len(hits) != 1:
         raise ConvertError(f"{where}, region {reg.rid} [{reg.label_tag}]",
                            f"span {reg.start}..{reg.end} {reg.text[:40]!r} does not lie within one {what}")
