@@ -171,3 +171,14 @@ def test_leaderboard_cli_renders_three_files(results_dir, tmp_path):
     out = tmp_path / "never"
     r = cli("leaderboard", "--results", str(d), "--out", str(out))
     assert r.returncode != 0 and "scorer_version" in r.stderr and not out.exists()
+
+
+def test_leaderboard_committed_pages_match_their_results():
+    """leaderboard/LEADERBOARD.md and index.html are generated: re-rendering the committed results gives them."""
+    root = Path(__file__).resolve().parents[1] / "leaderboard"
+    files = sorted((root / "results").glob("*.json"))
+    assert files, "leaderboard/results/ is empty: run `make`"
+    board = leaderboard.build(leaderboard.load(root / "results"))
+    assert render.markdown(board) == (root / "LEADERBOARD.md").read_text(encoding="utf-8")
+    assert render.page(board) == (root / "index.html").read_text(encoding="utf-8")
+    assert (root / "scores.png").read_bytes().startswith(b"\x89PNG")
