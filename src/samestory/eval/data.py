@@ -119,6 +119,13 @@ def gold_dir_sha256(gold_dir: Path) -> str:
 
 def load_gold_dir(gold_dir: Path, corpus: Path | None = None, configs=schema.LAYERS) -> Gold:
     """Gold layer files `<config>.jsonl` of a folder; a duplicate doc_id or an unknown document is an error."""
+    from samestory.eval.evaluate import no_gc
+
+    with no_gc():
+        return _load_gold_dir(gold_dir, corpus, configs)
+
+
+def _load_gold_dir(gold_dir: Path, corpus: Path | None, configs) -> Gold:
     gold_dir = Path(gold_dir)
     if not gold_dir.is_dir():
         raise SameStoryError(f"gold folder {gold_dir} does not exist", [Problem(str(gold_dir), "not a folder")])

@@ -202,27 +202,26 @@ class _Checker:
             return
         first = f.children[0]
         keyed = first.ref in KEY_REFS
-        labels = [c.name for c in f.children if c.dtype == "label" and not c.nullable and not c.many]
+        plan = self._plans.get(id(f))
+        needs_doc = plan is None or plan[0] or plan[1]  # spans or ids to check against the document
+        span_key = f.is_span and not keyed
+        technique = cfg.name == "bias_spans"
         seen: dict[Any, int] = {}
         for i, it in enumerate(items):
-            if not isinstance(it, dict):
-                continue
-            where = f"{cfg.items}[{i}]"
-            self.spans_and_refs(f, it, where, doc, line)
+            if needs_doc:
+                self.spans_and_refs(f, it, f"{cfg.items}[{i}]", doc, line)
+                plan = self._plans[id(f)]
+                needs_doc = plan[0] or plan[1]
             if keyed:
-                k = it.get(first.name)
-            elif f.is_span:
-                k = (it.get("start"), it.get("end"), *(it.get(x) for x in labels if cfg.name == "bias_spans"))
+                k = it[first.name]
+            elif span_key:
+                k = (it["start"], it["end"], it["technique"]) if technique else (it["start"], it["end"])
             else:
                 continue
-            try:
-                if k in seen:
-                    self.add(line, where, f"duplicate item (same as {cfg.items}[{seen[k]}])", "unique items",
-                             _short(k))
-                else:
-                    seen[k] = i
-            except TypeError:
-                pass  # unhashable: already reported as a type error
+            j = seen.setdefault(k, i)
+            if j != i:
+                self.add(line, f"{cfg.items}[{i}]", f"duplicate item (same as {cfg.items}[{j}])", "unique items",
+                         _short(k))
         if cfg.name == "mentions":
             self.ner_overlaps(items, line)
         if cfg.name == "entity_frames":

@@ -257,11 +257,17 @@ def single_label_scorer(field: str, key: str, label: str, labels, prefix: str, r
 
     def score(ctx: Context) -> Scoring:
         C = Counts(list(label_keys(prefix, labels)), len(ctx.doc_ids))
+        index = {lab: i for i, lab in enumerate(labels)}
+        index[None] = -1
         docs, yt, yp = [], [], []
-        for i, g, p in keyed_pairs(ctx, field, key):
-            docs.append(i)
-            yt.append(encode(conv(g[label]), labels))
-            yp.append(encode(conv(p[label]) if p else None, labels))
+        for i, doc_id in enumerate(ctx.doc_ids):
+            gold = ctx.items(doc_id, "gold", field)
+            if not gold:
+                continue
+            pred = {it[key]: index[conv(it[label])] for it in ctx.items(doc_id, "pred", field)}
+            docs.extend([i] * len(gold))
+            yt.extend([index[conv(it[label])] for it in gold])
+            yp.extend([pred.get(it[key], -1) for it in gold])
         add_label_events(C, prefix, docs, yt, yp, labels)
         ref = {name: fn(np.asarray(yt, dtype=np.int64), np.asarray(yp, dtype=np.int64))
                for name, fn in refs.items()} if docs else {}
