@@ -409,7 +409,7 @@ def validate(corpus_dir: Path = paths.CORPUS, annotations_dir: Path = paths.ANNO
     doc_cfg = CONFIGS["documents"]
     for story in tqdm(report.stories, desc="validate", unit="story", disable=not progress):
         sid = story["story_id"]
-        docs, broken = load_story_documents(corpus_dir, by_story.get(sid, []), seen, P)
+        docs, broken = load_story_documents(corpus_dir, by_story.pop(sid, []), seen, P)
         for doc_id in sorted(b for b in broken if b):
             report.notes.append(f"annotations of {doc_id} not checked: its corpus files have problems")
         chk = Checker(corpus_dir, P)
