@@ -95,3 +95,25 @@ def test_eval_compare_identical_and_different(two_systems, tmp_path, capsys):
         m = diff["tasks"][t]["metrics"][metric]
         assert m["delta"] > 0 and m["p_value"] < 0.01 and m["ci_low"] > 0
     assert "p" in capsys.readouterr().out
+
+
+def test_eval_worker_processes_give_the_same_results(tmp_path):
+    """Files checked and scored in two forked workers give exactly the in-process results, and a bad
+    file's problems (file, line, field) come back from the worker intact."""
+    import shutil
+
+    from samestory.eval.predictions import PredictionError
+
+    gold = load_gold_dir(GOLD, DOCUMENTS)
+    one = evaluate(NOISY, gold, Options(resamples=100, workers=1))
+    two = evaluate(NOISY, gold, Options(resamples=100, workers=2, parallel_min_bytes=0))
+    strip = lambda r: {k: v for k, v in r.items() if k != "date"}  # noqa: E731
+    assert strip(one) == strip(two)
+    bad = tmp_path / "bad"
+    shutil.copytree(NOISY, bad)
+    (bad / "stance.jsonl").write_text('{"doc_id": "doc000000", "stances": [{"target": "t1", "label": "pro"}]}\n')
+    (bad / "quotes.jsonl").write_text("not json\n")
+    with pytest.raises(PredictionError) as exc:
+        evaluate(bad, gold, Options(resamples=100, workers=2, parallel_min_bytes=0))
+    text = str(exc.value)
+    assert f"{bad / 'stance.jsonl'}:1 [stances[0].label]" in text and f"{bad / 'quotes.jsonl'}:1" in text

@@ -60,7 +60,7 @@ def _evaluate(args) -> int:
         declared = system.pop("tasks", None)
         opts = Options(tasks=args.task, declared_tasks=None if args.task else declared, unit=args.unit,
                        resamples=args.resamples, seed=args.seed, strict=args.strict, system=system,
-                       progress=not args.quiet)
+                       progress=not args.quiet, **({"workers": args.workers} if args.workers else {}))
         results = evaluate(Path(args.predictions), gold, opts)
     except SameStoryError as exc:
         return _fail(exc)
@@ -127,6 +127,8 @@ def register(sub) -> None:
     p.add_argument("--resamples", type=int, default=DEFAULT_RESAMPLES, help="bootstrap resamples")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="bootstrap seed")
     p.add_argument("--strict", action="store_true", help="a gold document without a prediction is an error")
+    p.add_argument("--workers", type=int, help="processes reading and scoring prediction files "
+                                               "(default: up to 2, used for large inputs)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_evaluate)
 

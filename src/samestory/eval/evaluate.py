@@ -8,6 +8,7 @@ import contextlib
 import datetime as _dt
 import gc
 import math
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +41,10 @@ class Options:
     strict: bool = False
     system: dict = field(default_factory=dict)
     progress: bool = False
+    workers: int = field(default_factory=lambda: min(2, os.cpu_count() or 1))
+    """Processes that read, check and score prediction files (one file each at a time)."""
+    parallel_min_bytes: int = 20_000_000
+    """Below this much prediction data, one process is faster than starting workers."""
 
 
 def _clean(x):
@@ -159,11 +164,7 @@ def _evaluate(predictions: Path, gold: Gold, opts: Options, timings: dict | None
                                                                 found=t)])
     files, warnings = resolve(predictions, tasks, declared)
     clock = _Clock(timings)
-    rows = {p: read_rows(p) for p in dict.fromkeys(files.values())}  # each file parsed once
-    clock("parse")
-    files, more = shared_file_tasks(files, declared, rows)
-    warnings += more
-    usable = {}
+    by_file: dict[Path, list[str]] = {}
     for t, p in files.items():
         cfg = TASKS[t].meta.config
         if cfg not in gold.layers or not gold.layers[cfg]:
@@ -172,32 +173,28 @@ def _evaluate(predictions: Path, gold: Gold, opts: Options, timings: dict | None
                 raise PredictionError(msg, [Problem(gold.source, "gold layer missing", field=cfg)])
             warnings.append(msg + "; skipped")
             continue
-        usable[t] = p
-    if not usable:
+        by_file.setdefault(p, []).append(t)
+    jobs = [(p, ts, declared) for p, ts in by_file.items()]
+    outputs = _run_jobs(jobs, gold, opts)
+    clock("read, check and score")
+    problems, results_tasks, tables = [], {}, {}
+    for out in outputs:
+        if isinstance(out, PredictionError):
+            problems.append(out)
+            continue
+        scored, w = out
+        warnings += w
+        for t, block, table in scored:
+            results_tasks[t], tables[t] = block, table
+    if problems:
+        if len(problems) == 1:
+            raise problems[0]
+        raise PredictionError("; ".join(str(e.args[0]) for e in problems), [x for e in problems for x in e.problems])
+    if not results_tasks:
         raise PredictionError(f"no task to score in {predictions}",
                               [Problem(str(predictions), "no prediction file for any task with gold",
                                        expected=", ".join(f"{t}.jsonl" for t in tasks))])
-    # check every file once per config with the union of the required fields of its tasks
-    by_file: dict[tuple[Path, str], set[str]] = {}
-    for t, p in usable.items():
-        by_file.setdefault((p, TASKS[t].meta.config), set()).update(TASKS[t].meta.required)
-    loaded = {}
-    for (p, cfg), required in by_file.items():
-        loaded[(p, cfg)] = check_file(p, cfg, required, gold.layers[cfg], gold.documents, rows[p])
-    clock("check")
-    results_tasks, tables = {}, {}
-    order = [t for t in TASKS if t in usable]
-    iterator = order
-    if opts.progress:
-        from tqdm import tqdm
-
-        iterator = tqdm(order, desc="score", unit="task")
-    for t in iterator:
-        block, tables[t], w = score_task(t, gold, loaded[(usable[t], TASKS[t].meta.config)].records, opts)
-        block["predictions"] = str(usable[t])
-        results_tasks[t] = block
-        warnings += w
-    clock("score")
+    results_tasks = {t: results_tasks[t] for t in TASKS if t in results_tasks}
     add_intervals(results_tasks, tables, opts)
     clock("bootstrap")
     return {
@@ -220,6 +217,71 @@ def _evaluate(predictions: Path, gold: Gold, opts: Options, timings: dict | None
         "warnings": warnings,
         "tasks": results_tasks,
     }
+
+
+_GOLD: Gold | None = None
+"""The gold of the running evaluation, inherited by forked workers instead of being pickled."""
+
+
+def _job(job, opts: Options):
+    """Read, check and score one prediction file: ([(task, block, table)], warnings), or the PredictionError."""
+    path, tasks, declared = job
+    gold = _GOLD
+    try:
+        rows = read_rows(path)
+        keep, warnings = shared_file_tasks({t: path for t in tasks}, declared, {path: rows})
+        if not keep:
+            return [], warnings
+        cfg = TASKS[tasks[0]].meta.config
+        required = set().union(*(TASKS[t].meta.required for t in keep))
+        preds = check_file(path, cfg, required, gold.layers[cfg], gold.documents, rows)
+        scored = []
+        for t in keep:
+            block, table, w = score_task(t, gold, preds.records, opts)
+            block["predictions"] = str(path)
+            scored.append((t, block, table))
+            warnings += w
+        return scored, warnings
+    except PredictionError as exc:
+        return exc
+
+
+def _run_jobs(jobs: list, gold: Gold, opts: Options) -> list:
+    """Run the per-file jobs, in worker processes when there are several, big files and cores."""
+    global _GOLD
+    _GOLD = gold
+    progress = None
+    try:
+        size = sum(Path(p).stat().st_size for p, _, _ in jobs)
+        workers = min(opts.workers, len(jobs))
+        if opts.progress:
+            from tqdm import tqdm
+
+            progress = tqdm(total=len(jobs), desc="check and score", unit="file")
+        if workers <= 1 or size < opts.parallel_min_bytes:
+            out = []
+            for j in jobs:
+                out.append(_job(j, opts))
+                progress is not None and progress.update()
+            return out
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # biggest files first, so the two workers finish together
+        order = sorted(range(len(jobs)), key=lambda i: -Path(jobs[i][0]).stat().st_size)
+        out: list = [None] * len(jobs)
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = {pool.submit(_job, jobs[i], opts): i for i in order}
+            from concurrent.futures import as_completed
+
+            for f in as_completed(futures):
+                out[futures[f]] = f.result()
+                progress is not None and progress.update()
+        return out
+    finally:
+        _GOLD = None
+        if progress is not None:
+            progress.close()
 
 
 def table(results: dict) -> str:

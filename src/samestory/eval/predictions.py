@@ -28,6 +28,9 @@ class PredictionError(SameStoryError):
 
     exit_code = 2
 
+    def __reduce__(self):  # keep the problems when a worker process sends the error back
+        return (self.__class__, (self.args[0], self.problems))
+
 
 @dataclass
 class Predictions:
