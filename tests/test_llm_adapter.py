@@ -81,6 +81,8 @@ class FakeModel:
             time.sleep(1.5)
         if step == "500":
             return 500, b'{"error": "overloaded"}'
+        if step == "429":
+            return 429, b'{"error": "rate limited"}'
         if step == "401":
             return 401, b'{"error": "bad key"}'
         if step == "badbody":
@@ -121,6 +123,8 @@ def server():
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 status, payload = model.answer(body)
                 self.send_response(status)
+                if status == 429:
+                    self.send_header("Retry-After", "1")
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
@@ -141,11 +145,11 @@ def server():
     httpd.server_close()
 
 
-def run(model, out, cache, **params):
+def run(model, out, cache, tasks=(), **params):
     params = {"base_url": model.url, "model": "fake-1", "cache": str(cache), "guidelines": str(GUIDE),
               "backoff": 0.01, "timeout": 5.0, **params}
     return predict_to_dir(baselines.get("llm"), out, params=[f"{k}={json.dumps(v)}" for k, v in params.items()],
-                          corpus_dir=CORPUS, annotations_dir=ANN)
+                          corpus_dir=CORPUS, annotations_dir=ANN, tasks=tasks)
 
 
 def score(pred_dir):
@@ -277,3 +281,16 @@ def test_llm_answers_in_list_form_and_null_spellings_are_understood():
         to_record("quotes", {"quotes": [{"text": "a first step", "speaker_entity_id": "zelenskyy"}]}, docs["d2"], res)
     with pytest.raises(InvalidOutput, match="no answer for s2"):
         to_record("bias_sentences", {"sentences": {"s1": {"label": "biased", "opinion": "opinion"}}}, docs["d2"], res)
+
+
+def test_llm_adapter_honours_retry_after_on_429(server, tmp_path):
+    def timed(step, name):
+        server.script[("stance", "d1")] = [step]
+        t0 = time.monotonic()
+        _, _, errors = run(server, tmp_path / name, tmp_path / f"cache-{name}", tasks=("stance",), concurrency=1)
+        assert errors == []
+        return time.monotonic() - t0
+
+    plain = timed("500", "a")  # retried after the 0.01 s backoff
+    polite = timed("429", "b")  # retried after the server's Retry-After: 1
+    assert polite >= 1.0 and polite - plain >= 0.8

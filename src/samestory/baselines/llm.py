@@ -57,6 +57,8 @@ class ChatClient:
     """POST /chat/completions with retries, backoff and an on-disk cache keyed by the full request."""
 
     RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
+    MAX_RETRY_AFTER = 60.0
+    """A server's Retry-After (seconds) is honoured up to this long."""
 
     def __init__(self, ep: Endpoint):
         import httpx
@@ -95,10 +97,12 @@ class ChatClient:
         cache = self.cache_path(body)
         if cache and cache.exists():
             return json.loads(cache.read_text(encoding="utf-8"))["content"], True
-        last = "no attempt"
+        last, retry_after = "no attempt", 0.0
         for attempt in range(self.ep.max_retries + 1):
             if attempt:
-                time.sleep(self.ep.backoff * 2 ** (attempt - 1) * (1 + random.random() * 0.25))
+                delay = self.ep.backoff * 2 ** (attempt - 1) * (1 + random.random() * 0.25)
+                time.sleep(max(delay, min(retry_after, self.MAX_RETRY_AFTER)))
+                retry_after = 0.0
             with self._lock:
                 self.requests += 1
             try:
@@ -111,6 +115,10 @@ class ChatClient:
                 continue
             if r.status_code in self.RETRY_STATUS:
                 last = f"HTTP {r.status_code}: {r.text[:200]}"
+                try:
+                    retry_after = float(r.headers.get("retry-after", 0))
+                except ValueError:
+                    retry_after = 0.0
                 continue
             if r.status_code >= 400:
                 raise RequestFailed(f"HTTP {r.status_code} from {self.url}: {r.text[:300]}")
