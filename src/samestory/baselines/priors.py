@@ -24,17 +24,25 @@ NO_FINE_ROLE = "-"
 """How an empty fine-role list is counted in the prior (one option besides each single fine role)."""
 
 
+def _labels(config: str, *path: str) -> tuple:
+    """The label set of a (nested) field of a config, looked up by name in schema.py."""
+    fields = schema.CONFIGS[config].fields
+    for name in path:
+        f = next(x for x in fields if x.name == name)
+        fields = f.children
+    return f.labels
+
+
 def domains() -> dict[str, tuple]:
     """Label domain of every classified field, in schema order (which breaks ties), from schema.py."""
-    c = schema.CONFIGS
     out = {
-        "entity_frames.main_role": c["entity_frames"].field("entities").children[1].labels,
-        "entity_frames.portrayal": c["entity_frames"].field("entities").children[3].labels,
-        "stance.label": c["stance"].field("stances").children[1].labels,
-        "frames.primary_frame": c["frames"].field("primary_frame").labels,
-        "frames.paragraph_frame": c["frames"].field("paragraphs").children[1].labels,
-        "bias_sentences.label": c["bias_sentences"].field("sentences").children[1].labels,
-        "bias_sentences.opinion": c["bias_sentences"].field("sentences").children[2].labels,
+        "entity_frames.main_role": _labels("entity_frames", "entities", "main_role"),
+        "entity_frames.portrayal": _labels("entity_frames", "entities", "portrayal"),
+        "stance.label": _labels("stance", "stances", "label"),
+        "frames.primary_frame": _labels("frames", "primary_frame"),
+        "frames.paragraph_frame": _labels("frames", "paragraphs", "frame"),
+        "bias_sentences.label": _labels("bias_sentences", "sentences", "label"),
+        "bias_sentences.opinion": _labels("bias_sentences", "sentences", "opinion"),
         "facts.reported": BOOL_ORDER,
     }
     for main, fines in schema.FINE_ROLES.items():
