@@ -8,7 +8,6 @@ import contextlib
 import datetime as _dt
 import gc
 import math
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,8 +40,9 @@ class Options:
     strict: bool = False
     system: dict = field(default_factory=dict)
     progress: bool = False
-    workers: int = field(default_factory=lambda: min(2, os.cpu_count() or 1))
-    """Processes that read, check and score prediction files (one file each at a time)."""
+    workers: int = 1
+    """Processes that read, check and score prediction files (one file each at a time); 2 helps on an
+    idle two-core machine, and only costs when the cores are busy with other work."""
     parallel_min_bytes: int = 20_000_000
     """Below this much prediction data, one process is faster than starting workers."""
 
