@@ -85,12 +85,18 @@ def test_labelstudio_convert_rejects_missing_and_conflicting_judgements():
     assert "differs from another of its mentions" in _bad("entities", conflict)
 
 
-def test_labelstudio_convert_utf16_offsets():
-    off = Offsets("a🇺🇦b")  # two non-BMP code points: 2 UTF-16 units each
-    assert [off.js(i) for i in range(5)] == [0, 1, 3, 5, 6]
-    assert off.py(5, "w") == 3
-    with pytest.raises(ConvertError, match="splits a character"):
-        off.py(2, "w")
+def test_labelstudio_convert_offsets_are_code_points():
+    """A flag emoji is two code points (four UTF-16 units); Label Studio and Python both count two."""
+    text = "Kyiv \U0001F1FA\U0001F1E6 said Zelensky."
+    doc = {"doc_id": "x", "text": text, "paragraphs": [], "sentences": []}
+    start = text.index("Zelensky")
+    rec = {"doc_id": "x", "mentions": [{"id": "m1", "start": start, "end": start + 8, "text": "Zelensky",
+                                        "type": "PER", "kind": "NAM", "entity_id": None}]}
+    res = to_results("entities", doc, {"mentions": rec, "entity_frames": {"doc_id": "x", "entities": []}})
+    assert res[0]["value"]["start"] == 13 == start
+    assert from_results("entities", doc, inventory(), res, "t")["mentions"] == rec
+    with pytest.raises(ConvertError, match="outside the text"):
+        Offsets(text).py(len(text) + 1, "w")
 
 
 def test_labelstudio_convert_real_gold_round_trips():

@@ -5,6 +5,8 @@ offsets and ours agree in the real UI. Screenshots go to tests/artifacts/labelst
 """
 from __future__ import annotations
 
+import json
+
 import pytest
 from browser import launch
 from labelstudio_helpers import ARTIFACTS, documents, gold, inventory
@@ -74,3 +76,62 @@ def test_labelstudio_browser_shows_tasks_with_labels(ls_server):
         page.screenshot(path=str(ARTIFACTS / "browser-entities-region.png"))
         body = page.inner_text("body")
         assert "NAM" in body and "NOM" in body and "protagonist" in body
+
+
+def _login(page, url: str, email: str, password: str) -> None:
+    page.goto(f"{url}/user/login/")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit], input[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "/user/login" not in page.url, f"login of {email} failed"
+
+
+def test_labelstudio_browser_annotator_labels_in_the_ui(ls_server, annotators, tmp_path):
+    """An annotator labels a mention by hand after a flag emoji (2 code points, 4 UTF-16 units) and
+    submits; pull turns it into exactly the expected records."""
+    cred, conn = ls_server
+    text = "Kyiv \U0001F1FA\U0001F1E6 said Zelensky would go.\n\nNo talks yet."
+    first = text.index("\n\n")
+    doc = {"doc_id": "fx_flag", "story_id": "uiflow", "title": "Flag", "text": text,
+           "paragraphs": [{"id": "p1", "start": 0, "end": first},
+                          {"id": "p2", "start": first + 2, "end": len(text)}],
+           "sentences": [{"id": "s1", "start": 0, "end": first, "paragraph_id": "p1"},
+                         {"id": "s2", "start": first + 2, "end": len(text), "paragraph_id": "p2"}]}
+    inv = inventory("uiflow")
+    pid = sync.push(conn, [doc], inv, projects=["entities"]).projects["entities"]
+    with launch() as browser:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        _login(page, cred.url, "alice@example.org", "alice-pass-2025")
+        page.goto(f"{cred.url}/projects/{pid}/data")
+        page.get_by_text("Label All Tasks").first.click()
+        page.wait_for_selector(".lsf-richtext__line", timeout=120_000)
+        page.wait_for_timeout(1000)
+        page.keyboard.press("1")  # the PER label's hotkey
+        box = page.locator(".lsf-richtext__line", has_text="Zelensky").first.bounding_box()
+        word = page.locator(".lsf-richtext__line", has_text="Zelensky").first.evaluate(
+            """(el) => { const r = document.createRange(); const t = el.firstChild;
+                         const i = t.textContent.indexOf('Zelensky'); r.setStart(t, i + 2); r.setEnd(t, i + 3);
+                         const b = r.getBoundingClientRect(); return {x: b.x, y: b.y + b.height / 2}; }""")
+        assert box is not None
+        page.mouse.dblclick(word["x"], word["y"])  # a double-click selects the word
+        page.locator(".htx-highlight", has_text="Zelensky").first.click()  # select the region
+        for name in ("NAM", "protagonist", "Peacemaker", "positive"):
+            page.locator(f'label:has(input[name="{name}"])').first.click()
+        page.locator('[data-testid="select-trigger"]').first.click()
+        page.locator('[data-testid="select-popup"] [cmdk-item]', has_text="zelensky").first.click()
+        page.screenshot(path=str(ARTIFACTS / "browser-annotator-region.png"))
+        page.get_by_role("button", name="Submit").first.click()
+        page.wait_for_timeout(1500)
+    out = tmp_path / "passes"
+    sync.pull(conn, [doc], inv, out, tmp_path / "exports", projects=["entities"], rejected_dir=tmp_path / "rej")
+    start = text.index("Zelensky")
+    assert (out / "alice" / "mentions.jsonl").read_text(encoding="utf-8") == (
+        '{"doc_id": "fx_flag", "mentions": [{"id": "m1", "start": %d, "end": %d, "text": "Zelensky", '
+        '"type": "PER", "kind": "NAM", "entity_id": "zelensky"}]}\n' % (start, start + 8))
+    assert (out / "alice" / "entity_frames.jsonl").read_text(encoding="utf-8") == (
+        '{"doc_id": "fx_flag", "entities": [{"entity_id": "zelensky", "main_role": "protagonist", '
+        '"fine_roles": ["Peacemaker"], "portrayal": "positive", "evidence": ["m1"]}]}\n')
+    raw = json.loads(next((tmp_path / "exports" / "uiflow").glob("entities-*.json")).read_bytes())
+    region = raw[0]["annotations"][0]["result"][0]["value"]
+    assert (region["start"], region["end"]) == (start, start + 8)  # code points on the wire, not UTF-16 units

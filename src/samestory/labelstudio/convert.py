@@ -3,8 +3,8 @@
 `to_results` turns a document's layer records (gold or a system's predictions) into the result list of
 one project; `from_results` turns an annotator's result list back into layer records and rejects what
 the server accepts but the schema does not (unknown labels, two choices on a single-choice field,
-offsets outside the text, a region text that does not match the offsets). Label Studio counts offsets
-in UTF-16 code units (JavaScript strings); records count code points, so both are converted.
+offsets outside the text, a region text that does not match the offsets). Label Studio and the
+records both count offsets in code points (not UTF-16 units), so offsets pass through unchanged.
 """
 from __future__ import annotations
 
@@ -31,27 +31,18 @@ class ConvertError(Exception):
 # --- offsets --------------------------------------------------------------------------------------------
 
 class Offsets:
-    """Code-point <-> UTF-16 offset mapping of one text."""
+    """Offset checks for one text. Label Studio's Text tag counts code points, like Python (checked in
+    the browser test with a flag emoji, which is two code points and four UTF-16 units)."""
 
     def __init__(self, text: str):
         self.text = text
-        self.to16 = [0]
-        for ch in text:
-            self.to16.append(self.to16[-1] + (2 if ord(ch) > 0xFFFF else 1))
-        self.from16 = {u: i for i, u in enumerate(self.to16)}
-        self.len16 = self.to16[-1]
-
-    def js(self, i: int) -> int:
-        return self.to16[i]
 
     def py(self, u: Any, where: str) -> int:
         if not isinstance(u, int) or isinstance(u, bool):
             raise ConvertError(where, f"offset {u!r} is not an integer")
-        if u < 0 or u > self.len16:
-            raise ConvertError(where, f"offset {u} is outside the text (length {self.len16})")
-        if u not in self.from16:
-            raise ConvertError(where, f"offset {u} splits a character (UTF-16 surrogate pair)")
-        return self.from16[u]
+        if u < 0 or u > len(self.text):
+            raise ConvertError(where, f"offset {u} is outside the text (length {len(self.text)})")
+        return u
 
 
 # --- records -> results -----------------------------------------------------------------------------------
@@ -60,7 +51,7 @@ def _region(off: Offsets, rid: str, tag: str, kind: str, start: int, end: int, k
     if not (0 <= start < end <= len(off.text)):
         raise ConvertError(f"region {rid} [{tag}]", f"span {start}..{end} outside the text (length {len(off.text)})")
     return {"id": rid, "from_name": tag, "to_name": C.TEXT, "type": kind,
-            "value": {"start": off.js(start), "end": off.js(end), "text": off.text[start:end], key: values}}
+            "value": {"start": start, "end": end, "text": off.text[start:end], key: values}}
 
 
 def _doc_choice(rid: str, tag: str, values: list) -> dict:
