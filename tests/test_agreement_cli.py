@@ -32,3 +32,12 @@ def test_agreement_cli_needs_two_annotators(tmp_path, capsys):
     passes = make_passes(tmp_path, ("alice",))
     assert main(["agreement", "--annotations", str(passes), "--out", str(tmp_path / "a.json")]) != 0
     assert "at least two annotators" in capsys.readouterr().err
+
+
+def test_agreement_cli_rejects_duplicate_units(tmp_path, capsys):
+    passes = make_passes(tmp_path)
+    edit(passes / "alice" / "bias_sentences.jsonl", "fx_002",
+         lambda r: r["sentences"].append(dict(r["sentences"][0])))
+    assert main(["agreement", "--annotations", str(passes), "--out", str(tmp_path / "a.json")]) != 0
+    assert "alice/bias_sentences.jsonl: fx_002 judges one unit twice" in capsys.readouterr().err
+    assert not (tmp_path / "a.json").exists()

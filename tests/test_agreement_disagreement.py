@@ -78,3 +78,12 @@ def test_agreement_majority_of_three_resolves(tmp_path):
     assert dis[0]["values"] == {"alice": "against", "bob": "favor", "carol": "against"}
     assert candidate["stance"][0]["stances"][0]["label"] == "against"
     assert agreement.unresolved(dis) == []
+
+
+def test_agreement_adjudicate_rejects_duplicate_items(tmp_path, capsys):
+    passes_dir = make_passes(tmp_path)
+    edit(passes_dir / "bob" / "stance.jsonl", "fx_001", lambda r: r["stances"].append(dict(r["stances"][0])))
+    assert main(["adjudicate", "--annotations", str(passes_dir), "--out", str(tmp_path / "adj")]) != 0
+    err = capsys.readouterr().err
+    assert "bob/stance.jsonl: two items with the same target in fx_001" in err
+    assert not (tmp_path / "adj").exists()

@@ -232,7 +232,12 @@ def _label_tables(passes: Passes) -> dict[str, dict[tuple, dict[str, Any]]]:
         for layer, docs in layers.items():
             for doc_id, rec in docs.items():
                 for measure, unit, value in _label_units(layer, rec):
-                    tables[measure].setdefault((doc_id, *unit), {})[ann] = value
+                    cell = tables[measure].setdefault((doc_id, *unit), {})
+                    if ann in cell:
+                        raise SameStoryError(f"{ann}/{layer}.jsonl: {doc_id} judges one unit twice",
+                                             [Problem(f"{ann}/{layer}.jsonl", "duplicate unit", None, measure,
+                                                      "one judgement per unit", _keystr(tuple(unit)))])
+                    cell[ann] = value
     return tables
 
 
@@ -471,7 +476,16 @@ def _merge_keyed(adj: _Adj, layer: str, doc_id: str, recs: dict[str, dict], list
                  key: Callable[[dict], Any], key_name: str,
                  merge_item: Callable[[str, dict[str, dict]], dict]) -> list[dict]:
     """Merge a list of items keyed by `key`: presence by vote, then each item's fields by `merge_item`."""
-    lists = {a: {key(it): it for it in r[list_field]} for a, r in sorted(recs.items())}
+    lists: dict[str, dict] = {}
+    for a, r in sorted(recs.items()):
+        lists[a] = {}
+        for i, it in enumerate(r[list_field]):
+            k = key(it)
+            if k in lists[a]:
+                raise SameStoryError(f"{a}/{layer}.jsonl: two items with the same {key_name} in {doc_id}",
+                                     [Problem(f"{a}/{layer}.jsonl", "duplicate item", None,
+                                              f"{doc_id} {list_field}[{i}]", f"unique {key_name}", _keystr(k))])
+            lists[a][k] = it
     out = []
     for k in _order(lists[a].keys() for a in sorted(lists)):
         having = {a: lst[k] for a, lst in lists.items() if k in lst}
