@@ -5,6 +5,8 @@ recomputed from the per-document counts (which the bootstrap resamples) and must
 """
 from __future__ import annotations
 
+from operator import itemgetter
+
 import numpy as np
 
 from samestory import schema
@@ -31,24 +33,32 @@ NER_KEYS = tuple(f"{s}.{o}" for s in nerlib.SCHEMAS for o in nerlib.OUTCOMES) + 
 
 
 def span_arrays(ctx: Context, side: str, field: str, label: str | None, labels=None, keep=None):
-    """(doc, start, end, label index) arrays of the spans of one side (those `keep` accepts)."""
-    d, s, e, lab = [], [], [], []
-    index = {x: i for i, x in enumerate(labels or ())}
-    for i, doc_id in enumerate(ctx.doc_ids):
-        items = ctx.items(doc_id, side, field)
-        if keep is not None:
-            items = [m for m in items if keep(m)]
-        d.extend([i] * len(items))
-        s.extend([m["start"] for m in items])
-        e.extend([m["end"] for m in items])
-        lab.extend([index[m[label]] for m in items] if label else [0] * len(items))
-    return tuple(np.asarray(a, dtype=np.int64) for a in (d, s, e, lab))
+    """(doc, start, end, label index) arrays of the spans of one side; keep = (field, value, wanted):
+    only items whose `field` equals (wanted=True) or differs from (False) `value`."""
+    per_doc = [ctx.items(d, side, field) for d in ctx.doc_ids]
+    if keep is not None:
+        k, v, wanted = keep
+        if wanted:
+            per_doc = [[m for m in its if m[k] == v] for its in per_doc]
+        else:
+            per_doc = [[m for m in its if m.get(k) != v] for its in per_doc]
+    flat = [m for its in per_doc for m in its]
+    n = len(flat)
+    doc = np.repeat(np.arange(len(per_doc), dtype=np.int64), [len(its) for its in per_doc])
+    start = np.fromiter(map(itemgetter("start"), flat), np.int64, n)
+    end = np.fromiter(map(itemgetter("end"), flat), np.int64, n)
+    if label:
+        index = {x: i for i, x in enumerate(labels)}
+        lab = np.fromiter(map(index.__getitem__, map(itemgetter(label), flat)), np.int64, n)
+    else:
+        lab = np.zeros(n, dtype=np.int64)
+    return doc, start, end, lab
 
 
 def score_ner(ctx: Context) -> Scoring:
     C = Counts(list(NER_KEYS), len(ctx.doc_ids))
-    g = span_arrays(ctx, "gold", "mentions", "type", TYPES, keep=lambda m: m["kind"] == "NAM")
-    p = span_arrays(ctx, "pred", "mentions", "type", TYPES, keep=lambda m: m.get("kind") != "NOM")
+    g = span_arrays(ctx, "gold", "mentions", "type", TYPES, keep=("kind", "NAM", True))
+    p = span_arrays(ctx, "pred", "mentions", "type", TYPES, keep=("kind", "NOM", False))
     for s, outs in nerlib.match(g, p).items():
         for o, docs in outs.items():
             C.add(f"{s}.{o}", docs)
