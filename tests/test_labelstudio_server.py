@@ -10,11 +10,13 @@ from samestory.labelstudio import server
 
 
 def test_labelstudio_server_env_is_clean(tmp_path, monkeypatch):
-    for name in ("USERNAME", "PASSWORD", "PORT", "HOST", "DEBUG", "LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK"):
+    for name in ("USERNAME", "PASSWORD", "PORT", "HOST", "DEBUG", "LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK",
+                 "LABEL_STUDIO_HOST"):
         monkeypatch.setenv(name, "stray")
     cred = server.Credentials("http://127.0.0.1:1", "admin@x.org", "pw-123456", "t" * 40, "s" * 40)
     env = server.server_env(tmp_path, cred)
-    assert not {"USERNAME", "PASSWORD", "PORT", "HOST", "DEBUG", "LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK"} & set(env)
+    assert not {"USERNAME", "PASSWORD", "PORT", "HOST", "DEBUG", "LABEL_STUDIO_HOST"} & set(env)
+    assert env["LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK"] == "true"
     assert env["LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN"] == "true"
     assert env["LATEST_VERSION_CHECK"] == "false" and env["COLLECT_ANALYTICS"] == "false"
     assert env["SENTRY_DSN"] == "" and env["FRONTEND_SENTRY_DSN"] == ""

@@ -84,6 +84,7 @@ def server_env(data_dir: Path, cred: Credentials) -> dict[str, str]:
         "COLLECT_ANALYTICS": "false",
         "SENTRY_DSN": "",
         "FRONTEND_SENTRY_DSN": "",
+        "LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK": "true",  # accounts only through the invite link
         "DJANGO_DB": "sqlite",
         "SECRET_KEY": cred.secret_key,
     })
