@@ -5,7 +5,7 @@ import json
 
 import pytest
 from label_studio_sdk import LabelStudio
-from labelstudio_helpers import GOLD, make_story
+from labelstudio_helpers import GOLD, inventory, make_story
 
 from samestory.cli import main
 from samestory.labelstudio import client
@@ -36,8 +36,8 @@ def test_labelstudio_roundtrip_gold_byte_for_byte(ls_server, annotators, tmp_pat
     for project in C.PROJECTS:
         proj = projects[C.project_title("roundtrip", project)]
         # the server itself validates the generated config
-        admin.projects.validate_label_config(id=proj.id, label_config=C.project_configs(
-            __import__("labelstudio_helpers").inventory("roundtrip"))[project])
+        admin.projects.validate_label_config(id=proj.id,
+                                             label_config=C.project_configs(inventory("roundtrip"))[project])
         tasks = list(admin.tasks.list(project=proj.id, fields="all"))
         assert len(tasks) == 2 and all(len(t.predictions) == 1 for t in tasks)
         for email, token in annotators.items():
