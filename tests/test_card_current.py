@@ -3,7 +3,6 @@ derived from schema.py and the data (a change in either shows up in the card).""
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 
@@ -11,7 +10,7 @@ from samestory import agreement, paths, schema
 from samestory.card import SECTIONS, render
 from samestory.errors import SameStoryError
 from samestory.release import Sources, render_card
-from tests.build_helpers import FIXTURE, STORY, copy_fixture, run
+from tests.build_helpers import STORY, copy_fixture, run
 
 
 def test_card_is_current():

@@ -1,7 +1,9 @@
 """Rows of every config and the byte-for-byte deterministic Parquet files of a release.
 
-The rows come from a passing `validate` report (the build never reads unvalidated input); every
-config of `schema.CONFIGS` gets a file, an empty but typed one when a layer has no annotations yet.
+`validate` hands over one checked story at a time (documents, inventories, gold layers); `Collector`
+turns it into the rows of every config (`story_rows`), writes them through a `ParquetSink` in fixed
+row groups, and keeps only the counts the card needs. Every config of `schema.CONFIGS` gets a file,
+an empty but typed one when a layer has no annotations yet.
 """
 from __future__ import annotations
 
