@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from samestory import __version__, schema
-from samestory.errors import Problem
+from samestory.errors import Problem, SameStoryError
 from samestory.eval import SCORER_VERSION
 from samestory.eval import bootstrap as bs
 from samestory.eval.data import Gold
@@ -155,6 +155,12 @@ def no_gc():
 
 
 def _evaluate(predictions: Path, gold: Gold, opts: Options, timings: dict | None) -> dict:
+    bad = [Problem("options", "out of range", field=k, expected=want, found=str(v)) for k, v, want, ok in (
+        ("resamples", opts.resamples, ">= 0", opts.resamples >= 0),
+        ("unit", opts.unit, "documents or items", opts.unit in ("documents", "items")),
+        ("workers", opts.workers, ">= 1", opts.workers >= 1)) if not ok]
+    if bad:
+        raise SameStoryError("bad options", bad)
     explicit = bool(opts.tasks)
     tasks = opts.tasks or opts.declared_tasks or list(TASKS)
     declared = explicit or bool(opts.declared_tasks)
