@@ -102,7 +102,13 @@ def match(gold: tuple[np.ndarray, ...], pred: tuple[np.ndarray, ...], min_overla
         order = np.argsort((gstart * (width + 1) + (end - start)) * n_lab + lab, kind="stable")
     else:
         order = np.lexsort((lab, end, start, doc))
-    gstart, gend, doc, start, end, lab, side = (a[order] for a in (gstart, gend, doc, start, end, lab, side))
+    # gather only what the sort changes; the rest is arithmetic (sequential, cheaper than 2M random reads)
+    glen = (end - start)[order]
+    gstart, lab, side = gstart[order], lab[order], side[order]
+    gend = gstart + glen
+    doc = gstart // width
+    start = gstart - doc * width
+    end = start + glen
     reach = np.maximum.accumulate(gend)
     new = np.ones(n, dtype=bool)
     new[1:] = gstart[1:] >= reach[:-1]
