@@ -20,8 +20,6 @@ import time
 import tracemalloc
 from pathlib import Path
 
-import numpy as np
-
 from samestory import schema
 from samestory.eval import ner, synthetic
 from samestory.eval.data import load_gold_dir

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from samestory import paths, schema
 from samestory.errors import Problem, SameStoryError
