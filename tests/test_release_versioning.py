@@ -131,3 +131,17 @@ def test_release_current_version_has_a_changelog_entry_and_its_manifest_rebuilds
     assert f"\n## {DATASET_VERSION}\n" in paths.CHANGELOG.read_text(encoding="utf-8")
     if (paths.RELEASES / f"v{DATASET_VERSION}.json").exists():
         verify(DATASET_VERSION, progress=False)
+
+
+def test_release_row_order_does_not_depend_on_input_order(tmp_path):
+    """Reversing the lines of annotation files changes the inputs' hashes but not one byte of the data."""
+    corpus, ann = copy_fixture(tmp_path)
+    a = build_release(src=Sources(corpus=corpus, annotations=ann), out=tmp_path / "a", releases=tmp_path / "ra",
+                      progress=False)
+    for p in [ann / STORY / "entities.jsonl", *sorted((ann / STORY / "gold").glob("*.jsonl"))]:
+        lines = p.read_text(encoding="utf-8").splitlines()
+        p.write_text("\n".join(reversed(lines)) + "\n", encoding="utf-8")
+    b = build_release(src=Sources(corpus=corpus, annotations=ann), out=tmp_path / "b", releases=tmp_path / "rb",
+                      progress=False)
+    assert a.manifest["inputs"] != b.manifest["inputs"]
+    assert tree(a.path) == tree(b.path)
