@@ -115,24 +115,27 @@ def build_document(meta: dict, raw: str) -> dict:
     }
 
 
-def load_documents(corpus_dir: Path = paths.CORPUS, check: bool = True) -> list[dict]:
-    """Rows of the `documents` config, sorted by doc_id. With check, every problem (missing or edited raw
-    file, non-UTF-8, duplicate id, stale or missing clean text) is collected and raised together."""
-    problems: list[Problem] = []
-    rows, seen = [], {}
-    for f, line, meta in load_metadata(corpus_dir):
+def load_rows(corpus_dir: Path, metas: list[tuple[Path, int, dict]], seen: dict[str, str],
+              problems: list[Problem], check: bool = True) -> tuple[list[dict], set[str]]:
+    """`documents` rows for the given metadata rows (e.g. one story's), appending every problem (missing
+    field, duplicate id across calls via `seen`, missing/edited/non-UTF-8 raw file, stale or missing clean
+    text) to `problems`. Returns (rows sorted by doc_id, ids of documents that could not be built)."""
+    rows, broken = [], set()
+    for f, line, meta in metas:
         missing = [k for k in METADATA_FIELDS if k not in meta]
         if missing:
-            problems += [Problem(str(f), "missing field", line=line, field=k) for k in missing]
+            problems.extend(Problem(str(f), "missing field", line=line, field=k) for k in missing)
+            broken.add(meta.get("doc_id"))
             continue
         if meta["doc_id"] in seen:
-            problems.append(Problem(str(f), f"duplicate doc_id (first at line {seen[meta['doc_id']]})",
-                                    line=line, field="doc_id", found=meta["doc_id"]))
+            problems.append(Problem(str(f), f"duplicate doc_id (first at {seen[meta['doc_id']]})", line=line,
+                                    field="doc_id", found=meta["doc_id"]))
             continue
-        seen[meta["doc_id"]] = line
+        seen[meta["doc_id"]] = f"{f}:{line}"
         raw, raw_problems = read_raw(corpus_dir, meta, (f, line))
-        problems += raw_problems
+        problems.extend(raw_problems)
         if raw_problems and not raw:
+            broken.add(meta["doc_id"])
             continue
         row = build_document(meta, raw)
         if check:
@@ -143,9 +146,17 @@ def load_documents(corpus_dir: Path = paths.CORPUS, check: bool = True) -> list[
                 problems.append(Problem(str(cp), "stored clean text differs from the cleaner's output; "
                                         "annotations point into it, so re-clean only with a new version"))
         rows.append(row)
+    return sorted(rows, key=lambda r: r["doc_id"]), broken
+
+
+def load_documents(corpus_dir: Path = paths.CORPUS, check: bool = True) -> list[dict]:
+    """Rows of the `documents` config, sorted by doc_id. With check, every problem (missing or edited raw
+    file, non-UTF-8, duplicate id, stale or missing clean text) is collected and raised together."""
+    problems: list[Problem] = []
+    rows, _ = load_rows(corpus_dir, load_metadata(corpus_dir), {}, problems, check)
     if check and problems:
         raise SameStoryError(f"corpus {corpus_dir}: {len(problems)} problem(s)", problems)
-    return sorted(rows, key=lambda r: r["doc_id"])
+    return rows
 
 
 def texts(corpus_dir: Path = paths.CORPUS) -> dict[str, str]:

@@ -332,38 +332,6 @@ def _check_config_file(cfg_fields, rows, path, problems, ctx_for, key=None, rule
                 seen[k] = line
 
 
-def load_story_documents(corpus_dir: Path, metas: list[tuple[Path, int, dict]], seen: dict[str, str],
-                         problems: list[Problem]) -> tuple[list[dict], set[str]]:
-    """`documents` rows of one story, with the checks of `corpus.load_documents` (which loads the whole
-    corpus at once); one story at a time keeps a large build's memory flat. Returns (rows, broken ids)."""
-    rows, broken = [], set()
-    for f, line, meta in metas:
-        missing = [k for k in corpus.METADATA_FIELDS if k not in meta]
-        if missing:
-            problems.extend(Problem(str(f), "missing field", line=line, field=k) for k in missing)
-            broken.add(meta.get("doc_id"))
-            continue
-        if meta["doc_id"] in seen:
-            problems.append(Problem(str(f), f"duplicate doc_id (first at {seen[meta['doc_id']]})", line=line,
-                                    field="doc_id", found=meta["doc_id"]))
-            continue
-        seen[meta["doc_id"]] = f"{f}:{line}"
-        raw, raw_problems = corpus.read_raw(corpus_dir, meta, (f, line))
-        problems.extend(raw_problems)
-        if raw_problems and not raw:
-            broken.add(meta["doc_id"])
-            continue
-        row = corpus.build_document(meta, raw)
-        cp = corpus.clean_path(corpus_dir, meta)
-        if not cp.exists():
-            problems.append(Problem(str(cp), "clean text missing; run `samestory corpus clean`"))
-        elif cp.read_bytes() != row["text"].encode("utf-8"):
-            problems.append(Problem(str(cp), "stored clean text differs from the cleaner's output; "
-                                    "annotations point into it, so re-clean only with a new version"))
-        rows.append(row)
-    return sorted(rows, key=lambda r: r["doc_id"]), broken
-
-
 StoryCallback = Callable[[str, list, dict, dict], None]
 """on_story(story_id, documents, inventories {name: rows}, gold layers {name: rows}), once per story."""
 
@@ -409,7 +377,7 @@ def validate(corpus_dir: Path = paths.CORPUS, annotations_dir: Path = paths.ANNO
     doc_cfg = CONFIGS["documents"]
     for story in tqdm(report.stories, desc="validate", unit="story", disable=not progress):
         sid = story["story_id"]
-        docs, broken = load_story_documents(corpus_dir, by_story.pop(sid, []), seen, P)
+        docs, broken = corpus.load_rows(corpus_dir, by_story.pop(sid, []), seen, P)
         for doc_id in sorted(b for b in broken if b):
             report.notes.append(f"annotations of {doc_id} not checked: its corpus files have problems")
         chk = Checker(corpus_dir, P)

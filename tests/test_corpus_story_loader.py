@@ -1,10 +1,9 @@
-"""The validator loads the corpus one story at a time (flat memory for large builds); it must give the
-same rows and the same problems as `samestory.corpus.load_documents`, which loads it all at once."""
+"""The validator loads the corpus one story at a time with `corpus.load_rows` (flat memory for large
+builds); story by story it must give the same rows and problems as `corpus.load_documents` at once."""
 from __future__ import annotations
 
 from samestory import corpus, paths
 from samestory.errors import SameStoryError
-from samestory.validate import load_story_documents
 from tests.build_helpers import FIXTURE, STORY, copy_fixture
 
 
@@ -13,7 +12,7 @@ def per_story(corpus_dir):
     metas = corpus.load_metadata(corpus_dir)
     for story in corpus.load_stories(corpus_dir):
         mine = [m for m in metas if m[2]["story_id"] == story["story_id"]]
-        docs, _ = load_story_documents(corpus_dir, mine, seen, problems)
+        docs, _ = corpus.load_rows(corpus_dir, mine, seen, problems)
         rows += docs
     return sorted(rows, key=lambda r: r["doc_id"]), problems
 
