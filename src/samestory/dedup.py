@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from datasketch import MinHash
 
 SHINGLE = 5
 NUM_PERM = 128
@@ -29,7 +28,9 @@ def shingles(text: str, k: int = SHINGLE) -> set[str]:
 
 
 @lru_cache(maxsize=4096)
-def minhash(text: str) -> MinHash:
+def minhash(text: str) -> "MinHash":
+    from datasketch import MinHash  # imported here: datasketch pulls in scipy, slow for every CLI start
+
     m = MinHash(num_perm=NUM_PERM, seed=SEED)
     for s in sorted(shingles(text)):
         m.update(s.encode("utf-8"))

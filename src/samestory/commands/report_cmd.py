@@ -4,11 +4,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from samestory import paths
-from samestory.report import load_story, write_report
 
 
 def _report(args) -> int:
     """Write one self-contained HTML page plus PNG figures for a story."""
+    from samestory.report import load_story, write_report  # matplotlib: load only when used
+
     if args.predictions:
         data = load_story(args.story, Path(args.predictions), source=f"predictions: {args.predictions}",
                           corpus_dir=Path(args.corpus), annotations_dir=Path(args.annotations))
