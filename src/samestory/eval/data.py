@@ -167,9 +167,15 @@ def read_release_config(folder: Path, config: str) -> list[dict]:
     import datasets
 
     # a private cache: the shared one can hand back another build of a folder with the same name
-    with tempfile.TemporaryDirectory(prefix="samestory-eval-") as cache:
-        ds = datasets.load_dataset(str(folder), config, split="test", cache_dir=cache, keep_in_memory=True)
-        return [normalize(config, row, ids=True) for row in ds]
+    shown = datasets.is_progress_bar_enabled()
+    datasets.disable_progress_bars()  # one bar per config of a five-document release is noise
+    try:
+        with tempfile.TemporaryDirectory(prefix="samestory-eval-") as cache:
+            ds = datasets.load_dataset(str(folder), config, split="test", cache_dir=cache, keep_in_memory=True)
+            return [normalize(config, row, ids=True) for row in ds]
+    finally:
+        if shown:
+            datasets.enable_progress_bars()
 
 
 def load_release(release: str, build: Path = paths.BUILD, releases: Path = paths.RELEASES,
