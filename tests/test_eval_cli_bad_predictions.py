@@ -128,3 +128,9 @@ def test_eval_cli_unnamed_file_needs_task(tmp_path, capsys):
     assert code == 2 and "--task" in capsys.readouterr().err and not out.exists()
     code, out = run(f, tmp_path, "--task", "stance")
     assert code == 0 and out.exists()
+
+
+def test_eval_cli_one_file_for_tasks_of_two_configs_refused(tmp_path, capsys):
+    code, out = run(NOISY / "stance.jsonl", tmp_path, "--task", "stance", "--task", "ner")
+    assert code == 2 and not out.exists()
+    assert "several configs" in capsys.readouterr().err

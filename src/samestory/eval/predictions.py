@@ -342,6 +342,11 @@ def resolve(predictions: Path, tasks: list[str], explicit: bool) -> tuple[dict[s
             raise PredictionError(f"{predictions}: cannot tell which task it is for",
                                   [Problem(str(predictions), "name the file <task>.jsonl or <config>.jsonl, "
                                            "or pass --task", expected=", ".join(TASKS), found=predictions.name)])
+        configs = {TASKS[t].meta.config for t in chosen}
+        if len(configs) > 1:
+            raise PredictionError(f"{predictions}: one file cannot hold predictions of several configs",
+                                  [Problem(str(predictions), "tasks read different configs", field="--task",
+                                           expected="tasks of one config", found=", ".join(sorted(configs)))])
         for t in chosen:
             if stem in schema.LAYERS and TASKS[t].meta.config != stem or stem in TASKS and stem != t:
                 raise PredictionError(f"{predictions}: not a prediction file of task {t}",
