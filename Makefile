@@ -99,3 +99,11 @@ baselines-embeddings: $(VENV)/.installed-embeddings build
 	$(MAKE) leaderboard
 
 test: $(VENV)/.installed-embeddings
+
+# The story report (samestory report): how the outlets differ, from the gold, next to the leaderboard.
+REPORT_STORY := istanbul-2025-05-16
+.PHONY: report
+all: report
+report: install
+	$(BIN)/samestory report --story $(REPORT_STORY) --out reports/$(REPORT_STORY)
+	@echo "Story report: $(CURDIR)/reports/$(REPORT_STORY)/index.html"

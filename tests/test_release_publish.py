@@ -10,6 +10,7 @@ import pytest
 from samestory.errors import SameStoryError
 from samestory.release import CHECKSUMS, Sources, build_release, publish
 from tests.build_helpers import FIXTURE, run
+from samestory.version import DATASET_VERSION as V
 
 
 @pytest.fixture()
@@ -25,9 +26,9 @@ def test_release_publish_dry_run_prints_the_plan(built):
     assert code == 0, err
     plan = json.loads(out.split("\n", 1)[1])
     assert [step["call"] for step in plan] == ["create_repo", "upload_folder", "create_tag"]
-    assert plan[1]["folder_path"].endswith("samestory-v0.1.0")
+    assert plan[1]["folder_path"].endswith(f"samestory-v{V}")
     assert "README.md" in plan[1]["files"] and CHECKSUMS in plan[1]["files"]
-    assert plan[2]["tag"] == "v0.1.0" and plan[2]["repo_type"] == "dataset"
+    assert plan[2]["tag"] == f"v{V}" and plan[2]["repo_type"] == "dataset"
 
 
 @dataclass
@@ -54,21 +55,21 @@ class RecordingHub:
 
 def test_release_publish_calls_the_hub_in_order_and_tags_the_upload(built):
     hub = RecordingHub()
-    plan = publish("0.1.0", "org/samestory", built / "build", built / "releases", api=hub)
+    plan = publish(f"{V}", "org/samestory", built / "build", built / "releases", api=hub)
     names = [c[0] for c in hub.calls]
     assert names == ["create_repo", "upload_folder", "create_tag"]
     assert hub.calls[0][1] == {"repo_id": "org/samestory", "repo_type": "dataset", "exist_ok": True}
-    assert hub.calls[1][1]["folder_path"] == str(built / "build" / "samestory-v0.1.0")
-    assert hub.calls[2][1] == {"repo_id": "org/samestory", "repo_type": "dataset", "tag": "v0.1.0",
+    assert hub.calls[1][1]["folder_path"] == str(built / "build" / f"samestory-v{V}")
+    assert hub.calls[2][1] == {"repo_id": "org/samestory", "repo_type": "dataset", "tag": f"v{V}",
                                "revision": "abc123"}
     assert plan[2]["revision"] == "abc123"
 
 
 def test_release_publish_refuses_a_modified_release_folder(built):
-    (built / "build" / "samestory-v0.1.0" / "README.md").write_text("edited", encoding="utf-8")
+    (built / "build" / f"samestory-v{V}" / "README.md").write_text("edited", encoding="utf-8")
     hub = RecordingHub()
     with pytest.raises(SameStoryError, match="does not match"):
-        publish("0.1.0", "org/samestory", built / "build", built / "releases", api=hub)
+        publish(f"{V}", "org/samestory", built / "build", built / "releases", api=hub)
     assert hub.calls == []
 
 
@@ -89,5 +90,5 @@ def test_release_publish_with_the_real_client_offline_fails_clearly(built, monke
     monkeypatch.setattr(constants, "HF_HUB_OFFLINE", True)
     monkeypatch.setenv("HF_TOKEN", "hf_fake_token_for_offline_test")
     with pytest.raises(SameStoryError) as exc:
-        publish("0.1.0", "org/samestory", built / "build", built / "releases", api=huggingface_hub.HfApi())
+        publish(f"{V}", "org/samestory", built / "build", built / "releases", api=huggingface_hub.HfApi())
     assert "failed at create_repo" in str(exc.value) and "OfflineModeIsEnabled" in str(exc.value)

@@ -11,6 +11,9 @@ from samestory.errors import SameStoryError
 from samestory.release import CHECKSUMS, Sources, build_release, verify
 from samestory.schema import CONFIGS
 from tests.build_helpers import STORY, copy_fixture, run, tree
+from samestory.eval.schemas import render as render_schema
+from samestory.eval.tasks import TASKS
+from samestory.version import DATASET_VERSION as V
 
 
 def _build(tmp_path, corpus, ann, **kw):
@@ -25,17 +28,20 @@ def test_release_build_is_byte_for_byte_deterministic(tmp_path):
     b = build_release(src=Sources(corpus=corpus, annotations=ann), out=tmp_path / "b", releases=tmp_path / "rb",
                       progress=False)
     assert tree(a.path) == tree(b.path)
-    assert (tmp_path / "ra" / "v0.1.0.json").read_bytes() == (tmp_path / "rb" / "v0.1.0.json").read_bytes()
+    assert (tmp_path / "ra" / f"v{V}.json").read_bytes() == (tmp_path / "rb" / f"v{V}.json").read_bytes()
 
 
 def test_release_layout_manifest_and_checksums(tmp_path):
     corpus, ann = copy_fixture(tmp_path)
     res = _build(tmp_path, corpus, ann)
-    assert res.path.name == "samestory-v0.1.0" and res.status == "built"
+    assert res.path.name == f"samestory-v{V}" and res.status == "built"
     files = tree(res.path)
-    assert set(files) == {"README.md", CHECKSUMS, *(data_path(c) for c in CONFIGS)}
+    schemas = {f"schemas/{t}.schema.json" for t in TASKS}
+    assert set(files) == {"README.md", CHECKSUMS, *(data_path(c) for c in CONFIGS), *schemas}
+    for t in TASKS:  # the shipped prediction schemas are the ones `samestory schemas` writes
+        assert (res.path / f"schemas/{t}.schema.json").read_text(encoding="utf-8") == render_schema(t)
     manifest = json.loads(res.manifest_path.read_text(encoding="utf-8"))
-    assert manifest["dataset_version"] == "0.1.0"
+    assert manifest["dataset_version"] == f"{V}"
     assert manifest["schema_version"]
     assert len(manifest["gold_sha256"]) == 64
     assert f"annotations/{STORY}/gold/mentions.jsonl" in manifest["inputs"]
@@ -62,13 +68,13 @@ def test_release_same_content_is_a_no_op(tmp_path):
     corpus, ann = copy_fixture(tmp_path)
     _build(tmp_path, corpus, ann)
     before = {p: p.stat().st_mtime_ns for p in (tmp_path / "build").rglob("*")}
-    manifest_before = (tmp_path / "releases" / "v0.1.0.json").read_bytes()
+    manifest_before = (tmp_path / "releases" / f"v{V}.json").read_bytes()
     code, out, err = run("build", "--corpus", corpus, "--annotations", ann, "--out", tmp_path / "build",
                          "--releases", tmp_path / "releases", "--quiet")
     assert code == 0, err
     assert "unchanged" in out
     assert {p: p.stat().st_mtime_ns for p in (tmp_path / "build").rglob("*")} == before
-    assert (tmp_path / "releases" / "v0.1.0.json").read_bytes() == manifest_before
+    assert (tmp_path / "releases" / f"v{V}.json").read_bytes() == manifest_before
 
 
 def test_release_same_version_other_content_says_bump_the_version(tmp_path):
@@ -89,7 +95,7 @@ def test_release_same_version_other_content_says_bump_the_version(tmp_path):
                          "--releases", tmp_path / "releases", "--quiet", "--version", "0.2.0")
     assert code == 0, err
     assert (tmp_path / "build" / "samestory-v0.2.0").is_dir() and (tmp_path / "releases" / "v0.2.0.json").exists()
-    assert tree(tmp_path / "build" / "samestory-v0.1.0") == {k[len("samestory-v0.1.0/"):]: v
+    assert tree(tmp_path / "build" / f"samestory-v{V}") == {k[len(f"samestory-v{V}/"):]: v
                                                              for k, v in before_build.items()}
 
 
@@ -105,14 +111,14 @@ def test_release_rebuilds_a_damaged_release_dir_of_the_same_content(tmp_path):
 def test_release_verify_passes_then_fails_after_an_input_change(tmp_path):
     corpus, ann = copy_fixture(tmp_path)
     _build(tmp_path, corpus, ann)
-    code, out, err = run("verify", "0.1.0", "--corpus", corpus, "--annotations", ann,
+    code, out, err = run("verify", f"{V}", "--corpus", corpus, "--annotations", ann,
                          "--releases", tmp_path / "releases", "--quiet")
     assert code == 0, err
     assert "rebuilt identically" in out
     p = ann / STORY / "fact_inventory.jsonl"
     p.write_text(p.read_text(encoding="utf-8").replace("was agreed", "was signed"), encoding="utf-8")
     with pytest.raises(SameStoryError) as exc:
-        verify("0.1.0", Sources(corpus=corpus, annotations=ann), tmp_path / "releases", progress=False)
+        verify(f"{V}", Sources(corpus=corpus, annotations=ann), tmp_path / "releases", progress=False)
     text = str(exc.value)
     assert "does not rebuild identically" in text and f"annotations/{STORY}/fact_inventory.jsonl" in text
 

@@ -1,3 +1,3 @@
 """SameStory: how different outlets report the same event — dataset builder and benchmark harness."""
 
-__version__ = "0.1.0"
+__version__ = "1.0.0"

@@ -156,6 +156,9 @@ def build_release(version: str = DATASET_VERSION, src: Sources = Sources(), out:
             sink.close()
         card_text = render_card(src, version, stats)
         (tmp / "README.md").write_text(card.front_matter() + "\n" + card_text, encoding="utf-8")
+        from samestory.eval.schemas import write_all
+
+        write_all(tmp / "schemas")  # JSON Schema of each task's prediction file, shipped with the data
         files = _checksums(tmp)
         inputs = {_input_name(p, src): sha256_file(p) for p in report.inputs}
         manifest = make_manifest(version, files, inputs, stats["rows"])

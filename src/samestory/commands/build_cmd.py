@@ -113,7 +113,7 @@ def register(sub) -> None:
     p = sub.add_parser("verify", help="rebuild a released version and compare it with its manifest",
                        description="Rebuild <version> in a scratch folder and compare every hash with "
                        "releases/v<version>.json.")
-    p.add_argument("version", help="e.g. 0.1.0")
+    p.add_argument("version", help="e.g. 1.0.0")
     _add_inputs(p)
     p.add_argument("--releases", default=str(paths.RELEASES), help="release manifests (default: %(default)s)")
     p.add_argument("--quiet", action="store_true", help="no progress bars")

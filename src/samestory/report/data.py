@@ -187,9 +187,15 @@ def technique_segments(doc: dict, spans: list[dict]) -> list[tuple[int, int, lis
     return out
 
 
+LOWER_FIRST = {"A", "An", "The", "More", "No", "Each", "Both", "Some", "Several", "Little"}
+"""Sentence-initial words of a fact statement that are lower-cased after "omit that …"."""
+KIND_WEIGHT = {"demand": 0, "outcome": 1, "position": 2, "event": 3, "statement": 4, "background": 5}
+"""Which facts a summary names first: conditions and outcomes say more about selection than background."""
+
+
 def _fact_phrase(statement: str) -> str:
     words = statement.rstrip(".").split(" ", 1)
-    if words[0] in ("A", "An", "The") and len(words) > 1:
+    if words[0] in LOWER_FIRST and len(words) > 1:
         return words[0].lower() + " " + words[1]
     return statement.rstrip(".")
 
@@ -201,10 +207,11 @@ def summary(data: StoryData) -> list[str]:
     out = []
     facts = fact_coverage(data)
     if facts:
-        widely = [f for f in facts if 0 < f["count"] < n and f["count"] >= n / 2]
-        for f in widely[:4]:
+        contested = sorted((f for f in facts if 2 <= f["count"] < n),
+                           key=lambda f: (f["count"], KIND_WEIGHT.get(f["kind"], 9), f["fact_id"]))
+        for f in contested[:4]:
             out.append(f"{n - f['count']} of {n} articles omit that {_fact_phrase(f['statement'])}.")
-        lone = [f for f in facts if f["count"] == 1]
+        lone = sorted((f for f in facts if f["count"] == 1), key=lambda f: (KIND_WEIGHT.get(f["kind"], 9), f["fact_id"]))
         for f in lone[:3]:
             doc = next(d for d, c in f["cells"].items() if c["reported"])
             out.append(f"Only article {labels[doc]} reports that {_fact_phrase(f['statement'])}.")
