@@ -25,3 +25,14 @@ def test_labelstudio_validate_real_configs_on_server(ls_server):
     with pytest.raises(ApiError) as exc:
         ls.projects.validate_label_config(id=scratch.id, label_config=broken)
     assert exc.value.status_code == 400 and "txt" in str(exc.value.body)
+
+
+def test_labelstudio_validate_configs_of_a_new_story_with_empty_inventories(ls_server):
+    """`samestory story new` leaves empty inventories; its projects must still be valid configs."""
+    from samestory.labelstudio.config import Inventory, project_configs
+
+    _, conn = ls_server
+    ls = client.connect(conn)
+    scratch = ls.projects.create(title="validate empty story")
+    for name, xml in project_configs(Inventory("new-story", (), (), ())).items():
+        ls.projects.validate_label_config(id=scratch.id, label_config=xml)

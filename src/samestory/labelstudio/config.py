@@ -87,6 +87,8 @@ def _options(tag: str, values, hints: dict[str, str] | None = None) -> list[str]
 
 def _entity_choices(name: str, inv: Inventory, with_nil: bool, **kw) -> list[str]:
     values = [e["entity_id"] for e in inv.entities] + ([NIL] if with_nil else [])
+    if not values:  # empty entity table (a new story): nothing to choose, and an empty <Choices> is invalid
+        return []
     hints = {e["entity_id"]: f"{e['name']} ({e['type']}): {e.get('description', '')}" for e in inv.entities}
     hints[NIL] = "No entry in the entity table"
     return _tag("Choices", _options("Choice", values, hints), name=name, toName=TEXT, perRegion="true",
@@ -128,9 +130,10 @@ def document_config(inv: Inventory) -> str:
     body += _header("Paragraph frames: select a paragraph and pick its primary frame. Fact evidence: select "
                     "the words that report an inventory fact.")
     body += _tag("Labels", _options("Label", schema.FRAMES), name=PARAGRAPH_FRAME, toName=TEXT)
-    body += _tag("Labels", _options("Label", [f["fact_id"] for f in inv.facts],
-                                    {f["fact_id"]: f["statement"] for f in inv.facts}),
-                 name=FACT_EVIDENCE, toName=TEXT)
+    if inv.facts:  # a new story has an empty inventory; Label Studio refuses a <Labels> with no <Label>
+        body += _tag("Labels", _options("Label", [f["fact_id"] for f in inv.facts],
+                                        {f["fact_id"]: f["statement"] for f in inv.facts}),
+                     name=FACT_EVIDENCE, toName=TEXT)
     body += _tag("Text", name=TEXT, value="$text")
     body += _header("Frames the document uses")
     body += _tag("Choices", _options("Choice", schema.FRAMES), name=FRAMES, toName=TEXT, choice="multiple",
