@@ -20,6 +20,9 @@ SPAN_CONVENTION = (
 ENTITY_TYPES = ("PER", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT")
 """OntoNotes-style entity types used for mentions and the entity table."""
 
+FRAMED_TYPES = ("PER", "ORG", "GPE")
+"""Entity types that get an `entity_frames` item (role and portrayal) in every document mentioning them."""
+
 MENTION_KINDS = ("NAM", "NOM")
 """NAM: a name; NOM: a nominal description that refers to a specific person in the entity table."""
 

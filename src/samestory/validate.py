@@ -238,7 +238,7 @@ def _rule_entity_frames(chk: Checker, rec: dict, line, ctx: Context):
                         "one of " + (", ".join(allowed) or "nothing (main_role none)"), _found(role))
         eid = item.get("entity_id")
         framed.add(eid)
-        if eid in ctx.entities and ctx.entities[eid].get("type") not in ("PER", "ORG", "GPE"):
+        if eid in ctx.entities and ctx.entities[eid].get("type") not in schema.FRAMED_TYPES:
             chk.add(line, f"entities[{i}].entity_id", "entity frames are for PER, ORG and GPE entities",
                     "PER, ORG or GPE", ctx.entities[eid].get("type"))
         for j, mid in enumerate(item.get("evidence") or []):
@@ -248,7 +248,7 @@ def _rule_entity_frames(chk: Checker, rec: dict, line, ctx: Context):
                         _found(eid), _found(m.get("entity_id")))
     if ctx.mentions is not None:
         mentioned = {m.get("entity_id") for m in ctx.mentions.values()
-                     if ctx.entities.get(m.get("entity_id"), {}).get("type") in ("PER", "ORG", "GPE")}
+                     if ctx.entities.get(m.get("entity_id"), {}).get("type") in schema.FRAMED_TYPES}
         for eid in sorted(mentioned - framed):
             chk.add(line, "entities", "a PER/ORG/GPE entity mentioned in the document has no frame item",
                     _found(eid), "no item")

@@ -13,7 +13,7 @@ from samestory import paths, schema
 from samestory.errors import Problem, SameStoryError
 from samestory.jsonl import read_jsonl
 
-FRAMED_TYPES = ("PER", "ORG", "GPE")
+FRAMED_TYPES = schema.FRAMED_TYPES
 """Entity types that get an `entity_frames` item (codebook section 3)."""
 
 
