@@ -21,6 +21,7 @@ import numpy as np
 from samestory import schema
 from samestory.errors import Problem, SameStoryError
 from samestory.jsonl import read_jsonl
+from samestory.validate import check_layer_record
 
 AGREEMENT_VERSION = "1.0.0"
 
@@ -29,63 +30,6 @@ Passes = dict[str, dict[str, dict[str, dict]]]
 
 
 # --- loading and checking ---------------------------------------------------------------------------
-
-def check_value(fld: schema.Field, value: Any, where: str, file: str, line: int | None,
-                partial: bool = False) -> list[Problem]:
-    """Problems of one value against its schema field (type, label set, nullability), nested included."""
-    if fld.many:
-        if not isinstance(value, list):
-            return [Problem(file, "expected a list", line, where, "list", type(value).__name__)]
-        single = schema.Field(fld.name, fld.dtype, fld.doc, fld.labels, fld.nullable, False, fld.children)
-        out: list[Problem] = []
-        for i, v in enumerate(value):
-            out += check_value(single, v, f"{where}[{i}]", file, line, partial)
-        return out
-    if value is None:
-        return [] if fld.nullable else [Problem(file, "null where a value is required", line, where,
-                                                fld.dtype, "null")]
-    if fld.dtype == "label":
-        if value not in fld.labels:
-            return [Problem(file, "unknown label", line, where, "one of " + ", ".join(fld.labels), repr(value))]
-        return []
-    if fld.dtype == "string":
-        ok = isinstance(value, str)
-    elif fld.dtype == "int32":
-        ok = isinstance(value, int) and not isinstance(value, bool)
-    elif fld.dtype == "bool":
-        ok = isinstance(value, bool)
-    else:
-        if not isinstance(value, dict):
-            return [Problem(file, "expected an object", line, where, "object", type(value).__name__)]
-        return check_record_fields(fld.children, value, where + ".", file, line, partial)
-    if not ok:
-        return [Problem(file, "wrong type", line, where, fld.dtype, type(value).__name__)]
-    return []
-
-
-def check_record_fields(fields: tuple[schema.Field, ...], rec: dict, prefix: str, file: str,
-                        line: int | None, partial: bool = False) -> list[Problem]:
-    """Problems of a record: missing (unless partial) and unknown keys, then each value."""
-    out: list[Problem] = []
-    names = [f.name for f in fields]
-    for key in rec:
-        if key not in names:
-            out.append(Problem(file, "unknown field", line, prefix + key, "one of " + ", ".join(names), key))
-    for f in fields:
-        if f.name not in rec:
-            if not partial or f.name == "doc_id" or (f.dtype == "int32" and f.name in ("start", "end")):
-                out.append(Problem(file, "missing field", line, prefix + f.name, f.dtype, "nothing"))
-        else:
-            out += check_value(f, rec[f.name], prefix + f.name, file, line, partial)
-    return out
-
-
-def check_layer_record(layer: str, rec: dict, file: str = "<record>", line: int | None = None,
-                       partial: bool = False) -> list[Problem]:
-    """Problems of one layer record against the schema config of that layer (partial: fields may be
-    missing, as in a system's prediction file, but offsets and doc_id may not)."""
-    return check_record_fields(schema.CONFIGS[layer].fields, rec, "", file, line, partial)
-
 
 def load_passes(root: Path, layers: Iterable[str] | None = None) -> Passes:
     """Read `root/<annotator>/<layer>.jsonl` for every annotator folder; strict, errors name file and line."""
@@ -109,7 +53,7 @@ def load_passes(root: Path, layers: Iterable[str] | None = None) -> Passes:
                 continue
             docs: dict[str, dict] = {}
             for lineno, rec in read_jsonl(path):
-                problems += check_layer_record(layer, rec, str(path), lineno)
+                problems += check_layer_record(layer, rec, path, lineno)
                 doc_id = rec.get("doc_id")
                 if doc_id in docs:
                     problems.append(Problem(str(path), "duplicate document", lineno, "doc_id", "unique", doc_id))

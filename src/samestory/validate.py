@@ -111,11 +111,17 @@ def _found(value: Any) -> str:
 
 
 class Checker:
-    """Checks records of one file; appends Problems that name the file, line and dotted field path."""
+    """Checks records of one file; appends Problems that name the file, line and dotted field path.
 
-    def __init__(self, file: Path | str, problems: list[Problem]):
+    resolve=False checks the layout alone (types, labels, nullability, unknown and missing fields) for
+    records read without their story: no references, span texts or unique ids. partial=True lets a
+    record omit fields other than doc_id and span offsets, as a system's prediction file does."""
+
+    def __init__(self, file: Path | str, problems: list[Problem], resolve: bool = True, partial: bool = False):
         self.file = str(file)
         self.problems = problems
+        self.resolve = resolve
+        self.partial = partial
 
     def add(self, line, where, message, expected=None, found=None):
         self.problems.append(Problem(self.file, message, line=line, field=where or None,
@@ -130,7 +136,8 @@ class Checker:
         for f in fields:
             where = prefix + f.name
             if f.name not in rec:
-                self.add(line, where, "missing field", f.dtype + (" or null" if f.nullable else ""), "nothing")
+                if not (self.partial and _may_omit(f)):
+                    self.add(line, where, "missing field", f.dtype + (" or null" if f.nullable else ""), "nothing")
                 continue
             self.value(f, rec[f.name], line, where, ctx)
 
@@ -148,7 +155,7 @@ class Checker:
                     self.add(line, f"{where}[{i}]", "null list item", f.dtype, "null")
                 else:
                     self.one(f, item, line, f"{where}[{i}]", ctx)
-            if f.dtype == "struct":
+            if f.dtype == "struct" and self.resolve:
                 self.unique_items(f, value, line, where)
             return
         self.one(f, value, line, where, ctx)
@@ -161,9 +168,9 @@ class Checker:
             return
         if f.dtype == "struct":
             self.record(f.children, value, line, ctx, where + ".")
-            if f.is_span:
+            if f.is_span and self.resolve:
                 self.span(value, line, where, ctx)
-        if f.ref and f.dtype == "string":
+        if f.ref and f.dtype == "string" and self.resolve:
             known = ctx.ids(f.ref)
             if known is None:
                 self.add(line, where, f"{f.ref} id cannot be resolved: the document has no {f.ref}s",
@@ -205,6 +212,20 @@ class Checker:
                          "unique within the document", _found(k))
             else:
                 seen[k] = i
+
+
+def _may_omit(f: Field) -> bool:
+    """In a partial record every field may be missing but the ones that place it: doc_id, span offsets."""
+    return not (f.name == "doc_id" or (f.dtype == "int32" and f.name in ("start", "end")))
+
+
+def check_layer_record(layer: str, rec: dict, file: Path | str = "<record>", line: int | None = None,
+                       partial: bool = False) -> list[Problem]:
+    """Problems of one layer record's layout (no references resolved): annotation passes, candidates,
+    a system's pre-annotations (partial)."""
+    problems: list[Problem] = []
+    Checker(file, problems, resolve=False, partial=partial).record(CONFIGS[layer].fields, rec, line, Context())
+    return problems
 
 
 # --- layer rules the schema cannot express --------------------------------------------------------------

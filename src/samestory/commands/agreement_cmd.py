@@ -5,7 +5,7 @@ import json
 import sys
 from pathlib import Path
 
-from samestory import agreement, schema
+from samestory import agreement, schema, validate
 from samestory.errors import Problem, SameStoryError
 from samestory.jsonl import atomic_write_text, dumps, read_jsonl, write_jsonl
 
@@ -98,7 +98,7 @@ def run_adjudicate(args) -> int:
         if not open_:
             for layer, rows in candidate.items():
                 for i, rec in enumerate(rows, 1):
-                    problems += agreement.check_layer_record(layer, rec, f"candidate/{layer}.jsonl", i)
+                    problems += validate.check_layer_record(layer, rec, f"candidate/{layer}.jsonl", i)
         if problems:
             raise SameStoryError("the decided candidate does not fit the schema (check the decisions)", problems)
         gold_writes = []

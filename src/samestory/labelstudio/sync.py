@@ -17,12 +17,12 @@ from typing import Any, Iterable
 from tqdm import tqdm
 
 from samestory import paths, schema
-from samestory.agreement import check_layer_record
 from samestory.errors import Problem, SameStoryError
 from samestory.jsonl import atomic_write_bytes, dumps, read_jsonl
 from samestory.labelstudio import client as lsclient
 from samestory.labelstudio import config as C
 from samestory.labelstudio.convert import ConvertError, from_results, to_results
+from samestory.validate import check_layer_record
 
 EXPORTS = paths.ANNOTATIONS / "labelstudio" / "exports"
 REJECTED = paths.BUILD / "labelstudio" / "rejected"
