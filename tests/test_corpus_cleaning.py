@@ -1,6 +1,4 @@
 """The seed corpus: raw bytes intact, cleaning deterministic and reversible, segments sane."""
-from pathlib import Path
-
 import pytest
 
 from samestory import paths

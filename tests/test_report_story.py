@@ -1,8 +1,6 @@
 """The story report: tables from layer records, escaped HTML, offline page in a real browser."""
 from __future__ import annotations
 
-import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -23,7 +21,6 @@ def fixture_annotations(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("ann")
     story = root / STORY
     docs = [d for d in load_documents() if d["story_id"] == STORY]
-    ids = [d["doc_id"] for d in docs]
     write_jsonl(story / "entities.jsonl", [
         {"story_id": STORY, "entity_id": "kyiv", "name": "Kyiv", "type": "GPE", "aliases": ["Kyiv", "Kiev"],
          "description": "Capital of Ukraine.", "wikidata": None},
@@ -85,7 +82,7 @@ def test_report_tables_follow_the_labels(fixture_annotations):
 def test_report_escapes_strings_and_is_deterministic(fixture_annotations, tmp_path):
     data = load_story(STORY, annotations_dir=fixture_annotations)
     a = write_report(data, tmp_path / "a")
-    b = write_report(data, tmp_path / "b")
+    write_report(data, tmp_path / "b")
     html = a.read_text(encoding="utf-8")
     assert HOSTILE not in html and "&lt;script&gt;" in html
     for f in ("index.html", "fact_coverage.png", "portrayal.png", "stance.png", "frames.png", "report.json"):

@@ -5,7 +5,7 @@ lists) is derived from the declarations here; nothing below is typed twice anywh
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Iterator
 
 SCHEMA_VERSION = "1.0.0"

@@ -7,7 +7,6 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from samestory import paths
 from samestory.report import figures as fig
 from samestory.report.data import (StoryData, doc_label, fact_coverage, frames, load_story, naming_choices,
                                    portrayal, stance, summary)

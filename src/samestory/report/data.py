@@ -13,7 +13,7 @@ from samestory import paths
 from samestory.corpus import load_documents
 from samestory.errors import Problem, SameStoryError
 from samestory.jsonl import read_jsonl
-from samestory.schema import CONFIGS, INVENTORIES, LAYERS
+from samestory.schema import INVENTORIES, LAYERS
 
 REPORT_LAYERS = ("facts", "entity_frames", "stance", "frames", "bias_spans", "mentions")
 
