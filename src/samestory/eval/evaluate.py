@@ -8,6 +8,7 @@ import contextlib
 import datetime as _dt
 import gc
 import math
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -216,7 +217,7 @@ def _evaluate(predictions: Path, gold: Gold, opts: Options, timings: dict | None
         "schema_version": schema.SCHEMA_VERSION,
         "scorer_version": SCORER_VERSION,
         "samestory_version": __version__,
-        "date": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "date": results_date(),
         "bootstrap": {"unit": opts.unit, "resamples": opts.resamples, "seed": opts.seed,
                       "confidence": bs.CONFIDENCE},
         "gold_source": gold.source,
@@ -306,3 +307,12 @@ def table(results: dict) -> str:
             f"system {results['system']['name']}; * = main score; "
             f"{results['bootstrap']['resamples']} bootstrap resamples over {results['bootstrap']['unit']}")
     return head + "\n" + "\n".join(lines)
+
+
+def results_date() -> str:
+    """Now (UTC), or SOURCE_DATE_EPOCH when set (the reproducible-builds convention; `make` sets it to the
+    time of the last commit touching the data or code), so re-scoring an unchanged checkout is byte-identical."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    when = (_dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc) if epoch
+            else _dt.datetime.now(_dt.timezone.utc))
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
