@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -57,3 +58,15 @@ def write_jsonl(path: Path, records: Iterable[dict]) -> None:
 
 def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def replace_dir(new: Path, target: Path) -> None:
+    """Swap a finished folder (built beside `target`) into place; an old generated folder is removed."""
+    new, target = Path(new), Path(target)
+    if target.exists():
+        trash = target.with_name(f".{target.name}.old.{os.getpid()}")
+        os.replace(target, trash)
+        os.replace(new, target)
+        shutil.rmtree(trash)
+    else:
+        os.replace(new, target)

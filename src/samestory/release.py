@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ import pyarrow
 from samestory import card, paths, schema
 from samestory.build import Collector, ParquetSink
 from samestory.errors import Problem, SameStoryError
-from samestory.jsonl import atomic_write_text
+from samestory.jsonl import atomic_write_text, replace_dir
 from samestory.schema import CONFIGS
 from samestory.validate import validate
 from samestory.version import DATASET_VERSION
@@ -171,7 +170,7 @@ def build_release(version: str = DATASET_VERSION, src: Sources = Sources(), out:
         if target.exists() and status == "unchanged" and _files_match(target, files):
             shutil.rmtree(tmp)
         else:
-            _replace_dir(tmp, target)
+            replace_dir(tmp, target)
         if record and old is None:
             atomic_write_text(manifest_path, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
         return BuildResult(target, manifest_path, old if old is not None else manifest, status)
@@ -185,17 +184,6 @@ def build_release(version: str = DATASET_VERSION, src: Sources = Sources(), out:
 def _files_match(folder: Path, files: dict[str, str]) -> bool:
     have = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
     return have == set(files) and all(sha256_file(folder / n) == h for n, h in files.items())
-
-
-def _replace_dir(new: Path, target: Path) -> None:
-    """Swap a finished folder into place; the old one (a build artefact, never committed) is removed."""
-    if target.exists():
-        trash = target.with_name(f".{target.name}.old.{os.getpid()}")
-        os.replace(target, trash)
-        os.replace(new, target)
-        shutil.rmtree(trash)
-    else:
-        os.replace(new, target)
 
 
 def verify(version: str, src: Sources = Sources(), releases: Path = paths.RELEASES,

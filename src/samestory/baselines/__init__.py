@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -135,13 +134,7 @@ def write_predictions(out: Path, system: System, params: dict, predictions: dict
         if errors:
             jsonl.write_jsonl(tmp / "errors.jsonl", errors)
             names.append("errors.jsonl")
-        old = None
-        if out.exists():
-            old = out.with_name(f".{out.name}.old-{os.getpid()}")
-            os.replace(out, old)
-        os.replace(tmp, out)
-        if old:
-            shutil.rmtree(old)
+        jsonl.replace_dir(tmp, out)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp)

@@ -26,7 +26,7 @@ from samestory.errors import Problem, SameStoryError
 from samestory.jsonl import atomic_write_text
 
 GUIDELINES = paths.ANNOTATIONS / "guidelines.md"
-CONFIGS = ("mentions", "entity_frames", "stance", "frames", "bias_sentences", "bias_spans", "facts", "quotes")
+CONFIGS = schema.LAYERS
 
 
 class InvalidOutput(ValueError):

@@ -16,7 +16,9 @@ def _report(args) -> int:
     else:
         data = load_story(args.story, None, source="gold", corpus_dir=Path(args.corpus),
                           annotations_dir=Path(args.annotations))
-    missing = [n for n in ("facts", "entity_frames", "stance", "frames", "bias_spans", "mentions")
+    from samestory.report.data import REPORT_LAYERS
+
+    missing = [n for n in REPORT_LAYERS
                if n not in data.layers]
     if missing:
         print(f"note: no {', '.join(missing)} labels; those sections stay empty")

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import tempfile
 from pathlib import Path
 
+from samestory.jsonl import replace_dir
 from samestory.report import figures as fig
 from samestory.report.data import (StoryData, doc_label, fact_coverage, frames, load_story, naming_choices,
                                    portrayal, stance, summary)
@@ -57,13 +57,7 @@ def write_report(data: StoryData, out_dir: Path) -> Path:
             (tmp / f"{name}.png").write_bytes(png)
         (tmp / "report.json").write_text(json.dumps(tables, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
                                          encoding="utf-8")
-        if out_dir.exists():
-            old = out_dir.with_name(f".{out_dir.name}.old")
-            os.replace(out_dir, old)
-            os.replace(tmp, out_dir)
-            shutil.rmtree(old)
-        else:
-            os.replace(tmp, out_dir)
+        replace_dir(tmp, out_dir)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp)
