@@ -120,7 +120,8 @@ class Release:
         return self._file(paths.CODEBOOK_NAME)
 
     def stories(self) -> dict[str, dict]:
-        """story_id → story metadata; releases without stories.jsonl give the ids with null details."""
+        """story_id → story metadata; a release without stories.jsonl (layout 1) gives the ids, details
+        marked as not in the release."""
         from samestory.release import STORIES
 
         f = self._file(STORIES)
@@ -131,8 +132,9 @@ class Release:
                     s = json.loads(line)
                     out[s["story_id"]] = s
             return out
-        return {d["story_id"]: {"story_id": d["story_id"], "title": d["story_id"], "event_date": None,
-                                "place": None, "description": None} for d in self.documents()}
+        na = "not in this release"
+        return {d["story_id"]: {"story_id": d["story_id"], "title": d["story_id"], "event_date": na,
+                                "place": na, "description": na} for d in self.documents()}
 
 
 def is_hub_id(spec: str) -> bool:

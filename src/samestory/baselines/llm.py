@@ -443,7 +443,7 @@ def predict(documents: list[dict], resources: Resources, params: dict, configs=C
     from tqdm import tqdm
 
     ep = endpoint(params)
-    guidelines = Path(params.get("guidelines") or GUIDELINES)
+    guidelines = Path(params.get("guidelines") or resources.codebook or GUIDELINES)
     jobs = [(doc, c) for c in configs for doc in documents]
     prompts = {(d["doc_id"], c): messages_for(c, d, resources, guidelines) for d, c in jobs}
     out = {c: [] for c in configs}
