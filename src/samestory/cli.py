@@ -13,6 +13,7 @@ COMMAND_MODULES = [
     "samestory.commands.corpus_cmd",
     "samestory.commands.evaluate_cmd",
     "samestory.commands.leaderboard_cmd",
+    "samestory.commands.lmeval_cmd",
     "samestory.commands.ls_cmd",
     "samestory.commands.predict_cmd",
     "samestory.commands.report_cmd",
