@@ -60,12 +60,15 @@ class Release:
         return self.manifest["dataset_version"]
 
     def rows(self, config: str) -> list[dict]:
-        """Rows of one config, labels as names, every declared field present (cached)."""
+        """Rows of one config, labels as names, every declared field present (read once; each call returns
+        a fresh copy, so a caller editing rows never changes the gold)."""
+        import copy
+
         if config not in schema.CONFIGS:
             raise SameStoryError(f"unknown config {config!r}", [Problem(self.source, "unknown config", field=config)])
         if config not in self._rows:
             self._rows[config] = self._read(config)
-        return self._rows[config]
+        return copy.deepcopy(self._rows[config])
 
     def _read(self, config: str) -> list[dict]:
         import datasets
