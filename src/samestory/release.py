@@ -151,7 +151,8 @@ class BuildResult:
 
 
 def build_release(version: str = DATASET_VERSION, src: Sources = Sources(), out: Path = paths.BUILD,
-                  releases: Path = paths.RELEASES, progress: bool = True, record: bool = True) -> BuildResult:
+                  releases: Path = paths.RELEASES, progress: bool = True, record: bool = True,
+                  layout: int | None = None) -> BuildResult:
     """Validate, build into a temporary folder, compare with `releases/v<version>.json`, rename into place.
 
     Invalid input or a released version with other content raises, and nothing is written."""
@@ -163,7 +164,8 @@ def build_release(version: str = DATASET_VERSION, src: Sources = Sources(), out:
     tmp = Path(tempfile.mkdtemp(prefix=f".{release_name(version)}.", dir=out))
     tmp.chmod(0o755)  # mkdtemp makes it private; a release folder is for everyone
     old = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else None
-    layout = old.get("layout", 1) if old is not None else LAYOUT
+    if layout is None:  # a released version keeps the layout it was released with
+        layout = old.get("layout", 1) if old is not None else LAYOUT
     try:
         sink = ParquetSink(tmp)
         try:
@@ -229,7 +231,7 @@ def verify(version: str, src: Sources = Sources(), releases: Path = paths.RELEAS
     old = json.loads(manifest_path.read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory(prefix="samestory-verify-") as scratch:
         result = build_release(version, src, Path(scratch) / "build", Path(scratch) / "releases",
-                               progress=progress)
+                               progress=progress, layout=old.get("layout", 1))
         new = result.manifest
     problems = _diff(old, new)
     if problems:
