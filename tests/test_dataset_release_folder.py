@@ -98,3 +98,20 @@ def test_dataset_unknown_source_is_a_clear_error(tmp_path):
     assert code == 1 and "no release folder or Hub dataset id" in err and "Traceback" not in err
     code, out, err = run("evaluate", "--dataset", tmp_path, "--revision", "v1.0.0", "--predictions", tmp_path)
     assert code == 1 and "--revision applies to a Hub dataset id" in err
+
+
+def test_dataset_report_and_predict_read_a_release_folder(fixture_release, tmp_path, monkeypatch):
+    folder = shutil.copytree(fixture_release.path, tmp_path / "downloaded")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run("report", "--story", STORY, "--dataset", folder, "--out", tmp_path / "report")
+    assert code == 0, err
+    story = json.loads((FIXTURE / "corpus" / STORY / "story.json").read_text(encoding="utf-8"))
+    page = (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
+    assert story["title"] in page and story["place"] in page  # from the release's stories.jsonl
+    code, out, err = run("predict", "--system", "majority", "--dataset", folder, "--out", tmp_path / "majority")
+    assert code == 0, err
+    code, out, err = run("evaluate", "--quiet", "--dataset", folder, "--predictions", tmp_path / "majority",
+                         "--resamples", "0")
+    assert code == 0, err
+    code, out, err = run("predict", "--system", "majority", "--out", tmp_path / "p")  # no checkout here
+    assert code == 1 and "works on a SameStory checkout" in err
