@@ -113,5 +113,3 @@ def test_dataset_report_and_predict_read_a_release_folder(fixture_release, tmp_p
     code, out, err = run("evaluate", "--quiet", "--dataset", folder, "--predictions", tmp_path / "majority",
                          "--resamples", "0")
     assert code == 0, err
-    code, out, err = run("predict", "--system", "majority", "--out", tmp_path / "p")  # no checkout here
-    assert code == 1 and "works on a SameStory checkout" in err
