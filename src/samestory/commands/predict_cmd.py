@@ -77,7 +77,7 @@ def run(args) -> int:
     elif args.revision:
         raise SameStoryError("--revision needs --dataset (a Hub dataset id)")
     else:
-        paths.require_checkout("predict (without --dataset)", args.corpus, args.annotations)
+        paths.require_checkout("predict (without --dataset)", args.corpus)
     written, tasks, errors = predict_to_dir(system, args.out, tasks=tuple(args.task), params=overrides,
                                             corpus_dir=args.corpus, annotations_dir=args.annotations,
                                             doc_ids=tuple(args.doc), release=release)
