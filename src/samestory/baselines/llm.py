@@ -140,7 +140,9 @@ class ChatClient:
 def codebook_section(config: str, guidelines: Path = GUIDELINES) -> str:
     """The codebook section of a layer (`## N. Layer `config``), quoted verbatim in its prompt."""
     if not Path(guidelines).exists():
-        raise SameStoryError(f"{guidelines}: codebook not found", [Problem(str(guidelines), "file not found")])
+        raise SameStoryError(f"{guidelines}: codebook not found",
+                             [Problem(str(guidelines), "file not found; run in a checkout, use a release that ships "
+                                      "guidelines.md (--dataset), or pass --param guidelines=PATH")])
     text = Path(guidelines).read_text(encoding="utf-8")
     m = re.search(rf"^## \d+\. Layer `{re.escape(config)}`.*?(?=^## |\Z)", text, flags=re.S | re.M)
     if not m:
