@@ -76,11 +76,6 @@ def _fact(doc, item, inv):
     return _article(doc) + f"Fact: {f['statement']}\nQuestion: Does the article report this fact?\nAnswer:"
 
 
-def _field(config: str, items: str, name: str) -> schema.Field:
-    top = next(f for f in schema.CONFIGS[config].fields if f.name == items)
-    return top if top.dtype != "struct" else next(c for c in top.children if c.name == name)
-
-
 LM_TASKS: dict[str, LMTask] = {t.name: t for t in (
     LMTask("samestory_stance", "stance", "f_avg", "stance", "stances", "target", "label",
            schema.STANCE_LABELS, "1", _stance),
@@ -94,14 +89,6 @@ LM_TASKS: dict[str, LMTask] = {t.name: t for t in (
            ("no", "yes"), "1", _fact),
 )}
 """The `samestory` group. A changed prompt or item set is a new prompt_version (the YAML's metadata.version)."""
-
-
-def _check_registry() -> None:
-    from samestory.eval.tasks import TASKS
-
-    for t in LM_TASKS.values():
-        meta = TASKS[t.task].meta
-        assert meta.config == t.config and t.metric in [m.name for m in meta.metrics], t.name
 
 
 def _label(t: LMTask, value) -> str:
