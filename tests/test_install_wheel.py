@@ -75,11 +75,8 @@ def test_install_wheel_is_not_the_checkout(installed, workdir):
 def test_install_wheel_scores_the_gold_as_1_on_every_task(installed, workdir):
     bin_, env, _ = installed
     work, release = workdir
-    export = ("import samestory, json, sys; rel = samestory.open_release(sys.argv[1]); import pathlib; "
-              "out = pathlib.Path('gold-as-predictions'); out.mkdir(); "
-              "[(out / f'{c}.jsonl').write_text(''.join(json.dumps(r) + '\\n' for r in rel.rows(c))) "
-              f"for c in {list(schema.LAYERS)!r}]")
-    _sh([bin_ / "python", "-c", export, release], work, env)
+    _sh([bin_ / "samestory", "export", "--dataset", release, "--out", "gold-as-predictions"], work, env)
+    assert sorted(p.name for p in (work / "gold-as-predictions").iterdir()) == sorted(f"{c}.jsonl" for c in schema.LAYERS)
     _sh([bin_ / "samestory", "evaluate", "--quiet", "--dataset", release, "--predictions", "gold-as-predictions",
          "--resamples", "100", "--out", "gold.json"], work, env)
     results = json.loads((work / "gold.json").read_text(encoding="utf-8"))

@@ -12,6 +12,7 @@ COMMAND_MODULES = [
     "samestory.commands.build_cmd",
     "samestory.commands.corpus_cmd",
     "samestory.commands.evaluate_cmd",
+    "samestory.commands.export_cmd",
     "samestory.commands.leaderboard_cmd",
     "samestory.commands.lmeval_cmd",
     "samestory.commands.ls_cmd",
