@@ -102,7 +102,12 @@ baselines-embeddings: $(VENV)/.installed-embeddings build
 	  --out leaderboard/results/embeddings.json
 	$(MAKE) leaderboard
 
-test: $(VENV)/.installed-embeddings
+test: $(VENV)/.installed-embeddings $(VENV)/.installed-lm-eval
+
+# lm-evaluation-harness (the samestory task group); torch is already the CPU build, so nothing pulls another.
+$(VENV)/.installed-lm-eval: $(VENV)/.installed-embeddings
+	$(BIN)/pip install -q -e '.[lm-eval]'
+	@touch $@
 
 # The story report (samestory report): how the outlets differ, from the gold, next to the leaderboard.
 REPORT_STORY := istanbul-2025-05-16

@@ -8,7 +8,7 @@ import pytest
 
 from samestory.build import data_path
 from samestory.errors import SameStoryError
-from samestory.release import CHECKSUMS, Sources, build_release, verify
+from samestory.release import CHECKSUMS, MANIFEST, STORIES, Sources, build_release, verify
 from samestory.schema import CONFIGS
 from tests.build_helpers import STORY, copy_fixture, run, tree
 from samestory.eval.schemas import render as render_schema
@@ -37,7 +37,8 @@ def test_release_layout_manifest_and_checksums(tmp_path):
     assert res.path.name == f"samestory-v{V}" and res.status == "built"
     files = tree(res.path)
     schemas = {f"schemas/{t}.schema.json" for t in TASKS}
-    assert set(files) == {"README.md", CHECKSUMS, *(data_path(c) for c in CONFIGS), *schemas}
+    # the fixture has no codebook (annotations/guidelines.md), so the release ships none
+    assert set(files) == {"README.md", CHECKSUMS, MANIFEST, STORIES, *(data_path(c) for c in CONFIGS), *schemas}
     for t in TASKS:  # the shipped prediction schemas are the ones `samestory schemas` writes
         assert (res.path / f"schemas/{t}.schema.json").read_text(encoding="utf-8") == render_schema(t)
     manifest = json.loads(res.manifest_path.read_text(encoding="utf-8"))
@@ -46,7 +47,8 @@ def test_release_layout_manifest_and_checksums(tmp_path):
     assert len(manifest["gold_sha256"]) == 64
     assert f"annotations/{STORY}/gold/mentions.jsonl" in manifest["inputs"]
     assert f"corpus/{STORY}/raw/a_doc.txt" in manifest["inputs"]
-    assert set(manifest["files"]) == set(files)
+    assert set(manifest["files"]) == set(files) - {MANIFEST}  # it cannot list its own hash
+    assert json.loads(files[MANIFEST]) == manifest
     check = subprocess.run(["sha256sum", "-c", CHECKSUMS], cwd=res.path, capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
     readme = files["README.md"].decode()
@@ -150,4 +152,6 @@ def test_release_row_order_does_not_depend_on_input_order(tmp_path):
     b = build_release(src=Sources(corpus=corpus, annotations=ann), out=tmp_path / "b", releases=tmp_path / "rb",
                       progress=False)
     assert a.manifest["inputs"] != b.manifest["inputs"]
-    assert tree(a.path) == tree(b.path)
+    # every file but the manifest inside the folder, which records the inputs' hashes
+    assert {k: v for k, v in tree(a.path).items() if k != MANIFEST} == \
+        {k: v for k, v in tree(b.path).items() if k != MANIFEST}

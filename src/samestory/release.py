@@ -25,6 +25,15 @@ from samestory.version import DATASET_VERSION
 
 CHECKSUMS = "SHA256SUMS"
 """Checksum manifest inside the release, in `sha256sum -c` format."""
+MANIFEST = "manifest.json"
+"""The release manifest, inside the release folder too, so the folder (or its Hub copy) checks itself.
+It cannot list its own hash: `files` names every other file."""
+STORIES = "stories.jsonl"
+"""Story metadata (title, date, place, description), one story per line: what the report shows."""
+LAYOUT = 2
+"""What a release folder holds. 1: Parquet configs, card, schemas. 2: also the codebook and the stories,
+so a folder is enough to predict, score and report. A released version is rebuilt in the layout its
+committed manifest records (no `layout` key: 1), so it stays byte-identical."""
 
 
 def release_name(version: str) -> str:
@@ -51,6 +60,10 @@ class Sources:
     annotations: Path = paths.ANNOTATIONS
     card: Path = paths.CARD
     changelog: Path = paths.CHANGELOG
+
+    @property
+    def codebook(self) -> Path:
+        return Path(self.annotations) / paths.CODEBOOK_NAME
 
 
 def _input_name(path: Path, src: Sources) -> str:
@@ -91,13 +104,15 @@ def _checksums(folder: Path) -> dict[str, str]:
     return dict(sorted(files.items()))
 
 
-def make_manifest(version: str, files: dict[str, str], inputs: dict[str, str], counts: dict[str, int]) -> dict:
+def make_manifest(version: str, files: dict[str, str], inputs: dict[str, str], counts: dict[str, int],
+                  layout: int = LAYOUT) -> dict:
     """The committed record of a release: what went in, what came out, with which versions."""
     gold = {k: v for k, v in inputs.items()
             if k.startswith("annotations/") and ("/gold/" in k or any(k.endswith(f"/{n}.jsonl")
                                                                       for n in schema.INVENTORIES))}
     return {
         "dataset_version": version,
+        **({"layout": layout} if layout > 1 else {}),
         "schema_version": schema.SCHEMA_VERSION,
         "gold_sha256": _hash_listing(gold) if gold else None,
         "rows": {name: counts[name] for name in CONFIGS},
@@ -119,7 +134,7 @@ def _diff(old: dict, new: dict) -> list[Problem]:
             if a.get(name) != b.get(name):
                 out.append(Problem(section, "differs from the released version", field=name,
                                    expected=a.get(name, "absent"), found=b.get(name, "absent")))
-    for key in ("schema_version", "gold_sha256", "rows"):
+    for key in ("layout", "schema_version", "gold_sha256", "rows"):
         if old.get(key) != new.get(key):
             out.append(Problem("manifest", "differs from the released version", field=key,
                                expected=json.dumps(old.get(key)), found=json.dumps(new.get(key))))
@@ -136,7 +151,8 @@ class BuildResult:
 
 
 def build_release(version: str = DATASET_VERSION, src: Sources = Sources(), out: Path = paths.BUILD,
-                  releases: Path = paths.RELEASES, progress: bool = True, record: bool = True) -> BuildResult:
+                  releases: Path = paths.RELEASES, progress: bool = True, record: bool = True,
+                  layout: int | None = None) -> BuildResult:
     """Validate, build into a temporary folder, compare with `releases/v<version>.json`, rename into place.
 
     Invalid input or a released version with other content raises, and nothing is written."""
@@ -147,6 +163,9 @@ def build_release(version: str = DATASET_VERSION, src: Sources = Sources(), out:
     out.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{release_name(version)}.", dir=out))
     tmp.chmod(0o755)  # mkdtemp makes it private; a release folder is for everyone
+    old = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else None
+    if layout is None:  # a released version keeps the layout it was released with
+        layout = old.get("layout", 1) if old is not None else LAYOUT
     try:
         sink = ParquetSink(tmp)
         try:
@@ -158,16 +177,21 @@ def build_release(version: str = DATASET_VERSION, src: Sources = Sources(), out:
         from samestory.eval.schemas import write_all
 
         write_all(tmp / "schemas")  # JSON Schema of each task's prediction file, shipped with the data
-        files = _checksums(tmp)
         inputs = {_input_name(p, src): sha256_file(p) for p in report.inputs}
-        manifest = make_manifest(version, files, inputs, stats["rows"])
-        old = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else None
+        if layout >= 2:
+            _write_self_contained(tmp, src, inputs)
+        files = _checksums(tmp)
+        manifest = make_manifest(version, files, inputs, stats["rows"], layout)
         if old is not None and _comparable(old) != _comparable(manifest):
             raise SameStoryError(
                 f"release v{version} already exists ({manifest_path}) with different content: "
                 f"bump the version in src/samestory/version.py and add a CHANGELOG entry", _diff(old, manifest))
         status = "unchanged" if old is not None else "built"
-        if target.exists() and status == "unchanged" and _files_match(target, files):
+        recorded = old if old is not None else manifest
+        manifest_text = json.dumps(recorded, indent=2, ensure_ascii=False) + "\n"
+        (tmp / MANIFEST).write_text(manifest_text, encoding="utf-8")
+        if (target.exists() and status == "unchanged" and _files_match(target, files)
+                and (target / MANIFEST).exists() and (target / MANIFEST).read_text(encoding="utf-8") == manifest_text):
             shutil.rmtree(tmp)
         else:
             replace_dir(tmp, target)
@@ -181,8 +205,20 @@ def build_release(version: str = DATASET_VERSION, src: Sources = Sources(), out:
             out.rmdir()  # a refused build leaves no trace
 
 
+def _write_self_contained(tmp: Path, src: Sources, inputs: dict[str, str]) -> None:
+    """Layout 2: the codebook and the stories' metadata, so scoring, prediction and the report need no
+    checkout. The codebook is an input too (a changed codebook is a changed release)."""
+    from samestory.corpus import load_stories
+    from samestory.jsonl import dumps
+
+    if Path(src.codebook).exists():
+        shutil.copyfile(src.codebook, tmp / paths.CODEBOOK_NAME)
+        inputs[f"annotations/{paths.CODEBOOK_NAME}"] = sha256_file(src.codebook)
+    (tmp / STORIES).write_text("".join(dumps(s) + "\n" for s in load_stories(Path(src.corpus))), encoding="utf-8")
+
+
 def _files_match(folder: Path, files: dict[str, str]) -> bool:
-    have = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+    have = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()} - {MANIFEST}
     return have == set(files) and all(sha256_file(folder / n) == h for n, h in files.items())
 
 
@@ -195,7 +231,7 @@ def verify(version: str, src: Sources = Sources(), releases: Path = paths.RELEAS
     old = json.loads(manifest_path.read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory(prefix="samestory-verify-") as scratch:
         result = build_release(version, src, Path(scratch) / "build", Path(scratch) / "releases",
-                               progress=progress)
+                               progress=progress, layout=old.get("layout", 1))
         new = result.manifest
     problems = _diff(old, new)
     if problems:
@@ -212,13 +248,51 @@ def check_release_dir(version: str, out: Path = paths.BUILD, releases: Path = pa
     folder = Path(out) / release_name(version)
     if not manifest_path.exists():
         raise SameStoryError(f"no release v{version}", [Problem(str(manifest_path), "release manifest missing; "
-                                                                "run `samestory build` first")])
+                                                                "in a checkout run `samestory build`; elsewhere "
+                                                                "pass --dataset RELEASE_FOLDER_OR_HUB_ID")])
     if not folder.exists():
         raise SameStoryError(f"release v{version} is not built", [Problem(str(folder), "missing; run `samestory build`")])
-    files = json.loads(manifest_path.read_text(encoding="utf-8"))["files"]
-    if not _files_match(folder, files):
+    committed = json.loads(manifest_path.read_text(encoding="utf-8"))
+    inner = read_folder_manifest(folder)
+    if _comparable(inner) != _comparable(committed):
         raise SameStoryError(f"{folder} does not match {manifest_path}",
-                             [Problem(str(folder), "files differ from the release manifest; rebuild it")])
+                             [Problem(str(folder / MANIFEST), "differs from the committed release manifest; "
+                                      "rebuild it with `samestory build`")])
+    return check_folder(folder)
+
+
+def read_folder_manifest(folder: Path) -> dict:
+    """The manifest inside a release folder (an error naming the folder when it is not a release)."""
+    folder = Path(folder)
+    f = folder / MANIFEST
+    if not f.is_file():
+        raise SameStoryError(f"{folder} is not a SameStory release folder",
+                             [Problem(str(f), "release manifest missing", expected=f"{MANIFEST} written by "
+                                      "`samestory build` (or downloaded from the Hub with the release)")])
+    try:
+        manifest = json.loads(f.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SameStoryError(f"{f}: not a release manifest", [Problem(str(f), f"invalid JSON: {exc}")]) from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict) \
+            or "dataset_version" not in manifest:
+        raise SameStoryError(f"{f}: not a release manifest",
+                             [Problem(str(f), "missing field", field="files/dataset_version")])
+    return manifest
+
+
+def check_folder(folder: Path) -> Path:
+    """A release folder checked against the manifest inside it: every listed file present with its
+    sha256, nothing else. No checkout needed."""
+    folder = Path(folder)
+    files = read_folder_manifest(folder)["files"]
+    if not _files_match(folder, files):
+        have = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()} - {MANIFEST}
+        bad = sorted(n for n in files if n in have and sha256_file(folder / n) != files[n])
+        problems = ([Problem(str(folder / n), "sha256 differs from the release manifest") for n in bad]
+                    + [Problem(str(folder / n), "listed in the release manifest but missing")
+                       for n in sorted(set(files) - have)]
+                    + [Problem(str(folder / n), "not part of the release") for n in sorted(have - set(files))])
+        raise SameStoryError(f"{folder} does not match {folder / MANIFEST}: re-download or rebuild it", problems)
     return folder
 
 

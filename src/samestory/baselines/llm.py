@@ -140,7 +140,9 @@ class ChatClient:
 def codebook_section(config: str, guidelines: Path = GUIDELINES) -> str:
     """The codebook section of a layer (`## N. Layer `config``), quoted verbatim in its prompt."""
     if not Path(guidelines).exists():
-        raise SameStoryError(f"{guidelines}: codebook not found", [Problem(str(guidelines), "file not found")])
+        raise SameStoryError(f"{guidelines}: codebook not found",
+                             [Problem(str(guidelines), "file not found; run in a checkout, use a release that ships "
+                                      "guidelines.md (--dataset), or pass --param guidelines=PATH")])
     text = Path(guidelines).read_text(encoding="utf-8")
     m = re.search(rf"^## \d+\. Layer `{re.escape(config)}`.*?(?=^## |\Z)", text, flags=re.S | re.M)
     if not m:
@@ -443,7 +445,7 @@ def predict(documents: list[dict], resources: Resources, params: dict, configs=C
     from tqdm import tqdm
 
     ep = endpoint(params)
-    guidelines = Path(params.get("guidelines") or GUIDELINES)
+    guidelines = Path(params.get("guidelines") or resources.codebook or GUIDELINES)
     jobs = [(doc, c) for c in configs for doc in documents]
     prompts = {(d["doc_id"], c): messages_for(c, d, resources, guidelines) for d, c in jobs}
     out = {c: [] for c in configs}

@@ -25,6 +25,8 @@ class Resources:
     facts: dict[str, list[dict]] = field(default_factory=dict)
     targets: dict[str, list[dict]] = field(default_factory=dict)
     missing: list[Path] = field(default_factory=list)
+    codebook: Path | None = None
+    """The annotation guidelines (prompts quote them): annotations/guidelines.md, or the release's copy."""
 
     def require(self, kind: str, story_id: str) -> list[dict]:
         """The inventory rows, or an error naming the missing file."""
@@ -57,6 +59,22 @@ def load_resources(story_ids, annotations_dir: Path = paths.ANNOTATIONS) -> Reso
                                          [Problem(str(f), "missing field", line=line, field=k) for k in lacking])
                 rows.append(rec)
             getattr(res, kind)[story_id] = rows
+    codebook = Path(annotations_dir) / paths.CODEBOOK_NAME
+    res.codebook = codebook if codebook.exists() else None
+    return res
+
+
+def release_resources(release, story_ids) -> Resources:
+    """The same inventories read from a release (`samestory.dataset.Release`), plus its codebook."""
+    res = Resources(codebook=release.codebook())
+    wanted = set(story_ids)
+    for kind, name in (("entities", "entities"), ("facts", "fact_inventory"), ("targets", "stance_targets")):
+        table = getattr(res, kind)
+        for rec in release.rows(name):
+            if rec["story_id"] in wanted:
+                table.setdefault(rec["story_id"], []).append(rec)
+        for sid in wanted - set(table):
+            res.missing.append(Path(release.source) / name / sid)
     return res
 
 

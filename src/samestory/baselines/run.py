@@ -5,15 +5,16 @@ from pathlib import Path
 
 from samestory import corpus, paths, schema
 from samestory.baselines import ERRORS_KEY, PARAMS_KEY, System, parse_params, write_predictions
-from samestory.baselines.resources import load_resources
+from samestory.baselines.resources import load_resources, release_resources
 from samestory.errors import Problem, SameStoryError
 
 
 def predict_to_dir(system: System, out: Path, tasks: tuple[str, ...] = (), params: list[str] = (),
                    corpus_dir: Path = paths.CORPUS, annotations_dir: Path = paths.ANNOTATIONS,
-                   doc_ids: tuple[str, ...] = ()) -> tuple[list[Path], tuple[str, ...], list[dict]]:
+                   doc_ids: tuple[str, ...] = (), release=None) -> tuple[list[Path], tuple[str, ...], list[dict]]:
     """Predict every requested task of `system` and write `<config>.jsonl` + `system.json` into `out`
-    (plus `errors.jsonl` listing documents the system could not predict); returns files, tasks, errors."""
+    (plus `errors.jsonl` listing documents the system could not predict); returns files, tasks, errors.
+    With `release` (a `samestory.dataset.Release`), documents and inventories come from it, not a checkout."""
     from samestory.baselines import task_config
 
     unknown = [t for t in tasks if t not in system.tasks]
@@ -23,7 +24,11 @@ def predict_to_dir(system: System, out: Path, tasks: tuple[str, ...] = (), param
                                       expected=", ".join(system.tasks), found=t) for t in unknown])
     tasks = tuple(tasks) or system.tasks
     values = parse_params(system, list(params))
-    documents = corpus.load_documents(Path(corpus_dir))
+    if release is not None:
+        documents = [d for d in release.documents()]
+        corpus_dir = release.source
+    else:
+        documents = corpus.load_documents(Path(corpus_dir))
     if doc_ids:
         known = {d["doc_id"] for d in documents}
         missing = [d for d in doc_ids if d not in known]
@@ -33,7 +38,9 @@ def predict_to_dir(system: System, out: Path, tasks: tuple[str, ...] = (), param
         documents = [d for d in documents if d["doc_id"] in set(doc_ids)]
     if not documents:
         raise SameStoryError(f"{corpus_dir}: no documents", [Problem(str(corpus_dir), "no documents found")])
-    resources = load_resources({d["story_id"] for d in documents}, Path(annotations_dir))
+    story_ids = {d["story_id"] for d in documents}
+    resources = (release_resources(release, story_ids) if release is not None
+                 else load_resources(story_ids, Path(annotations_dir)))
     wanted = tuple(dict.fromkeys(task_config(t) for t in tasks))
     predictions = system.predict(documents, resources, values, wanted)
     errors = predictions.pop(ERRORS_KEY, [])

@@ -45,6 +45,7 @@ def _add(args) -> int:
     """Add .txt files (kept byte for byte) and saved web pages (.html/.htm; main text and metadata
     extracted with trafilatura) to a story. Command-line metadata wins over extracted metadata; unknown
     stays null. Exact duplicates are refused; near duplicates need --allow-near-duplicate."""
+    paths.require_checkout("add", args.corpus)
     opts = Options(title=args.title, outlet=args.outlet, byline=args.byline, url=args.url,
                    published=args.published, language=args.language, notes=args.notes,
                    machine_translated=args.machine_translated, profile=args.profile,

@@ -13,6 +13,7 @@ from samestory.version import DATASET_VERSION
 def _sources(args):
     from samestory.release import Sources
 
+    paths.require_checkout(args.command, args.corpus)
     return Sources(corpus=Path(args.corpus), annotations=Path(args.annotations), card=Path(args.card),
                    changelog=Path(args.changelog))
 
@@ -29,6 +30,7 @@ def _add_inputs(p: argparse.ArgumentParser, card: bool = True) -> None:
 def cmd_validate(args) -> int:
     from samestory.validate import validate
 
+    paths.require_checkout(args.command, args.corpus)
     report = validate(Path(args.corpus), Path(args.annotations), progress=not args.quiet, keep=False)
     if not args.quiet:
         for note in report.notes:

@@ -11,6 +11,7 @@ from samestory.jsonl import atomic_write_text
 
 def _clean(args) -> int:
     """Write clean/<doc_id>.txt for documents that have none; refuse to change an existing one."""
+    paths.require_checkout("corpus clean", args.corpus)
     corpus = Path(args.corpus)
     wrote = 0
     for f, line, meta in load_metadata(corpus):
@@ -36,6 +37,7 @@ def _clean(args) -> int:
 
 def _show(args) -> int:
     """Print a document's metadata, removals and segment counts so a curator can check the cleaning."""
+    paths.require_checkout("corpus show", args.corpus)
     docs = {d["doc_id"]: d for d in load_documents(Path(args.corpus))}
     if args.doc_id not in docs:
         raise SameStoryError(f"unknown doc_id {args.doc_id}; known: {', '.join(sorted(docs))}")

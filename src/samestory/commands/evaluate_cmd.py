@@ -44,12 +44,16 @@ def _system(args) -> dict:
 def _evaluate(args) -> int:
     from samestory.eval import data
     from samestory.eval.evaluate import Options, evaluate, table
-    from samestory.jsonl import atomic_write_text
 
     try:
-        if args.release and args.gold:
-            raise SameStoryError("give --release or --gold, not both")
-        if args.gold:
+        chosen = [f for f, v in (("--dataset", args.dataset), ("--release", args.release), ("--gold", args.gold)) if v]
+        if len(chosen) > 1:
+            raise SameStoryError(f"give one of --dataset, --release, --gold (got {', '.join(chosen)})")
+        if args.revision and not args.dataset:
+            raise SameStoryError("--revision needs --dataset (a Hub dataset id)")
+        if args.dataset:
+            gold = data.load_dataset_gold(args.dataset, args.revision)
+        elif args.gold:
             gold = data.load_gold_dir(Path(args.gold), Path(args.corpus) if args.corpus else None)
         else:
             from samestory.version import DATASET_VERSION
@@ -68,7 +72,9 @@ def _evaluate(args) -> int:
         print(f"warning: {w}", file=sys.stderr)
     print(table(results))
     if args.out:
-        atomic_write_text(Path(args.out), json.dumps(results, indent=1, ensure_ascii=False) + "\n")
+        from samestory.eval.results import Results
+
+        Results.model_validate(results).to_disk(Path(args.out))
         print(f"wrote {args.out}")
     return 0
 
@@ -107,7 +113,12 @@ def register(sub) -> None:
     p.add_argument("--predictions", required=True, help="prediction file or folder")
     p.add_argument("--task", action="append", choices=list(TASKS),
                    help="task to score (repeatable; default: every task with a prediction file)")
-    src = p.add_argument_group("gold (default: the current release)")
+    src = p.add_argument_group("gold (default: the current release built in ./build)")
+    src.add_argument("--dataset", metavar="PATH_OR_HUB_ID",
+                     help="a release folder (checked against the manifest.json inside it) or a Hugging Face "
+                          "Hub dataset id ORG/NAME; no checkout needed")
+    src.add_argument("--revision", help="with a Hub id: the tag, branch or commit to read, e.g. v1.0.0 "
+                                        "(pin it to make a score reproducible)")
     src.add_argument("--release", help="release version, e.g. v1.0.0 (read from --build-dir, checked against "
                                        "its manifest)")
     src.add_argument("--gold", help="folder of gold <layer>.jsonl files instead of a release")

@@ -10,7 +10,19 @@ def _report(args) -> int:
     """Write one self-contained HTML page plus PNG figures for a story."""
     from samestory.report import load_story, write_report  # matplotlib: load only when used
 
-    if args.predictions:
+    if args.dataset:
+        from samestory.dataset import open_release
+        from samestory.report.data import load_story_release
+
+        release = open_release(args.dataset, args.revision)
+        data = load_story_release(args.story, release, Path(args.predictions) if args.predictions else None,
+                                  source=f"predictions: {args.predictions}" if args.predictions
+                                  else f"gold of {release.source} (v{release.dataset_version})")
+    elif args.revision:
+        from samestory.errors import SameStoryError
+
+        raise SameStoryError("--revision needs --dataset (a Hub dataset id)")
+    elif args.predictions:
         data = load_story(args.story, Path(args.predictions), source=f"predictions: {args.predictions}",
                           corpus_dir=Path(args.corpus), annotations_dir=Path(args.annotations))
     else:
@@ -36,6 +48,10 @@ def register(sub) -> None:
     src.add_argument("--source", choices=["gold"], default="gold", help="use the adjudicated gold (default)")
     src.add_argument("--predictions", metavar="DIR", help="a predictions folder with <layer>.jsonl files")
     p.add_argument("--out", required=True, help="output folder (replaced as a whole)")
+    p.add_argument("--dataset", metavar="PATH_OR_HUB_ID",
+                   help="read documents, inventories and gold from a release folder or Hub dataset id "
+                        "(no checkout needed) instead of --corpus/--annotations")
+    p.add_argument("--revision", help="with a Hub id: the tag, branch or commit, e.g. v1.0.0")
     p.add_argument("--corpus", default=str(paths.CORPUS), help="corpus folder (default: %(default)s)")
     p.add_argument("--annotations", default=str(paths.ANNOTATIONS), help="annotations folder (default: %(default)s)")
     p.set_defaults(func=_report)

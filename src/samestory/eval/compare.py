@@ -1,14 +1,12 @@
 """Compare two results files: paired bootstrap over the documents both were scored on."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
 
 from samestory.errors import Problem
 from samestory.eval import bootstrap as bs
-from samestory.eval.evaluate import RESULTS_FORMAT
 from samestory.eval.predictions import PredictionError
 from samestory.eval.tasks import TASKS
 
@@ -16,20 +14,17 @@ STAMPS = ("dataset_version", "gold_sha256", "schema_version", "scorer_version")
 
 
 def read_results(path: Path) -> dict:
-    """A results file written by `samestory evaluate`; anything else is an error naming the field."""
-    path = Path(path)
+    """A results file written by `samestory evaluate` (read by `Results.from_disk`); anything else is an
+    error naming the field."""
+    from samestory.errors import SameStoryError
+    from samestory.eval.results import Results
+
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise PredictionError(f"{path}: not a readable results file", [Problem(str(path), str(exc))]) from None
-    if not isinstance(data, dict) or data.get("format") != RESULTS_FORMAT:
-        raise PredictionError(f"{path}: not a results file", [Problem(str(path), "not a SameStory results file",
-                                                                      field="format", expected=RESULTS_FORMAT,
-                                                                      found=str(data.get("format") if isinstance(data, dict) else type(data).__name__))])
-    for k in (*STAMPS, "tasks", "system"):
-        if k not in data:
-            raise PredictionError(f"{path}: missing {k}", [Problem(str(path), "missing field", field=k)])
-    return data
+        return Results.from_disk(Path(path)).model_dump(mode="json")
+    except PredictionError:
+        raise
+    except SameStoryError as exc:
+        raise PredictionError(exc.args[0], exc.problems) from None
 
 
 def compare(path_a: Path, path_b: Path, resamples: int = 10000, seed: int = bs.DEFAULT_SEED) -> dict:

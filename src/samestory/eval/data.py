@@ -160,35 +160,27 @@ def release_dir(release: str, build: Path = paths.BUILD, releases: Path = paths.
     return folder, manifest
 
 
-def read_release_config(folder: Path, config: str) -> list[dict]:
-    """Rows of one config of a release folder, read with `datasets`, labels turned back into names."""
-    import tempfile
-
-    import datasets
-
-    # a private cache: the shared one can hand back another build of a folder with the same name
-    shown = datasets.is_progress_bar_enabled()
-    datasets.disable_progress_bars()  # one bar per config of a five-document release is noise
-    try:
-        with tempfile.TemporaryDirectory(prefix="samestory-eval-") as cache:
-            ds = datasets.load_dataset(str(folder), config, split="test", cache_dir=cache, keep_in_memory=True)
-            return [normalize(config, row, ids=True) for row in ds]
-    finally:
-        if shown:
-            datasets.enable_progress_bars()
-
-
 def load_release(release: str, build: Path = paths.BUILD, releases: Path = paths.RELEASES,
                  configs=schema.LAYERS) -> Gold:
-    """Gold of a built, manifest-checked release."""
+    """Gold of a built release of a checkout (`build/samestory-v<version>`), checked against the
+    committed manifest `releases/v<version>.json` and the manifest inside the folder."""
+    from samestory.dataset import Release
+
     folder, manifest = release_dir(release, build, releases)
-    return load_release_folder(folder, manifest, configs)
+    return gold_of(Release(str(folder), manifest, folder=folder), configs)
 
 
-def load_release_folder(folder: Path, manifest: dict, configs=schema.LAYERS) -> Gold:
-    docs = {d["doc_id"]: d for d in read_release_config(folder, "documents")}
-    layers = {}
-    for config in configs:
-        layers[config] = {r["doc_id"]: r for r in read_release_config(folder, config)}
-    return Gold(docs, layers, manifest["dataset_version"], manifest.get("gold_sha256"), str(folder),
-                {c: f"{folder}/data/{c}" for c in configs})
+def load_dataset_gold(dataset: str | Path, revision: str | None = None, configs=schema.LAYERS, hub=None) -> Gold:
+    """Gold of a release folder or Hub dataset id (`--dataset`), checked against its own manifest."""
+    from samestory.dataset import open_release
+
+    return gold_of(open_release(dataset, revision, hub), configs)
+
+
+def gold_of(release, configs=schema.LAYERS) -> Gold:
+    """The Gold of an opened `samestory.dataset.Release`."""
+    docs = {d["doc_id"]: d for d in release.documents()}
+    layers = {config: {r["doc_id"]: r for r in release.rows(config)} for config in configs}
+    where = release.folder if release.folder is not None else release.source
+    return Gold(docs, layers, release.dataset_version, release.manifest.get("gold_sha256"), str(where),
+                {c: f"{where}/data/{c}" for c in configs})

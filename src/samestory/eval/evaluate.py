@@ -22,8 +22,7 @@ from samestory.eval.data import Gold
 from samestory.eval.predictions import PredictionError, check_file, read_rows, resolve, shared_file_tasks
 from samestory.eval.tasks import TASKS, Context
 
-RESULTS_FORMAT = "samestory-results"
-RESULTS_FORMAT_VERSION = "1"
+from samestory.eval.results import RESULTS_FORMAT, RESULTS_FORMAT_VERSION  # noqa: E402,F401
 TOLERANCE = 1e-9
 """How far a count-based value may be from scikit-learn's before the run stops as a scorer bug."""
 

@@ -75,6 +75,31 @@ def load_story(story_id: str, layers_dir: Path | None = None, *, source: str = "
     return StoryData(stories[story_id], source, docs, inventories, layers)
 
 
+def load_story_release(story_id: str, release, layers_dir: Path | None = None, *, source: str = "gold") -> StoryData:
+    """The same from a release (`samestory.dataset.Release`): its documents, inventories and gold layers,
+    or the layers of a predictions folder."""
+    stories = release.stories()
+    if story_id not in stories:
+        raise SameStoryError(f"unknown story {story_id!r} in {release.source}; known: {', '.join(sorted(stories)) or 'none'}")
+    docs = [d for d in release.documents() if d["story_id"] == story_id]
+    inventories = {name: [r for r in release.rows(name) if r.get("story_id") == story_id] for name in INVENTORIES}
+    ids = {d["doc_id"] for d in docs}
+    layers = {}
+    if layers_dir is not None:
+        if not Path(layers_dir).is_dir():
+            raise SameStoryError(f"{layers_dir}: no such folder of layer files (<layer>.jsonl)")
+        for name in LAYERS:
+            f = Path(layers_dir) / f"{name}.jsonl"
+            if f.exists():
+                layers[name] = _read_records(f, ids)
+    else:
+        for name in LAYERS:
+            recs = {r["doc_id"]: r for r in release.rows(name) if r["doc_id"] in ids}
+            if recs:
+                layers[name] = recs
+    return StoryData(stories[story_id], source, docs, inventories, layers)
+
+
 # --- sections -----------------------------------------------------------------------------------------
 
 def sentence_of(doc: dict, start: int) -> str | None:

@@ -1,0 +1,39 @@
+"""`samestory export`: a release's configs as JSONL (labels as names), e.g. the gold in the prediction layout."""
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def _export(args) -> int:
+    from samestory import schema
+    from samestory.dataset import open_release
+    from samestory.errors import Problem, SameStoryError
+    from samestory.jsonl import write_jsonl
+
+    configs = args.config or list(schema.LAYERS)
+    unknown = [c for c in configs if c not in schema.CONFIGS]
+    if unknown:
+        raise SameStoryError("unknown config", [Problem("--config", "not a config", expected=", ".join(schema.CONFIGS),
+                                                        found=c) for c in unknown])
+    out = Path(args.out)
+    if out.exists() and any(out.iterdir()):
+        raise SameStoryError(f"{out} is not empty", [Problem(str(out), "refusing to write into a non-empty folder",
+                                                             expected="a new or empty folder")])
+    release = open_release(args.dataset, args.revision)
+    out.mkdir(parents=True, exist_ok=True)
+    for c in configs:
+        write_jsonl(out / f"{c}.jsonl", release.rows(c))
+        print(f"wrote {out / f'{c}.jsonl'}")
+    return 0
+
+
+def register(sub) -> None:
+    p = sub.add_parser("export", help="write a release's configs as JSONL, labels as names",
+                       description="Writes <config>.jsonl for each config of a release folder or Hub dataset "
+                                   "(default: the gold layers, which are exactly the prediction layout: scoring "
+                                   "them with `samestory evaluate` gives 1.0 on every task).")
+    p.add_argument("--dataset", required=True, metavar="PATH_OR_HUB_ID", help="release folder or Hub dataset id")
+    p.add_argument("--revision", help="with a Hub id: the tag, branch or commit, e.g. v1.0.0")
+    p.add_argument("--config", action="append", help="config to export (repeatable; default: every gold layer)")
+    p.add_argument("--out", required=True, help="folder to write (new or empty)")
+    p.set_defaults(func=_export)
