@@ -413,6 +413,9 @@ V2_RULES: tuple[LineRule, ...] = (
           r"^(?:Author|Автор|Авторка|Редактор|Penulis|Editor|Reporter|Pewarta|记者|编辑|责任编辑|作者|Redazione|"
           r"Autore)\s*[:：]?\s*[^\s.]{1,}(?: [^\s.]{1,}){0,4}$",
           "Author and editor labels ('Автор: Олена Коваль', '责任编辑：王磊', 'Penulis: Rina Sari')."),
+    _rule("byline_dated", "byline",
+          r"^(?:By|BY|Di|Oleh|Автор|От)\s+[A-ZА-ЯІЇЄ][\w'’\-.]+(?: [A-ZА-ЯІЇЄ][\w'’\-.]+){1,3}\s*[|,–—·]\s*.{0,60}\d.{0,20}$",
+          "A byline followed by a date ('By Chinedu Okafor | May 16, 2025 8:40 pm')."),
     _rule("read_time_v2", "decoration",
           r"^(?:\d+\s*(?:хв|мин|分钟|menit|min)\.?\s*(?:читання|чтения|阅读|baca|di lettura|read)?|"
           r"(?:Views|Переглядів|Просмотров|阅读量|Dilihat)\s*[:：]?\s*[\d,. ]+|[\d,. ]+\s*(?:views|переглядів|просмотров))$",
@@ -543,6 +546,15 @@ def _decide_v2(lines: list[tuple[int, int, str]], rules: tuple[LineRule, ...], l
             marks.update({j: ("navigation", "short_line_run") for j in run})
         run = [i] if i is not None and i not in marks and MENU_ITEM.match(stripped[i]) \
             and not TERMINAL.search(stripped[i]) else []
+    prose = next((k for k, i in enumerate(nonblank) if i not in marks and TERMINAL.search(stripped[i])
+                  and len(stripped[i]) >= JUSTEXT_PARAMS["length_low"]), None)
+    runs = ("related_list_item", "menu_run", "short_line_run")
+    for i in reversed(nonblank[:prose or 0]):  # the headline above the first paragraph (past dates, bylines)
+        rule = marks.get(i, ("", ""))[1]  # is not an item of a list that a menu word like 'Latest' started
+        if rule in runs and _words(stripped[i]) >= 4 and not TERMINAL.search(stripped[i]):
+            del marks[i]
+        if i not in marks or rule in runs:
+            break
     classes, headline = _justext_classes(stripped, nonblank, marks, language)
     for i in nonblank:
         if i in marks or classes.get(i) != "bad":
