@@ -241,7 +241,8 @@ def _sentences(documents: list[dict]) -> list[dict]:
         for s in d["sentences"]:
             text = d["text"][s["start"]:s["end"]].strip()
             if len(text) >= MIN_FACT_CHARS:
-                out.append({"doc_id": d["doc_id"], "sentence_id": s["id"], "start": s["start"],
+                out.append({"doc_id": d["doc_id"], "language": d["language"], "sentence_id": s["id"],
+                            "start": s["start"],
                             "end": s["start"] + len(d["text"][s["start"]:s["end"]].rstrip()), "text": text})
     return out
 
@@ -302,7 +303,8 @@ def propose_facts(story_id: str, documents: list[dict], tool: dict, threshold: f
     for n, g in enumerate(clusters, 1):
         centre = X[g].mean(axis=0)
         cohesion = {i: float(X[i] @ centre) for i in g}
-        statement = max(g, key=lambda i: (cohesion[i] - 0.1 * len(LOADED_HINTS.findall(sents[i]["text"]))
+        statement = max(g, key=lambda i: (sents[i]["language"] == "en",  # the inventory is written in English
+                                          cohesion[i] - 0.1 * len(LOADED_HINTS.findall(sents[i]["text"]))
                                           - 0.001 * len(sents[i]["text"]), -i))
         fid = f"{story_id}-p{n:02d}"
         support = sorted(g, key=lambda i: -cohesion[i])[:MAX_FACT_SUPPORT]

@@ -13,7 +13,7 @@ from samestory import paths
 from samestory.corpus import load_documents
 from samestory.errors import Problem, SameStoryError
 from samestory.jsonl import read_jsonl
-from samestory.schema import INVENTORIES, LAYERS
+from samestory.schema import CONFIGS, INVENTORIES, LAYERS
 
 REPORT_LAYERS = ("facts", "entity_frames", "stance", "frames", "bias_spans", "mentions")
 
@@ -137,6 +137,11 @@ def load_story(story_id: str, layers_dir: Path | None = None, *, source: str = G
             if not f.exists():
                 continue
             recs = _read_records(f, ids)
+            items = CONFIGS[name].items
+            if recs and items and not any(r.get(items) for r in recs.values()):
+                notes.append(f"{name}: every record in {label} is empty (the system had nothing to label, e.g. no "
+                             "entity table when it ran); not used")
+                continue
             if not recs:
                 continue
             if name in layers:
@@ -246,7 +251,7 @@ def naming_choices(data: StoryData) -> list[dict]:
                 labels[s["target_entity_id"]][doc_id][s["text"]] += 1
     rows = []
     for ent, per_doc in forms.items():
-        distinct = {f for c in per_doc.values() for f in c}
+        distinct = {f.casefold() for c in per_doc.values() for f in c}  # 'ISTANBUL' in a dateline is no choice
         if len(per_doc) >= 2 and len(distinct) >= 2 or ent in labels:
             rows.append({"entity_id": ent, "name": names.get(ent, ent),
                          "forms": {d: dict(c) for d, c in per_doc.items()},
