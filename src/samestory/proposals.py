@@ -402,6 +402,11 @@ def is_proposals(folder: Path) -> bool:
         return False
 
 
+def story_inventories(story_ann: Path) -> dict[str, list[dict]]:
+    """The story's own inventories (annotations/<story>/<name>.jsonl); a missing file is an empty one."""
+    return read_inventories(story_ann)
+
+
 def read_inventories(folder: Path) -> dict[str, list[dict]]:
     """The proposed inventories of a proposals folder (entities, fact_inventory, stance_targets)."""
     from samestory.jsonl import read_jsonl

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -126,6 +127,17 @@ def _diff(old: dict, new: dict) -> list[Problem]:
     return out
 
 
+def check_changelog(version: str, changelog: Path) -> None:
+    """A new version needs its own CHANGELOG heading ('## 1.1.0', '## [1.1.0]' or '## v1.1.0', optionally
+    followed by a date or a note); `build --version X` refuses to record X without one."""
+    text = changelog.read_text(encoding="utf-8") if changelog.exists() else ""
+    if re.search(rf"^##\s+\[?v?{re.escape(version)}\]?(?:\s|$)", text, flags=re.M):
+        return
+    raise SameStoryError(f"no CHANGELOG entry for version {version}", [Problem(
+        str(changelog), "a new release needs a CHANGELOG section saying what changed", field="heading",
+        expected=f"a line '## {version}' followed by the changes", found="no such heading")])
+
+
 @dataclass
 class BuildResult:
     path: Path
@@ -143,6 +155,8 @@ def build_release(version: str = DATASET_VERSION, src: Sources = Sources(), out:
     out, releases = Path(out), Path(releases)
     target = out / release_name(version)
     manifest_path = releases / f"v{version}.json"
+    if record and not manifest_path.exists():
+        check_changelog(version, Path(src.changelog))
     made_out = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{release_name(version)}.", dir=out))
