@@ -168,7 +168,7 @@ def build_release(version: str = DATASET_VERSION, src: Sources = Sources(), out:
         finally:
             sink.close()
         card_text = render_card(src, version, stats)
-        (tmp / "README.md").write_text(card.front_matter() + "\n" + card_text, encoding="utf-8")
+        (tmp / "README.md").write_text(card.front_matter(stats) + "\n" + card_text, encoding="utf-8")
         from samestory.eval.schemas import write_all
 
         write_all(tmp / "schemas")  # JSON Schema of each task's prediction file, shipped with the data
