@@ -555,6 +555,12 @@ def _decide_v2(lines: list[tuple[int, int, str]], rules: tuple[LineRule, ...], l
             del marks[i]
         if i not in marks or rule in runs:
             break
+    if not any(rule == "byline_line" for _, rule in marks.values()):  # a byline below a long menu
+        content = [i for i in nonblank if marks.get(i, ("", ""))[0] != "navigation"]
+        for i in content[:BYLINE_WINDOW]:
+            if i not in marks and BYLINE.match(stripped[i]):
+                marks[i] = ("byline", "byline_line")
+                break
     classes, headline = _justext_classes(stripped, nonblank, marks, language)
     for i in nonblank:
         if i in marks or classes.get(i) != "bad":
@@ -562,7 +568,7 @@ def _decide_v2(lines: list[tuple[int, int, str]], rules: tuple[LineRule, ...], l
         if TERMINAL.search(stripped[i]) or i == headline:
             continue  # prose-like, or the headline: jusText's context alone is not enough to cut it
         marks[i] = ("boilerplate", "justext")
-    return marks
+    return marks, (headline if headline is not None and headline not in marks else None)
 
 
 def clean(raw: str, rules: tuple[LineRule, ...] = DEFAULT_RULES, cleaner: str = "v1",
@@ -572,7 +578,7 @@ def clean(raw: str, rules: tuple[LineRule, ...] = DEFAULT_RULES, cleaner: str = 
     if cleaner not in CLEANERS:
         raise ValueError(f"unknown cleaner {cleaner!r}; known: {', '.join(CLEANERS)}")
     lines = _lines(raw)
-    marks = _decide(lines, rules) if cleaner == "v1" else _decide_v2(lines, rules, language)
+    marks, headline = (_decide(lines, rules), None) if cleaner == "v1" else _decide_v2(lines, rules, language)
     stripped = [t.lstrip("\ufeff").strip() for _, _, t in lines]  # a UTF-8 byte-order mark is not text
     cuts: list[tuple[int, int, str, str]] = []
     kept_idx = [i for i in range(len(lines)) if i not in marks]
@@ -617,6 +623,7 @@ def clean(raw: str, rules: tuple[LineRule, ...] = DEFAULT_RULES, cleaner: str = 
         byline = BYLINE.match(line).group("name") if line else None
     first = next((s for s in stripped if s), None)
     repeated = any(r.reason == "repeated_headline" for r in removals)
+    del headline  # kept in the text; not taken as the title (a plain text shows no markup that says so)
     return CleanResult(text, removals, title=first if repeated else None, byline=byline, author_bio=bio)
 
 
