@@ -1,9 +1,10 @@
 """Rule-based, deletion-only boilerplate removal: clean text = raw text minus recorded ranges.
 
 Cleaner v1 (the seed release's, frozen) applies whole-line rules; cleaner v2 adds multilingual rules,
-repeated-text detection and jusText's paragraph classifier (each line a paragraph). Rules work on whole lines and are generic (navigation, widgets, advertisements, teasers, repeated
-headlines, captions, bylines, credits, author bios); a per-site profile may add rules. Because cleaning only deletes, every clean offset maps
-back to a raw offset through the removals (`clean_to_raw`).
+repeated-text detection and jusText's paragraph classifier (each line a paragraph). Rules work on whole
+lines and are generic (navigation, widgets, advertisements, teasers, repeated headlines, captions, bylines,
+credits, author bios); a per-site profile may add rules. Because cleaning only deletes, every clean offset
+maps back to a raw offset through the removals (`clean_to_raw`).
 """
 from __future__ import annotations
 
@@ -306,7 +307,7 @@ _DATE_WORDS = (
     # labels
     "published updated posted last modified first on at am pm a.m p.m utc gmt wib wita wit msk eest eet cet cest bst "
     "edt est ist et kyiv kiev moscow beijing time ago hours hour minutes minute mins days day yesterday today "
-    "опубліковано оновлено опубликовано обновлено обновлено дата публікації публикации о в год року года г р "
+    "опубліковано оновлено опубликовано обновлено дата публікації публикации о в год року года г р "
     "сьогодні вчора сегодня вчера хв мин тому назад "
     "发布时间 发布 更新 时间 日期 年 月 日 时 分 "
     "diterbitkan diperbarui dipublikasikan pukul jam hari ini kemarin menit lalu "
