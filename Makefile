@@ -91,7 +91,8 @@ leaderboard: install
 # installing the extra never pulls another torch.
 $(VENV)/.installed-embeddings: $(VENV)/.installed
 	$(BIN)/pip install -q torch==2.13.0 $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
-	$(BIN)/pip install -q -e '.[embeddings,propose]'
+	$(BIN)/pip install -q -e '.[embeddings]'
+	$(BIN)/pip install -q -e '.[propose]'
 	@touch $@
 
 baselines-embeddings: export SOURCE_DATE_EPOCH = $(shell git log -1 --format=%ct -- corpus annotations src 2>/dev/null)

@@ -287,7 +287,8 @@ def propose_facts(story_id: str, documents: list[dict], tool: dict, threshold: f
     X = _embed([s["text"] for s in sents], tool)
     X = X / np.maximum(np.linalg.norm(X, axis=1, keepdims=True), 1e-12)
     sim = X @ X.T
-    same_doc = np.array([[a["doc_id"] == b["doc_id"] for b in sents] for a in sents])
+    doc_of = np.array([s["doc_id"] for s in sents], dtype=object)
+    same_doc = doc_of[:, None] == doc_of[None, :]
     dist = np.clip(1 - sim, 0, 2)
     dist[same_doc & ~np.eye(len(sents), dtype=bool)] = 2.0  # a fact is shared across outlets, not within one
     labels = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
