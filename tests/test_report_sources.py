@@ -67,6 +67,8 @@ def test_report_sources_are_named_per_section(tmp_path):
     assert "Loaded words" in html and "putin ×" in html.lower()
     report = json.loads((tmp_path / "out" / "report.json").read_text())
     assert report["fact_coverage"][0]["fact_id"] == "p01" and report["naming_choices"]
+    kyiv = report["entities"][0]
+    assert kyiv["entity_id"] == "kyiv" and kyiv["documents"] >= 2 and "<h2 id='entities'>Entities</h2>" in html
 
 
 def proposals_label():
@@ -83,6 +85,7 @@ def test_report_without_any_labels_does_not_claim_gold(tmp_path):
     html = write_report(data, tmp_path / "out").read_text(encoding="utf-8")
     assert "Source of labels: <b>gold" not in html
     assert "No fact inventory for this story" in html and "samestory story propose" in html
+    assert "No entity table for this story" in html
 
 
 def test_report_cli_takes_several_predictions_folders(tmp_path, capsys):

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from samestory.jsonl import replace_dir
 from samestory.report import figures as fig
-from samestory.report.data import (StoryData, doc_label, fact_coverage, frames, load_story, loaded_words,
-                                   naming_choices, portrayal, stance, summary)
+from samestory.report.data import (StoryData, doc_label, entity_table, fact_coverage, frames, load_story,
+                                   loaded_words, naming_choices, portrayal, stance, summary)
 from samestory.report.page import render
 from samestory.schema import SCHEMA_VERSION
 
@@ -50,7 +50,7 @@ def write_report(data: StoryData, out_dir: Path) -> Path:
               "inventory_sources": data.inventory_sources, "notes": data.notes,
               "documents": [{k: d.get(k) for k in ("doc_id", "title", "outlet", "language", "published", "url",
                                                      "translation_of", "machine_translated")} for d in data.documents],
-              "loaded_words": loaded_words(data), "summary": summary(data),
+              "entities": entity_table(data), "loaded_words": loaded_words(data), "summary": summary(data),
               "fact_coverage": fact_coverage(data), "portrayal": portrayal(data), "stance": stance(data),
               "frames": frames(data), "naming_choices": naming_choices(data)}
     out_dir.parent.mkdir(parents=True, exist_ok=True)

@@ -259,6 +259,26 @@ def naming_choices(data: StoryData) -> list[dict]:
     return sorted(rows, key=lambda r: r["name"])
 
 
+def entity_table(data: StoryData) -> list[dict]:
+    """The story's entities (gold or proposed) with how often each document names them (NAM and NOM
+    mentions of the mentions layer; without that layer, counts are None), most widely mentioned first."""
+    layer = data.layers.get("mentions")
+    counts: dict[str, Counter] = defaultdict(Counter)
+    if layer is not None:
+        for doc_id in data.doc_ids():
+            for m in layer.get(doc_id, {}).get("mentions", []):
+                if m.get("entity_id"):
+                    counts[m["entity_id"]][doc_id] += 1
+    rows = []
+    for e in data.inventories.get("entities", []):
+        c = counts.get(e["entity_id"], Counter())
+        rows.append({"entity_id": e["entity_id"], "name": e["name"], "type": e["type"],
+                     "aliases": e.get("aliases", []),
+                     "counts": {d: c.get(d, 0) for d in data.doc_ids()} if layer is not None else None,
+                     "documents": sum(1 for d in data.doc_ids() if c.get(d)) if layer is not None else None})
+    return sorted(rows, key=lambda r: (-(r["documents"] or 0), r["name"]))
+
+
 LOADED_TECHNIQUES = ("Loaded_Language", "Name_Calling-Labeling")
 
 
@@ -293,6 +313,8 @@ def empty_reason(data: StoryData, section: str) -> str:
             return f"No stance targets in this story: add rows to stance_targets.jsonl or {hint} for stubs."
         return ("No stance labels for this story's targets: add gold stance labels or give predictions of a system "
                 "that predicts stance (e.g. `samestory predict --system embeddings`).")
+    if section == "entities":
+        return f"No entity table for this story (gold or proposed): {hint}."
     if section == "portrayal":
         if not inv.get("entities"):
             return f"No entity table for this story: {hint}."

@@ -4,8 +4,8 @@ from __future__ import annotations
 import base64
 from html import escape
 
-from samestory.report.data import (StoryData, doc_label, empty_reason, fact_coverage, frames, loaded_words,
-                                   naming_choices, portrayal, stance, summary, technique_segments)
+from samestory.report.data import (StoryData, doc_label, empty_reason, entity_table, fact_coverage, frames,
+                                   loaded_words, naming_choices, portrayal, stance, summary, technique_segments)
 from samestory.report.figures import FRAME_COLORS, PORTRAYAL_COLORS, STANCE_COLORS
 
 CSS = """
@@ -113,6 +113,21 @@ def render(data: StoryData, figures: dict[str, bytes], meta: dict) -> str:
         parts.append("</table>")
     else:
         parts.append(_empty(data, "facts"))
+
+    parts.append("<h2 id='entities'>Entities</h2>")
+    parts.append(_origin(data, "entities", "mentions"))
+    erows = entity_table(data)
+    if erows:
+        parts.append(f"<table><tr><th>entity</th><th>type</th><th>names seen</th><th>#docs</th>{head}</tr>")
+        for r in erows:
+            cells = "".join(f"<td>{r['counts'][d] or '—'}</td>" if r["counts"] is not None else "<td>?</td>"
+                            for d in ids)
+            docs_n = r["documents"] if r["documents"] is not None else "?"
+            parts.append(f"<tr><th>{escape(r['name'])}</th><td>{escape(r['type'])}</td>"
+                         f"<td>{escape(', '.join(r['aliases'][:6]))}</td><td>{docs_n}</td>{cells}</tr>")
+        parts.append("</table>")
+    else:
+        parts.append(_empty(data, "entities"))
 
     parts.append("<h2 id='portrayal'>Portrayal</h2>")
     parts.append(_origin(data, "entities", "entity_frames"))
