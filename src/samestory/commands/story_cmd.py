@@ -31,11 +31,13 @@ def _propose(args) -> int:
 
     corpus = Path(args.corpus)
     annotations = Path(args.annotations) if args.annotations else corpus.parent / "annotations"
-    if args.story_id not in {s["story_id"] for s in load_stories(corpus)}:
+    known = sorted(s["story_id"] for s in load_stories(corpus))
+    if args.story_id not in known:
         from samestory.errors import Problem, SameStoryError
 
-        raise SameStoryError(f"unknown story {args.story_id!r}", [Problem(str(corpus), "no such story", field="story",
-                                                                           found=args.story_id)])
+        raise SameStoryError(f"unknown story {args.story_id!r}", [Problem(
+            str(corpus), "no such story; create it with `samestory story new`", field="story",
+            expected=", ".join(known) or "an existing story", found=args.story_id)])
     docs = [d for d in load_documents(corpus) if d["story_id"] == args.story_id]
     ner, emb = proposals.ner_tool(), proposals.embedding_tool()
     print(f"proposing for {len(docs)} document(s) of {args.story_id}")
