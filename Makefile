@@ -43,7 +43,7 @@ card: install
 test-deps:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
 
-test: $(VENV)/.installed-test test-deps
+test: $(VENV)/.installed-test $(VENV)/.installed-embeddings test-deps
 	HF_DATASETS_OFFLINE=1 HF_HUB_OFFLINE=1 $(BIN)/python -m pytest
 
 bench: install
@@ -92,6 +92,7 @@ leaderboard: install
 $(VENV)/.installed-embeddings: $(VENV)/.installed
 	$(BIN)/pip install -q torch==2.13.0 $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
 	$(BIN)/pip install -q -e '.[embeddings]'
+	$(BIN)/pip install -q -e '.[propose]'
 	@touch $@
 
 baselines-embeddings: export SOURCE_DATE_EPOCH = $(shell git log -1 --format=%ct -- corpus annotations src 2>/dev/null)

@@ -6,6 +6,7 @@ import subprocess
 
 import pytest
 
+from samestory import paths
 from samestory.build import data_path
 from samestory.errors import SameStoryError
 from samestory.release import CHECKSUMS, MANIFEST, STORIES, Sources, build_release, verify
@@ -61,9 +62,23 @@ def test_release_gold_hash_follows_gold_only(tmp_path):
     first = _build(tmp_path, corpus, ann).manifest["gold_sha256"]
     p = ann / STORY / "gold" / "stance.jsonl"
     p.write_text(p.read_text(encoding="utf-8").replace('"neutral"', '"against"', 1), encoding="utf-8")
-    second = build_release("0.1.1", Sources(corpus=corpus, annotations=ann), tmp_path / "build",
+    changelog = tmp_path / "CHANGELOG.md"
+    changelog.write_text(paths.CHANGELOG.read_text(encoding="utf-8") + "\n## 0.1.1\n\nOne stance label fixed.\n",
+                         encoding="utf-8")
+    second = build_release("0.1.1", Sources(corpus=corpus, annotations=ann, changelog=changelog), tmp_path / "build",
                            tmp_path / "releases", progress=False).manifest["gold_sha256"]
     assert first != second
+
+
+def test_release_new_version_without_changelog_entry_is_refused(tmp_path, capsys):
+    from samestory.cli import main
+
+    corpus, ann = copy_fixture(tmp_path)
+    code = main(["build", "--version", "9.9.9", "--corpus", str(corpus), "--annotations", str(ann),
+                 "--out", str(tmp_path / "build"), "--releases", str(tmp_path / "releases"), "--quiet"])
+    err = capsys.readouterr().err
+    assert code != 0 and "no CHANGELOG entry for version 9.9.9" in err and "'## 9.9.9'" in err
+    assert not (tmp_path / "releases" / "v9.9.9.json").exists() and not (tmp_path / "build").exists()
 
 
 def test_release_same_content_is_a_no_op(tmp_path):
@@ -92,9 +107,17 @@ def test_release_same_version_other_content_says_bump_the_version(tmp_path):
     assert f"annotations/{STORY}/gold/stance.jsonl" in err and "data/stance/" in err
     assert tree(tmp_path / "build") == before_build
     assert tree(tmp_path / "releases") == before_rel
-    # a new version builds beside the old one
+    # a new version needs its CHANGELOG entry, then builds beside the old one
     code, out, err = run("build", "--corpus", corpus, "--annotations", ann, "--out", tmp_path / "build",
                          "--releases", tmp_path / "releases", "--quiet", "--version", "0.2.0")
+    assert code == 1 and "no CHANGELOG entry for version 0.2.0" in err
+    assert tree(tmp_path / "releases") == before_rel
+    changelog = tmp_path / "CHANGELOG.md"
+    changelog.write_text(paths.CHANGELOG.read_text(encoding="utf-8") + "\n## 0.2.0\n\nA stance label changed.\n",
+                         encoding="utf-8")
+    code, out, err = run("build", "--corpus", corpus, "--annotations", ann, "--out", tmp_path / "build",
+                         "--releases", tmp_path / "releases", "--quiet", "--version", "0.2.0",
+                         "--changelog", changelog)
     assert code == 0, err
     assert (tmp_path / "build" / "samestory-v0.2.0").is_dir() and (tmp_path / "releases" / "v0.2.0.json").exists()
     assert tree(tmp_path / "build" / f"samestory-v{V}") == {k[len(f"samestory-v{V}/"):]: v

@@ -95,7 +95,7 @@ def test_report_missing_layers_give_empty_sections(tmp_path):
     story.mkdir(parents=True)
     data = load_story(STORY, annotations_dir=tmp_path)
     html = write_report(data, tmp_path / "out").read_text(encoding="utf-8")
-    assert "No fact layer." in html and "No stance layer." in html
+    assert "No fact inventory for this story" in html and "No stance targets in this story" in html
 
 
 @pytest.mark.browser

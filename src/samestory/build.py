@@ -189,7 +189,11 @@ class Collector:
                              "byline_known": sum(d["byline"] is not None for d in docs),
                              "characters": sum(len(d["text"]) for d in docs),
                              "paragraphs": sum(len(d["paragraphs"]) for d in docs),
-                             "sentences": sum(len(d["sentences"]) for d in docs)})
+                             "sentences": sum(len(d["sentences"]) for d in docs),
+                             "languages": dict(sorted(Counter(d["language"] for d in docs).items())),
+                             "translations": sum(d.get("translation_of") is not None for d in docs),
+                             "machine_translated_ids": [[d["doc_id"], d["language"]] for d in docs
+                                                        if d["machine_translated"]]})
         if self.docs is not None and len(self.docs) + len(docs) > DOC_TABLE_LIMIT:
             self.docs = None
         if self.docs is not None:

@@ -35,9 +35,19 @@ FRONT_MATTER = {
 """Hub metadata of the release README (the licence is explained in the card's Licensing section)."""
 
 
-def front_matter() -> str:
-    """YAML header: Hub metadata, one `configs` entry per config (documents is the default) and the
-    features of each config in `dataset_info`, all derived from schema.py."""
+def languages(stats: dict | None) -> dict[str, int]:
+    """Language code → number of documents, over every story of the release (from the data)."""
+    out: dict[str, int] = {}
+    for s in (stats or {}).get("stories", []):
+        for code, n in s.get("languages", {}).items():
+            out[code] = out.get(code, 0) + n
+    return dict(sorted(out.items()))
+
+
+def front_matter(stats: dict | None = None) -> str:
+    """YAML header: Hub metadata (languages and multilinguality from the data when `stats` is given), one
+    `configs` entry per config (documents is the default) and the features of each config in
+    `dataset_info`, all derived from schema.py."""
     configs, infos = [], []
     for name in CONFIGS:
         entry = {"config_name": name, "data_files": [{"split": SPLIT, "path": data_path(name)}]}
@@ -46,6 +56,12 @@ def front_matter() -> str:
         configs.append(entry)
         infos.append({"config_name": name, "features": features.yaml_features(name)})
     meta = dict(FRONT_MATTER, configs=configs, dataset_info=infos)
+    langs = languages(stats)
+    if langs:
+        translations = sum(s.get("translations", 0) for s in stats["stories"])
+        meta["language"] = list(langs)
+        multi = "monolingual" if len(langs) == 1 else "multilingual"
+        meta["multilinguality"] = [multi, "translation"] if translations else multi
     return "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100) + "---\n"
 
 
@@ -177,6 +193,32 @@ def section_metadata(ctx) -> str:
             f"read(s) as machine translation.\n- {len(st)} stor{'y' if len(st) == 1 else 'ies'} (events).")
 
 
+LANGUAGE_NAMES = {"en": "English", "uk": "Ukrainian", "ru": "Russian", "be": "Belarusian", "zh": "Chinese",
+                  "id": "Indonesian", "it": "Italian", "de": "German", "fr": "French", "es": "Spanish",
+                  "tr": "Turkish", "pl": "Polish", "ar": "Arabic"}
+
+
+def section_languages(ctx) -> str:
+    """Languages of the documents, machine translations and linked translations, counted from the data."""
+    st = ctx["stats"]["stories"]
+    langs = languages(ctx["stats"])
+    if not langs:
+        return "No documents yet."
+    lines = ["| Language | Documents |", "|---|---:|"]
+    lines += [f"| {LANGUAGE_NAMES.get(code, code)} (`{code}`) | {n} |" for code, n in langs.items()]
+    mt = [(d, lang) for s in st for d, lang in s.get("machine_translated_ids", [])]
+    lines.append("")
+    lines.append(f"{'Monolingual' if len(langs) == 1 else 'Multilingual'}: {len(langs)} language(s) over "
+                 f"{sum(langs.values())} documents.")
+    for d, lang in mt:
+        lines.append(f"`{d}` reads as a machine translation into {LANGUAGE_NAMES.get(lang, lang)}, with its errors "
+                     "kept as they are; see its `notes` field.")
+    n_tr = sum(s.get("translations", 0) for s in st)
+    if n_tr:
+        lines.append(f"{n_tr} document(s) are translations of another document of their story (`translation_of`).")
+    return "\n".join(lines)
+
+
 def section_span(ctx) -> str:
     return schema.SPAN_CONVENTION
 
@@ -185,6 +227,7 @@ SECTIONS: dict[str, Callable[[dict], str]] = {
     "version": section_version, "configs": section_configs, "fields": section_fields,
     "labels": section_labels, "stats": section_stats, "agreement": section_agreement,
     "history": section_history, "span": section_span, "metadata": section_metadata,
+    "languages": section_languages,
 }
 
 

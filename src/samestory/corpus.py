@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 from samestory import paths
-from samestory.cleaning import PROFILES, clean
+from samestory.cleaning import CLEANERS, PROFILES, clean
 from samestory.errors import Problem, SameStoryError
 from samestory.jsonl import read_jsonl
 from samestory.segment import paragraphs, sentences
@@ -20,6 +20,9 @@ STORY_FIELDS = ("story_id", "title", "event_date", "place", "description")
 METADATA_FIELDS = ("doc_id", "story_id", "raw_path", "raw_sha256", "title", "outlet", "byline", "url",
                    "published", "language", "machine_translated", "notes", "profile")
 """Fields of corpus/<story>/documents.jsonl, written by curators (and by `samestory add`)."""
+OPTIONAL_METADATA = {"cleaner": "v1", "translation_of": None}
+"""Fields a documents.jsonl row may omit, with their value when absent: rows written before they existed
+(the seed release) were cleaned by cleaner v1 and link no translation."""
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -98,7 +101,8 @@ def extraction_json(extraction: dict | str | None) -> str | None:
 def build_document(meta: dict, raw: str) -> dict:
     """The `documents` config row for one document: metadata, clean text, segments, removals. `raw` is
     the cleaner's input: the raw text, or for a web page the extracted text (provenance filled, else null)."""
-    result = clean(raw, PROFILES[meta.get("profile") or "default"])
+    cleaner = meta.get("cleaner") or OPTIONAL_METADATA["cleaner"]
+    result = clean(raw, PROFILES[meta.get("profile") or "default"], cleaner=cleaner, language=meta["language"])
     text = result.text
     paras = paragraphs(text)
     return {
@@ -106,6 +110,7 @@ def build_document(meta: dict, raw: str) -> dict:
         "outlet": meta.get("outlet"), "byline": meta.get("byline"), "author_bio": result.author_bio,
         "url": meta.get("url"), "published": meta.get("published"), "language": meta["language"],
         "machine_translated": bool(meta["machine_translated"]), "notes": meta.get("notes"),
+        "translation_of": meta.get("translation_of"), "cleaner": cleaner,
         "raw_path": meta["raw_path"], "raw_sha256": meta["raw_sha256"],
         "extracted_path": meta.get("extracted_path"), "extracted_sha256": meta.get("extracted_sha256"),
         "extraction": extraction_json(meta.get("extraction")),
@@ -113,6 +118,39 @@ def build_document(meta: dict, raw: str) -> dict:
         "paragraphs": paras, "sentences": sentences(text, paras, meta["language"]),
         "removals": [r.as_record() for r in result.removals],
     }
+
+
+def _check_optional(meta: dict) -> list[tuple[str, str, str]]:
+    """(field, message, expected) for a bad `cleaner` value (translation_of is checked per story)."""
+    cleaner = meta.get("cleaner", "v1")
+    if cleaner not in CLEANERS:
+        return [("cleaner", "unknown cleaner version", ", ".join(CLEANERS))]
+    return []
+
+
+def check_translations(metas: list[tuple[Path, int, dict]]) -> list[Problem]:
+    """Every `translation_of` names another document of the same story, and no chain loops back."""
+    by_id = {m.get("doc_id"): m for _, _, m in metas}
+    problems = []
+    for f, line, m in metas:
+        target = m.get("translation_of")
+        if target is None:
+            continue
+        other = by_id.get(target) if isinstance(target, str) else None
+        if other is None or target == m.get("doc_id") or other.get("story_id") != m.get("story_id"):
+            problems.append(Problem(str(f), "translation_of must name another document of the same story",
+                                    line=line, field="translation_of", expected="a doc_id of story "
+                                    f"{m.get('story_id')}", found=repr(target)))
+            continue
+        seen, cur = {m.get("doc_id")}, other
+        while cur is not None and cur.get("translation_of"):
+            if cur["doc_id"] in seen:
+                problems.append(Problem(str(f), "translation_of forms a cycle", line=line, field="translation_of",
+                                        found=" -> ".join(sorted(seen))))
+                break
+            seen.add(cur["doc_id"])
+            cur = by_id.get(cur["translation_of"])
+    return problems
 
 
 def load_rows(corpus_dir: Path, metas: list[tuple[Path, int, dict]], seen: dict[str, str],
@@ -125,6 +163,12 @@ def load_rows(corpus_dir: Path, metas: list[tuple[Path, int, dict]], seen: dict[
         missing = [k for k in METADATA_FIELDS if k not in meta]
         if missing:
             problems.extend(Problem(str(f), "missing field", line=line, field=k) for k in missing)
+            broken.add(meta.get("doc_id"))
+            continue
+        bad = _check_optional(meta)
+        if bad:
+            problems.extend(Problem(str(f), msg, line=line, field=k, expected=exp, found=repr(meta.get(k)))
+                            for k, msg, exp in bad)
             broken.add(meta.get("doc_id"))
             continue
         if meta["doc_id"] in seen:
@@ -149,11 +193,14 @@ def load_rows(corpus_dir: Path, metas: list[tuple[Path, int, dict]], seen: dict[
     return sorted(rows, key=lambda r: r["doc_id"]), broken
 
 
-def load_documents(corpus_dir: Path = paths.CORPUS, check: bool = True) -> list[dict]:
+def load_documents(corpus_dir: Path = paths.CORPUS, check: bool = True, translations: bool = True) -> list[dict]:
     """Rows of the `documents` config, sorted by doc_id. With check, every problem (missing or edited raw
     file, non-UTF-8, duplicate id, stale or missing clean text) is collected and raised together."""
     problems: list[Problem] = []
-    rows, _ = load_rows(corpus_dir, load_metadata(corpus_dir), {}, problems, check)
+    metas = load_metadata(corpus_dir)
+    if translations:  # off only for a staged subset whose links point to documents outside it
+        problems.extend(check_translations(metas))
+    rows, _ = load_rows(corpus_dir, metas, {}, problems, check)
     if check and problems:
         raise SameStoryError(f"corpus {corpus_dir}: {len(problems)} problem(s)", problems)
     return rows

@@ -21,7 +21,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from samestory import __version__, dedup, language, segment
-from samestory.cleaning import PROFILES, clean, clean_to_raw
+from samestory.cleaning import CURRENT_CLEANER, PROFILES, clean, clean_to_raw
 from samestory.corpus import (METADATA_FIELDS, STORY_FIELDS, build_document, load_documents, load_metadata,
                               load_stories, sha256_bytes)
 from samestory.errors import Problem, SameStoryError
@@ -276,6 +276,8 @@ class Options:
     machine_translated: bool = False
     profile: str = "default"
     allow_near_duplicate: bool = False
+    translation_of: str | None = None
+    """doc_id of the document (same story) the added article translates."""
 
     def check(self, n_files: int) -> list[Problem]:
         p = (check_title(self.title) + check_title(self.outlet, "outlet") + check_title(self.byline, "byline")
@@ -288,9 +290,10 @@ class Options:
         if self.profile not in PROFILES:
             p.append(_problem("command line", "unknown cleaning profile", "profile", ", ".join(PROFILES),
                               repr(self.profile)))
-        for name in ("title", "url", "byline"):
+        for name in ("title", "url", "byline", "translation_of"):
             if getattr(self, name) is not None and n_files > 1:
-                p.append(_problem("command line", f"--{name} describes one article; add the files one by one",
+                p.append(_problem("command line", f"--{name.replace('_', '-')} describes one article; add the "
+                                  "files one by one",
                                   name, "one file", f"{n_files} files"))
         return p
 
@@ -305,6 +308,8 @@ class Planned:
     cleaner_input: str
     row: dict
     near: list[tuple[str, float]] = field(default_factory=list)
+    cross: list = field(default_factory=list)
+    """Cross-language duplicates (dedup.CrossMatch) of documents already in the story."""
     messages: list[str] = field(default_factory=list)
 
     @property
@@ -361,13 +366,16 @@ def plan_one(src: Source, story_id: str, seq: int, opts: Options) -> Planned:
     if src.kind == "html":
         extracted, emeta, provenance = extract(src)
     cleaner_input = extracted if extracted is not None else src.text
-    result = clean(cleaner_input, PROFILES[opts.profile])
+    guess = opts.language or language.detect(cleaner_input).language  # picks jusText's stoplist
+    result = clean(cleaner_input, PROFILES[opts.profile], cleaner=CURRENT_CLEANER, language=guess)
     if len(result.text) < MIN_ARTICLE_CHARS:
         what = "extracted main text" if extracted is not None else "text"
         raise SameStoryError(f"{src.path}: no article", [_problem(
             src.path, f"no article: after cleaning, the {what} has only {len(result.text)} characters",
             expected=f">= {MIN_ARTICLE_CHARS} characters", found=repr(result.text[:80]))])
     code, lang_origin, detection, msgs = _language(opts, result.text, emeta.get("language"), src)
+    if code != guess:  # the clean text reads as another language than the whole page: clean with its stoplist
+        result = clean(cleaner_input, PROFILES[opts.profile], cleaner=CURRENT_CLEANER, language=code)
     title = _pick(opts.title, (emeta.get("title"), "extracted"), (result.title, "repeated headline"))
     outlet = _pick(opts.outlet, (emeta.get("sitename"), "extracted"))
     byline = _pick(opts.byline, (emeta.get("author"), "extracted"), (result.byline, "cleaner (byline/bio line)"))
@@ -385,7 +393,7 @@ def plan_one(src: Source, story_id: str, seq: int, opts: Options) -> Planned:
         "doc_id": doc_id, "story_id": story_id, "raw_path": f"{story_id}/raw/{doc_id}.{ext}", "raw_sha256": sha,
         "title": title[0], "outlet": outlet[0], "byline": byline[0], "url": url[0], "published": published[0],
         "language": code, "machine_translated": bool(opts.machine_translated), "notes": notes,
-        "profile": opts.profile,
+        "profile": opts.profile, "cleaner": CURRENT_CLEANER, "translation_of": opts.translation_of,
         "source": {"file": src.path.name, "format": src.kind, "encoding": src.encoding},
         "metadata_origin": {"title": title[1], "outlet": outlet[1], "byline": byline[1], "url": url[1],
                             "published": published[1], "language": lang_origin},
@@ -417,6 +425,12 @@ def plan(corpus: Path, story_id: str, inputs: list[Path], opts: Options) -> tupl
     existing = load_documents(corpus)  # also checks the corpus is sound before anything is added
     by_sha = {d["raw_sha256"]: d["doc_id"] for d in existing}
     texts = {d["doc_id"]: d["text"] for d in existing}
+    story_docs = {d["doc_id"]: d for d in existing if d["story_id"] == story_id}
+    if opts.translation_of is not None and opts.translation_of not in story_docs:
+        raise SameStoryError("bad --translation-of", [_problem(
+            "command line", "--translation-of must name a document of this story", "translation_of",
+            ", ".join(sorted(story_docs)) or "a document of the story (add the original first)",
+            repr(opts.translation_of))])
     seq = sum(1 for _, _, m in load_metadata(corpus) if m.get("story_id") == story_id)
     planned, problems = [], []
     for path in tqdm(files, desc="add", unit="file", disable=len(files) < 5):
@@ -437,10 +451,19 @@ def plan(corpus: Path, story_id: str, inputs: list[Path], opts: Options) -> tupl
                                      f"{dedup.THRESHOLD} over {dedup.SHINGLE}-word shingles; pass "
                                      "--allow-near-duplicate to add it anyway", "text", f"< {dedup.THRESHOLD}",
                                      f"{s:.2f}") for d, s in p.near)
+        p.cross = [c for c in dedup.cross_language_duplicates(p.row, list(story_docs.values()))
+                   if c.doc_id != opts.translation_of]
+        if p.cross and not opts.allow_near_duplicate:
+            problems.extend(_problem(path, f"likely translation of {c.doc_id} ({c.language}): {c.explain()}; pass "
+                                     f"--translation-of {c.doc_id} if it is, or --allow-near-duplicate if not",
+                                     "text", f"< {dedup.FINGERPRINT_THRESHOLD}", f"{c.score:.2f}") for c in p.cross)
         if p.near:
             p.meta["near_duplicates"] = [{"doc_id": d, "similarity": round(s, 4)} for d, s in p.near]
+        if p.cross:
+            p.meta["cross_language_duplicates"] = [c.as_record() for c in p.cross]
         by_sha[p.meta["raw_sha256"]] = f"{p.doc_id} ({path}, in this batch)"
         texts[p.doc_id] = p.row["text"]
+        story_docs[p.doc_id] = p.row
         planned.append(p)
     if problems:
         raise SameStoryError(f"nothing added: {len(problems)} problem(s)", problems)
@@ -506,7 +529,7 @@ def commit(corpus: Path, story_id: str, planned: list[Planned], dry_run: bool = 
                     files.append((sdir / rel, story_dir / rel))
             new_lines = "".join(dumps(p.meta) + "\n" for p in planned)
             atomic_write_text(sdir / "documents.jsonl", new_lines)
-            rows = {r["doc_id"]: r for r in load_documents(stage)}
+            rows = {r["doc_id"]: r for r in load_documents(stage, translations=False)}  # links checked in plan
             problems = [q for p in planned for q in validate(p, rows[p.doc_id])]
             problems += [_problem(dst, "would overwrite an existing file") for _, dst in files if dst.exists()]
             if problems:

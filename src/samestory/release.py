@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -141,6 +142,17 @@ def _diff(old: dict, new: dict) -> list[Problem]:
     return out
 
 
+def check_changelog(version: str, changelog: Path) -> None:
+    """A new version needs its own CHANGELOG heading ('## 1.1.0', '## [1.1.0]' or '## v1.1.0', optionally
+    followed by a date or a note); `build --version X` refuses to record X without one."""
+    text = changelog.read_text(encoding="utf-8") if changelog.exists() else ""
+    if re.search(rf"^##\s+\[?v?{re.escape(version)}\]?(?:\s|$)", text, flags=re.M):
+        return
+    raise SameStoryError(f"no CHANGELOG entry for version {version}", [Problem(
+        str(changelog), "a new release needs a CHANGELOG section saying what changed", field="heading",
+        expected=f"a line '## {version}' followed by the changes", found="no such heading")])
+
+
 @dataclass
 class BuildResult:
     path: Path
@@ -159,6 +171,8 @@ def build_release(version: str = DATASET_VERSION, src: Sources = Sources(), out:
     out, releases = Path(out), Path(releases)
     target = out / release_name(version)
     manifest_path = releases / f"v{version}.json"
+    if record and not manifest_path.exists():
+        check_changelog(version, Path(src.changelog))
     made_out = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{release_name(version)}.", dir=out))
@@ -173,7 +187,7 @@ def build_release(version: str = DATASET_VERSION, src: Sources = Sources(), out:
         finally:
             sink.close()
         card_text = render_card(src, version, stats)
-        (tmp / "README.md").write_text(card.front_matter() + "\n" + card_text, encoding="utf-8")
+        (tmp / "README.md").write_text(card.front_matter(stats) + "\n" + card_text, encoding="utf-8")
         from samestory.eval.schemas import write_all
 
         write_all(tmp / "schemas")  # JSON Schema of each task's prediction file, shipped with the data

@@ -85,11 +85,13 @@ IOB2_TAGS = ("O", *(f"{p}-{t}" for t in ENTITY_TYPES for p in ("B", "I")))
 REMOVAL_REASONS = (
     "navigation", "widget", "teaser", "repeated_headline", "outlet_tag", "related_links",
     "decoration", "image_caption", "author_bio", "blank_lines", "edge_whitespace",
-    "byline", "advertisement", "credit",
+    "byline", "advertisement", "credit", "repeated_text", "boilerplate",
 )
 """Why the cleaner cut a piece of its input (the raw text; for a web page, the extracted text); every
 removal carries one of these. byline: an author line near the top; advertisement: an ad slot left as
-text; credit: contributor or agency credits. New reasons go at the end so existing ids stay stable."""
+text; credit: contributor or agency credits; repeated_text: a later copy of an earlier line (a duplicated lede);
+boilerplate: a line jusText's paragraph classifier judged boilerplate (cleaner v2). New reasons go at the
+end so existing ids stay stable."""
 
 
 # --- field declarations -----------------------------------------------------------------------------
@@ -184,6 +186,10 @@ _CONFIGS = [
         S("language", "ISO 639-1 code of the text."),
         B("machine_translated", "True when the text reads as a machine translation."),
         S("notes", "Curator's notes, e.g. the evidence for machine_translated.", nullable=True),
+        S("translation_of", "The doc_id of the document (same story) this one translates; null when it is "
+          "not a translation of a document in the corpus.", nullable=True, ref="document"),
+        S("cleaner", "Version of the cleaner that made the clean text (v1: the seed release's line rules; v2: "
+          "adds multilingual rules and jusText's paragraph classifier). Frozen per document."),
         S("raw_path", "Path inside corpus/ of the raw file, kept byte for byte: the article text, or the "
           "saved web page (HTML)."),
         S("raw_sha256", "sha256 of the raw file, byte for byte."),

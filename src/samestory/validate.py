@@ -398,7 +398,9 @@ def validate(corpus_dir: Path = paths.CORPUS, annotations_dir: Path = paths.ANNO
     doc_cfg = CONFIGS["documents"]
     for story in tqdm(report.stories, desc="validate", unit="story", disable=not progress):
         sid = story["story_id"]
-        docs, broken = corpus.load_rows(corpus_dir, by_story.pop(sid, []), seen, P)
+        metas = by_story.pop(sid, [])
+        P.extend(corpus.check_translations(metas))
+        docs, broken = corpus.load_rows(corpus_dir, metas, seen, P)
         for doc_id in sorted(b for b in broken if b):
             report.notes.append(f"annotations of {doc_id} not checked: its corpus files have problems")
         chk = Checker(corpus_dir, P)

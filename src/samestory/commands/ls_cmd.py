@@ -46,8 +46,10 @@ def register(sub) -> None:
                                   "pre-annotations become Label Studio predictions.")
     common(u)
     docs_args(u)
-    u.add_argument("--preannotate", help="'gold' (the story's gold, for review) or a folder of a system's "
-                                         "prediction files in the gold layout (for pre-labelling).")
+    u.add_argument("--preannotate", metavar="gold|DIR",
+                   help="'gold' (the story's gold, for review), a folder of a system's prediction files in the "
+                        "gold layout (`samestory predict --out DIR`), or a proposals folder (`samestory story "
+                        "propose`; its proposed inventories stand in for the ones the story lacks).")
     u.add_argument("--model-version", help="Prediction model_version (default: 'gold' or the folder name).")
     u.set_defaults(func=run_push)
 
@@ -148,11 +150,32 @@ def run_config(args) -> int:
     return 0
 
 
+def _push_inventory(story: str, args):
+    """The story's inventories; when --preannotate names a proposals folder (`samestory story propose`), its
+    proposed rows stand in for the inventories the story does not have yet, so the pre-annotated mentions
+    and facts link to proposed entities and facts instead of NIL (the hook for machine proposals)."""
+    from samestory import proposals
+    from samestory.labelstudio import config as C, sync
+
+    folder = Path(args.preannotate) if args.preannotate and args.preannotate != "gold" else None
+    if folder is None or not proposals.is_proposals(folder):
+        return sync.load_inventory(story, args.annotations)
+    own = proposals.story_inventories(paths.story_annotations(story, args.annotations))
+    prop = proposals.read_inventories(folder)
+    rows = {name: tuple(own.get(name) or prop.get(name) or ()) for name in ("entities", "stance_targets",
+                                                                             "fact_inventory")}
+    inv = C.Inventory(story, rows["entities"], rows["stance_targets"], rows["fact_inventory"])
+    inv.check()
+    if args.model_version is None:
+        args.model_version = "machine-proposed"
+    return inv
+
+
 @_run
 def run_push(args) -> int:
     from samestory.labelstudio import sync
     story = _story(args)
-    inv = sync.load_inventory(story, args.annotations)
+    inv = _push_inventory(story, args)
     docs = _docs(args, story)
     pre, version = None, None
     if args.preannotate:

@@ -1,4 +1,4 @@
-"""`samestory report`: the story report from gold labels or a system's predictions."""
+"""`samestory report`: the story report from gold labels, systems' predictions and machine proposals."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,44 +9,48 @@ from samestory import paths
 def _report(args) -> int:
     """Write one self-contained HTML page plus PNG figures for a story."""
     from samestory.report import load_story, write_report  # matplotlib: load only when used
+    from samestory.report.data import REPORT_LAYERS
 
     if args.dataset:
         from samestory.dataset import open_release
         from samestory.report.data import load_story_release
 
-        release = open_release(args.dataset, args.revision)
-        data = load_story_release(args.story, release, Path(args.predictions) if args.predictions else None,
-                                  source=f"predictions: {args.predictions}" if args.predictions
-                                  else f"gold of {release.source} (v{release.dataset_version})")
+        data = load_story_release(args.story, open_release(args.dataset, args.revision),
+                                  predictions=[Path(p) for p in args.predictions or []])
     elif args.revision:
         from samestory.errors import SameStoryError
 
         raise SameStoryError("--revision needs --dataset (a Hub dataset id)")
-    elif args.predictions:
-        data = load_story(args.story, Path(args.predictions), source=f"predictions: {args.predictions}",
-                          corpus_dir=Path(args.corpus), annotations_dir=Path(args.annotations))
     else:
-        data = load_story(args.story, None, source="gold", corpus_dir=Path(args.corpus),
-                          annotations_dir=Path(args.annotations))
-    from samestory.report.data import REPORT_LAYERS
-
-    missing = [n for n in REPORT_LAYERS
-               if n not in data.layers]
-    if missing:
-        print(f"note: no {', '.join(missing)} labels; those sections stay empty")
+        proposals = None if args.no_proposals else (Path(args.proposals) if args.proposals else "auto")
+        data = load_story(args.story, None, corpus_dir=Path(args.corpus), annotations_dir=Path(args.annotations),
+                          predictions=[Path(p) for p in args.predictions or []], proposals=proposals)
+    for layer in REPORT_LAYERS:
+        print(f"  {layer:<14} {data.layer_sources.get(layer, 'none: that section explains what is missing')}")
+    for name, src in sorted(data.inventory_sources.items()):
+        print(f"  {name:<14} {src}")
+    for n in data.notes:
+        print(f"note: {n}")
     index = write_report(data, Path(args.out))
     print(f"report: {index}")
     return 0
 
 
 def register(sub) -> None:
-    p = sub.add_parser("report", help="Write the story report (HTML + PNG) from gold or predictions.",
+    p = sub.add_parser("report", help="Write the story report (HTML + PNG) from gold, predictions and proposals.",
                        description="How the outlets differ: fact coverage, portrayal, stance, frames and words, "
-                                   "as one self-contained HTML page (works offline) plus PNG figures.")
+                                   "as one self-contained HTML page (works offline) plus PNG figures. Every "
+                                   "section says where its labels come from; predictions and proposals are "
+                                   "marked machine-proposed.")
     p.add_argument("--story", required=True, help="story id, e.g. istanbul-2025-05-16")
     src = p.add_mutually_exclusive_group()
     src.add_argument("--source", choices=["gold"], default="gold", help="use the adjudicated gold (default)")
-    src.add_argument("--predictions", metavar="DIR", help="a predictions folder with <layer>.jsonl files")
+    src.add_argument("--predictions", metavar="DIR", action="append",
+                     help="a predictions folder (<layer>.jsonl files, as `samestory predict --out DIR` writes); "
+                          "repeatable: for each layer the first folder that has it is used")
+    p.add_argument("--proposals", metavar="DIR", help="machine proposals for the layers and inventories still "
+                   "missing (default: annotations/<story>/proposals when it exists)")
+    p.add_argument("--no-proposals", action="store_true", help="never use machine proposals")
     p.add_argument("--out", required=True, help="output folder (replaced as a whole)")
     p.add_argument("--dataset", metavar="PATH_OR_HUB_ID",
                    help="read documents, inventories and gold from a release folder or Hub dataset id "

@@ -1,10 +1,12 @@
-"""`samestory story new`: create a story (an event) that articles can then be added to."""
+"""`samestory story new` creates a story (an event) that articles can then be added to; `samestory story
+propose` proposes its inventories (machine-proposed, for review)."""
 from __future__ import annotations
 
 from pathlib import Path
 
 from samestory import paths
 from samestory.ingest import new_story
+from samestory.proposals import FACT_THRESHOLD
 from samestory.schema import INVENTORIES
 
 
@@ -19,9 +21,46 @@ def _new(args) -> int:
     return 0
 
 
+def _propose(args) -> int:
+    """Propose the story's entity table (pretrained NER + cross-document name clustering), fact inventory
+    (sentences clustered across outlets with sentence embeddings) and stance-target stubs, plus the
+    mentions and facts layers that link them, under annotations/<ID>/proposals/. Everything is marked
+    machine-proposed; nothing is written to the story's inventories or gold."""
+    from samestory import proposals
+    from samestory.corpus import load_documents, load_stories
+
+    corpus = Path(args.corpus)
+    annotations = Path(args.annotations) if args.annotations else corpus.parent / "annotations"
+    known = sorted(s["story_id"] for s in load_stories(corpus))
+    if args.story_id not in known:
+        from samestory.errors import Problem, SameStoryError
+
+        raise SameStoryError(f"unknown story {args.story_id!r}", [Problem(
+            str(corpus), "no such story; create it with `samestory story new`", field="story",
+            expected=", ".join(known) or "an existing story", found=args.story_id)])
+    docs = [d for d in load_documents(corpus) if d["story_id"] == args.story_id]
+    ner, emb = proposals.ner_tool(), proposals.embedding_tool()
+    print(f"proposing for {len(docs)} document(s) of {args.story_id}")
+    print(f"  NER: {ner['tool']} {ner.get('model') or ''} {ner['version']} ({', '.join(ner['languages'])})"
+          + (f" -- {ner['note']}" if ner.get("note") else ""))
+    print(f"  sentence similarity: {emb['tool']} {emb.get('model') or ''}" + (f" -- {emb['note']}" if emb.get("note")
+                                                                               else ""))
+    result = proposals.propose(args.story_id, docs, fact_threshold=args.fact_threshold, ner=ner, embedder=emb)
+    out = Path(args.out) if args.out else proposals.proposals_dir(annotations, args.story_id)
+    proposals.write(out, result)
+    n_m = sum(len(r["mentions"]) for r in result["mentions"])
+    print(f"proposed {len(result['entities'])} entities ({n_m} linked mentions), {len(result['fact_inventory'])} "
+          f"facts shared by >= 2 documents, {len(result['stance_targets'])} stance-target stubs")
+    print(f"wrote {out} (machine-proposed, not gold)")
+    print(f"next: review them (samestory ls push --story {args.story_id} --preannotate {out}), or compare outlets "
+          f"now: samestory report --story {args.story_id} --proposals {out} --out reports/{args.story_id}")
+    return 0
+
+
 def register(sub) -> None:
-    p = sub.add_parser("story", help="Create stories (events) in the corpus.",
-                       description="Create stories (events) in the corpus.")
+    p = sub.add_parser("story", help="Create stories (events) and propose their inventories.",
+                       description="Create stories (events) in the corpus; propose their entity table, fact "
+                                   "inventory and stance targets for review.")
     ssub = p.add_subparsers(dest="story_command", metavar="ACTION", required=True)
     n = ssub.add_parser("new", help="Create a new story.", description=_new.__doc__)
     n.add_argument("story_id", metavar="ID", help="story id: lower-case slug, e.g. kyiv-2025-06-01")
@@ -33,3 +72,14 @@ def register(sub) -> None:
     n.add_argument("--annotations", help="annotations folder (default: the folder `annotations` beside the corpus "
                    "folder)")
     n.set_defaults(func=_new)
+    pr = ssub.add_parser("propose", help="Propose entities, facts and stance targets (machine-proposed).",
+                         description=_propose.__doc__)
+    pr.add_argument("story_id", metavar="ID", help="story id")
+    pr.add_argument("--out", help="output folder (default: annotations/<ID>/proposals; an existing folder is "
+                    "replaced only if it is a proposals folder)")
+    pr.add_argument("--fact-threshold", type=float, default=FACT_THRESHOLD,
+                    help="cosine similarity at which sentences of two outlets report one fact (default: %(default)s)")
+    pr.add_argument("--corpus", default=str(paths.CORPUS), help="corpus folder (default: %(default)s)")
+    pr.add_argument("--annotations", help="annotations folder (default: the folder `annotations` beside the corpus "
+                    "folder)")
+    pr.set_defaults(func=_propose)

@@ -13,24 +13,46 @@ from samestory import paths
 from samestory.corpus import load_documents
 from samestory.errors import Problem, SameStoryError
 from samestory.jsonl import read_jsonl
-from samestory.schema import INVENTORIES, LAYERS
+from samestory.schema import CONFIGS, INVENTORIES, LAYERS
 
 REPORT_LAYERS = ("facts", "entity_frames", "stance", "frames", "bias_spans", "mentions")
 
 
+GOLD = "gold"
+PROPOSALS = "machine proposals (samestory story propose)"
+
+
 @dataclass
 class StoryData:
-    """Everything the report shows for one story, from one source (gold or a system)."""
+    """Everything the report shows for one story, and where each part comes from (gold, a system's
+    predictions, or machine proposals)."""
 
     story: dict
     source: str
+    """One line naming every source used, e.g. 'gold' or 'predictions: preds/lexicon; machine proposals'."""
     documents: list[dict]
     inventories: dict[str, list[dict]]
     layers: dict[str, dict[str, dict]] = field(default_factory=dict)
     """layer → doc_id → record (only documents of this story)."""
+    layer_sources: dict[str, str] = field(default_factory=dict)
+    """layer → where its records come from."""
+    inventory_sources: dict[str, str] = field(default_factory=dict)
+    """inventory → where its rows come from (gold when the story's own inventory has rows)."""
+    notes: list[str] = field(default_factory=list)
+    """What the loader chose and why (e.g. a layer given by two prediction folders)."""
 
     def doc_ids(self) -> list[str]:
         return [d["doc_id"] for d in self.documents]
+
+    def origin(self, *parts: str) -> str | None:
+        """The sources of the named layers/inventories, joined; None when none of them has data."""
+        found = [self.layer_sources.get(p) or self.inventory_sources.get(p) for p in parts]
+        found = list(dict.fromkeys(f for f in found if f))
+        return "; ".join(found) or None
+
+    def machine(self, *parts: str) -> bool:
+        """True when any of the named parts comes from predictions or proposals rather than gold."""
+        return any((self.layer_sources.get(p) or self.inventory_sources.get(p) or GOLD) != GOLD for p in parts)
 
 
 def doc_label(doc: dict) -> str:
@@ -49,55 +71,121 @@ def _read_records(path: Path, doc_ids: set[str]) -> dict[str, dict]:
     return out
 
 
-def load_story(story_id: str, layers_dir: Path | None = None, *, source: str = "gold",
-               corpus_dir: Path = paths.CORPUS, annotations_dir: Path = paths.ANNOTATIONS) -> StoryData:
-    """Documents and inventories of a story, with layers from `layers_dir` (default: its gold folder)."""
+def _system_name(folder: Path) -> str:
+    """'predictions: <folder> (<system> <version>)' from a predictions folder's system.json, when present."""
+    import json
+
+    label = f"predictions: {folder}"
+    try:
+        meta = json.loads((folder / "system.json").read_text(encoding="utf-8"))
+        name = meta.get("name") or meta.get("system", {}).get("name")
+        ver = meta.get("version") or meta.get("system", {}).get("version")
+        if name:
+            label += f" ({name}{' ' + ver if ver else ''})"
+    except (OSError, ValueError, AttributeError):
+        pass
+    return label
+
+
+def load_story(story_id: str, layers_dir: Path | None = None, *, source: str = GOLD,
+               corpus_dir: Path = paths.CORPUS, annotations_dir: Path = paths.ANNOTATIONS,
+               predictions: list[Path] | tuple = (), proposals: Path | None | str = "auto") -> StoryData:
+    """Documents, inventories and layers of a story. Layers come from `predictions` folders (in order; the
+    first folder that has a layer gives it) or, without predictions, from `layers_dir` (default: the story's
+    gold folder); layers still missing, and inventories the story does not have yet, come from the proposals
+    folder (`auto`: annotations/<story>/proposals when it exists; None: never)."""
     from samestory.corpus import load_stories
+    from samestory.proposals import FOLDER, is_proposals
 
     stories = {s["story_id"]: s for s in load_stories(corpus_dir)}
     if story_id not in stories:
         raise SameStoryError(f"unknown story {story_id!r}; known: {', '.join(sorted(stories)) or 'none'}")
     docs = [d for d in load_documents(corpus_dir) if d["story_id"] == story_id]
+    ids = {d["doc_id"] for d in docs}
     story_ann = Path(annotations_dir) / story_id
-    inventories = {}
+    if proposals == "auto":
+        proposals = story_ann / FOLDER if (story_ann / FOLDER).is_dir() else None
+    if proposals is not None and not is_proposals(Path(proposals)):
+        raise SameStoryError(f"{proposals}: not a proposals folder (no manifest.json with status "
+                             "'machine-proposed'); make one with `samestory story propose`")
+    inventories, inv_sources = {}, {}
     for name in INVENTORIES:
         f = story_ann / f"{name}.jsonl"
-        inventories[name] = [rec for _, rec in read_jsonl(f)] if f.exists() else []
-    layers_dir = Path(layers_dir) if layers_dir else story_ann / "gold"
-    if not layers_dir.is_dir():
-        raise SameStoryError(f"{layers_dir}: no such folder of layer files (<layer>.jsonl)")
-    ids = {d["doc_id"] for d in docs}
-    layers = {}
+        rows = [rec for _, rec in read_jsonl(f)] if f.exists() else []
+        if rows:
+            inventories[name], inv_sources[name] = rows, GOLD
+        elif proposals is not None and (Path(proposals) / f"{name}.jsonl").exists():
+            inventories[name] = [rec for _, rec in read_jsonl(Path(proposals) / f"{name}.jsonl")]
+            inv_sources[name] = PROPOSALS if inventories[name] else None
+        else:
+            inventories[name] = []
+    inv_sources = {k: v for k, v in inv_sources.items() if v}
+    layers, layer_sources, notes = {}, {}, []
+    folders: list[tuple[Path, str]] = [(Path(p), _system_name(Path(p))) for p in predictions]
+    if not folders:
+        gold_dir = Path(layers_dir) if layers_dir else story_ann / "gold"
+        if layers_dir and not gold_dir.is_dir():
+            raise SameStoryError(f"{gold_dir}: no such folder of layer files (<layer>.jsonl)")
+        folders.append((gold_dir, source if layers_dir is None or source != GOLD else f"predictions: {gold_dir}"))
+    for folder, label in folders:
+        if label != GOLD and not folder.is_dir():
+            raise SameStoryError(f"{folder}: no such predictions folder (<layer>.jsonl files, as written by "
+                                 "`samestory predict --out`)")
     for name in LAYERS:
-        f = layers_dir / f"{name}.jsonl"
-        if f.exists():
-            layers[name] = _read_records(f, ids)
-    return StoryData(stories[story_id], source, docs, inventories, layers)
+        for folder, label in folders:
+            f = folder / f"{name}.jsonl"
+            if not f.exists():
+                continue
+            recs = _read_records(f, ids)
+            items = CONFIGS[name].items
+            if recs and items and not any(r.get(items) for r in recs.values()):
+                notes.append(f"{name}: every record in {label} is empty (the system had nothing to label, e.g. no "
+                             "entity table when it ran); not used")
+                continue
+            if not recs:
+                continue
+            if name in layers:
+                notes.append(f"{name}: also in {label}; kept {layer_sources[name]}")
+                continue
+            layers[name], layer_sources[name] = recs, label
+        if name not in layers and proposals is not None and (Path(proposals) / f"{name}.jsonl").exists():
+            recs = _read_records(Path(proposals) / f"{name}.jsonl", ids)
+            if recs:
+                layers[name], layer_sources[name] = recs, PROPOSALS
+    used = list(dict.fromkeys([*layer_sources.values(), *inv_sources.values()]))
+    summary_src = "; ".join(used) if used else "none (no labels, predictions or proposals yet)"
+    return StoryData(stories[story_id], summary_src, docs, inventories, layers, layer_sources, inv_sources, notes)
 
 
-def load_story_release(story_id: str, release, layers_dir: Path | None = None, *, source: str = "gold") -> StoryData:
+def load_story_release(story_id: str, release, predictions: list[Path] | tuple = ()) -> StoryData:
     """The same from a release (`samestory.dataset.Release`): its documents, inventories and gold layers,
-    or the layers of a predictions folder."""
+    or the layers of predictions folders (the first folder that has a layer gives it)."""
     stories = release.stories()
     if story_id not in stories:
         raise SameStoryError(f"unknown story {story_id!r} in {release.source}; known: {', '.join(sorted(stories)) or 'none'}")
     docs = [d for d in release.documents() if d["story_id"] == story_id]
     inventories = {name: [r for r in release.rows(name) if r.get("story_id") == story_id] for name in INVENTORIES}
+    inv_sources = {name: GOLD for name, rows in inventories.items() if rows}
     ids = {d["doc_id"] for d in docs}
-    layers = {}
-    if layers_dir is not None:
-        if not Path(layers_dir).is_dir():
-            raise SameStoryError(f"{layers_dir}: no such folder of layer files (<layer>.jsonl)")
-        for name in LAYERS:
-            f = Path(layers_dir) / f"{name}.jsonl"
-            if f.exists():
-                layers[name] = _read_records(f, ids)
-    else:
-        for name in LAYERS:
+    layers, layer_sources, notes = {}, {}, []
+    gold_label = f"gold of {release.source} (v{release.dataset_version})"
+    for name in LAYERS:
+        for folder in map(Path, predictions):
+            if not folder.is_dir():
+                raise SameStoryError(f"{folder}: no such predictions folder (<layer>.jsonl files, as written by "
+                                     "`samestory predict --out`)")
+            f = folder / f"{name}.jsonl"
+            if f.exists() and name not in layers:
+                recs = _read_records(f, ids)
+                if recs:
+                    layers[name], layer_sources[name] = recs, _system_name(folder)
+        if not predictions:
             recs = {r["doc_id"]: r for r in release.rows(name) if r["doc_id"] in ids}
             if recs:
-                layers[name] = recs
-    return StoryData(stories[story_id], source, docs, inventories, layers)
+                layers[name], layer_sources[name] = recs, gold_label
+    used = list(dict.fromkeys([*layer_sources.values(), *inv_sources.values()]))
+    summary_src = "; ".join(used) if used else "none (no labels or predictions in this release)"
+    return StoryData(stories[story_id], summary_src, docs, inventories, layers, layer_sources, inv_sources, notes)
 
 
 # --- sections -----------------------------------------------------------------------------------------
@@ -194,12 +282,86 @@ def naming_choices(data: StoryData) -> list[dict]:
                 labels[s["target_entity_id"]][doc_id][s["text"]] += 1
     rows = []
     for ent, per_doc in forms.items():
-        distinct = {f for c in per_doc.values() for f in c}
+        distinct = {f.casefold() for c in per_doc.values() for f in c}  # 'ISTANBUL' in a dateline is no choice
         if len(per_doc) >= 2 and len(distinct) >= 2 or ent in labels:
             rows.append({"entity_id": ent, "name": names.get(ent, ent),
                          "forms": {d: dict(c) for d, c in per_doc.items()},
                          "labels": {d: dict(c) for d, c in labels.get(ent, {}).items()}})
     return sorted(rows, key=lambda r: r["name"])
+
+
+def entity_table(data: StoryData) -> list[dict]:
+    """The story's entities (gold or proposed) with how often each document names them (NAM and NOM
+    mentions of the mentions layer; without that layer, counts are None), most widely mentioned first."""
+    layer = data.layers.get("mentions")
+    counts: dict[str, Counter] = defaultdict(Counter)
+    if layer is not None:
+        for doc_id in data.doc_ids():
+            for m in layer.get(doc_id, {}).get("mentions", []):
+                if m.get("entity_id"):
+                    counts[m["entity_id"]][doc_id] += 1
+    rows = []
+    for e in data.inventories.get("entities", []):
+        c = counts.get(e["entity_id"], Counter())
+        rows.append({"entity_id": e["entity_id"], "name": e["name"], "type": e["type"],
+                     "aliases": e.get("aliases", []),
+                     "counts": {d: c.get(d, 0) for d in data.doc_ids()} if layer is not None else None,
+                     "documents": sum(1 for d in data.doc_ids() if c.get(d)) if layer is not None else None})
+    return sorted(rows, key=lambda r: (-(r["documents"] or 0), r["name"]))
+
+
+LOADED_TECHNIQUES = ("Loaded_Language", "Name_Calling-Labeling")
+
+
+def loaded_words(data: StoryData) -> list[dict]:
+    """Per document, the words its bias_spans mark as loaded language or name calling (lower-cased, counted),
+    most frequent first."""
+    layer = data.layers.get("bias_spans")
+    if layer is None:
+        return []
+    rows = []
+    for doc_id in data.doc_ids():
+        c = Counter(" ".join(s["text"].split()).lower() for s in layer.get(doc_id, {}).get("spans", [])
+                    if s["technique"] in LOADED_TECHNIQUES)
+        rows.append({"doc_id": doc_id, "total": sum(c.values()),
+                     "words": [{"text": w, "count": n} for w, n in sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))]})
+    return rows
+
+
+def empty_reason(data: StoryData, section: str) -> str:
+    """Why a section is empty, naming the missing piece and what to run (never a bare 'no layer')."""
+    inv = data.inventories
+    has = data.layers
+    hint = f"run `samestory story propose {data.story['story_id']}`"
+    if not data.documents:
+        return "No documents in this story yet: add articles with `samestory add`."
+    if section == "facts":
+        if not inv.get("fact_inventory"):
+            return f"No fact inventory for this story (gold or proposed): {hint}."
+        return "No facts labels: neither the gold, the given predictions nor the proposals have facts.jsonl."
+    if section == "stance":
+        if not inv.get("stance_targets"):
+            return f"No stance targets in this story: add rows to stance_targets.jsonl or {hint} for stubs."
+        return ("No stance labels for this story's targets: add gold stance labels or give predictions of a system "
+                "that predicts stance (e.g. `samestory predict --system embeddings`).")
+    if section == "entities":
+        return f"No entity table for this story (gold or proposed): {hint}."
+    if section == "portrayal":
+        if not inv.get("entities"):
+            return f"No entity table for this story: {hint}."
+        if "entity_frames" not in has:
+            return "No entity_frames labels (role and portrayal): gold, or predictions of a system that predicts them."
+        return "No entity is framed by two or more documents."
+    if section == "frames":
+        return "No frames labels: gold, or predictions of a system that predicts frames (e.g. embeddings)."
+    if section == "naming":
+        if "mentions" not in has:
+            return f"No mentions to compare names: {hint} (it links mentions to proposed entities)."
+        return "No entity is named differently across documents."
+    if section == "loaded":
+        return ("No bias_spans labels: give predictions of a system that marks loaded language (e.g. "
+                "`samestory predict --system lexicon`).")
+    return "No labels."
 
 
 def technique_segments(doc: dict, spans: list[dict]) -> list[tuple[int, int, list[str]]]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 import base64
 from html import escape
 
-from samestory.report.data import (StoryData, doc_label, fact_coverage, frames, naming_choices, portrayal,
-                                   stance, summary, technique_segments)
+from samestory.report.data import (StoryData, doc_label, empty_reason, entity_table, fact_coverage, frames,
+                                   loaded_words, naming_choices, portrayal, stance, summary, technique_segments)
 from samestory.report.figures import FRAME_COLORS, PORTRAYAL_COLORS, STANCE_COLORS
 
 CSS = """
@@ -23,6 +23,8 @@ mark{background:#ffe082;border-bottom:2px solid #ff6f00;cursor:help}
 .strip span{flex:1;border-right:1px solid #fff}
 img{max-width:100%}
 .muted{color:#777}
+.machine{background:#fff3e0;border:1px solid #ff9800;color:#e65100;font-size:.75rem;padding:.1rem .4rem;
+border-radius:.3rem;margin-left:.5rem;vertical-align:middle}
 """
 
 
@@ -32,6 +34,19 @@ def _img(png: bytes, alt: str) -> str:
 
 def _anchor(doc_id: str, sentence_id: str) -> str:
     return f"s-{doc_id}-{sentence_id}"
+
+
+def _origin(data: StoryData, *parts: str) -> str:
+    """A line under a section heading: where its labels come from, with a badge when not gold."""
+    src = data.origin(*parts)
+    if src is None:
+        return ""
+    badge = "<span class='machine'>machine-proposed, not gold</span>" if data.machine(*parts) else ""
+    return f"<p class='muted'>Source: {escape(src)}{badge}</p>"
+
+
+def _empty(data: StoryData, section: str) -> str:
+    return f"<p class='muted'>{escape(empty_reason(data, section))}</p>"
 
 
 def render(data: StoryData, figures: dict[str, bytes], meta: dict) -> str:
@@ -47,23 +62,35 @@ def render(data: StoryData, figures: dict[str, bytes], meta: dict) -> str:
         f"<title>{escape(data.story['title'])} — SameStory report</title><style>{CSS}</style></head><body>",
         f"<h1>{escape(data.story['title'])}</h1>",
         f"<p class='muted'>Story <code>{escape(data.story['story_id'])}</code>, "
-        f"{escape(data.story['event_date'])}, {escape(data.story['place'])}. Source of labels: "
-        f"<b>{escape(data.source)}</b>. {escape(meta.get('stamp', ''))}</p>",
+        f"{escape(data.story['event_date'])}, {escape(data.story['place'] or 'place unknown')}. Source of labels: "
+        f"<b>{escape(data.source)}</b>"
+        + ("<span class='machine'>includes machine-proposed labels</span>"
+           if data.machine(*data.layer_sources, *data.inventory_sources) else "")
+        + f". {escape(meta.get('stamp', ''))}</p>",
+        *(f"<p class='muted'>Note: {escape(n)}</p>" for n in data.notes),
         "<h2 id='documents'>Documents</h2><table><tr><th>column</th><th>doc_id</th><th>title</th><th>outlet</th>"
-        "<th>byline</th><th>machine translated</th></tr>",
+        "<th>byline</th><th>language</th><th>published</th><th>URL</th><th>translation of</th>"
+        "<th>machine translated</th></tr>",
     ]
     for d in docs:
-        parts.append("<tr>" + "".join(f"<td>{escape(str(v) if v is not None else '—')}</td>" for v in (
-            labels[d["doc_id"]], d["doc_id"], d["title"], d["outlet"], d["byline"],
-            "yes" if d["machine_translated"] else "no")) + "</tr>")
+        cells = [escape(str(v) if v is not None else "—") for v in (
+            labels[d["doc_id"]], d["doc_id"], d["title"], d["outlet"], d["byline"], d["language"], d["published"])]
+        url = d.get("url")
+        cells.append(f"<code>{escape(url)}</code>" if url else "—")  # shown, not linked: the page stays offline
+        tr = d.get("translation_of")
+        cells.append(escape(labels.get(tr, tr)) if tr else "—")
+        cells.append("yes" if d["machine_translated"] else "no")
+        parts.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     parts.append("</table>")
 
     parts.append("<h2 id='summary'>Summary</h2>")
+    parts.append(_origin(data, *data.layer_sources, *data.inventory_sources))
     sents = summary(data)
     parts.append("<ul>" + "".join(f"<li>{escape(s)}</li>" for s in sents) + "</ul>" if sents
                  else "<p class='muted'>No labels to summarise.</p>")
 
     parts.append("<h2 id='facts'>Fact coverage</h2>")
+    parts.append(_origin(data, "fact_inventory", "facts"))
     rows = fact_coverage(data)
     if rows:
         parts.append("<p>Facts sorted by how many articles report them. Leaving facts out is informational "
@@ -85,9 +112,25 @@ def render(data: StoryData, figures: dict[str, bytes], meta: dict) -> str:
                          f"<td>{escape(r['kind'])}</td><td>{r['count']}</td>{''.join(cells)}</tr>")
         parts.append("</table>")
     else:
-        parts.append("<p class='muted'>No fact layer.</p>")
+        parts.append(_empty(data, "facts"))
+
+    parts.append("<h2 id='entities'>Entities</h2>")
+    parts.append(_origin(data, "entities", "mentions"))
+    erows = entity_table(data)
+    if erows:
+        parts.append(f"<table><tr><th>entity</th><th>type</th><th>names seen</th><th>#docs</th>{head}</tr>")
+        for r in erows:
+            cells = "".join(f"<td>{r['counts'][d] or '—'}</td>" if r["counts"] is not None else "<td>?</td>"
+                            for d in ids)
+            docs_n = r["documents"] if r["documents"] is not None else "?"
+            parts.append(f"<tr><th>{escape(r['name'])}</th><td>{escape(r['type'])}</td>"
+                         f"<td>{escape(', '.join(r['aliases'][:6]))}</td><td>{docs_n}</td>{cells}</tr>")
+        parts.append("</table>")
+    else:
+        parts.append(_empty(data, "entities"))
 
     parts.append("<h2 id='portrayal'>Portrayal</h2>")
+    parts.append(_origin(data, "entities", "entity_frames"))
     prow = portrayal(data)
     if prow:
         if "portrayal" in figures:
@@ -106,9 +149,10 @@ def render(data: StoryData, figures: dict[str, bytes], meta: dict) -> str:
             parts.append(f"<tr><th>{escape(r['name'])}</th>{''.join(cells)}</tr>")
         parts.append("</table>")
     else:
-        parts.append("<p class='muted'>No entity_frames layer.</p>")
+        parts.append(_empty(data, "portrayal"))
 
     parts.append("<h2 id='stance'>Stance</h2>")
+    parts.append(_origin(data, "stance_targets", "stance"))
     srows = stance(data)
     if srows:
         if "stance" in figures:
@@ -121,9 +165,10 @@ def render(data: StoryData, figures: dict[str, bytes], meta: dict) -> str:
             parts.append(f"<tr><th title='{escape(r['definition'])}'>{escape(r['name'])}</th>{cells}</tr>")
         parts.append("</table>")
     else:
-        parts.append("<p class='muted'>No stance layer.</p>")
+        parts.append(_empty(data, "stance"))
 
     parts.append("<h2 id='frames'>Frames</h2>")
+    parts.append(_origin(data, "frames"))
     fr = frames(data)
     if fr:
         if "frames" in figures:
@@ -141,12 +186,15 @@ def render(data: StoryData, figures: dict[str, bytes], meta: dict) -> str:
                          f"<td style='min-width:300px'><div class='strip'>{strip}</div></td></tr>")
         parts.append("</table>")
     else:
-        parts.append("<p class='muted'>No frames layer.</p>")
+        parts.append(_empty(data, "frames"))
 
     parts.append("<h2 id='words'>Words</h2>")
     nrows = naming_choices(data)
+    parts.append("<h3 id='naming'>Naming choices</h3>" + _origin(data, "entities", "mentions"))
+    if not nrows:
+        parts.append(_empty(data, "naming"))
     if nrows:
-        parts.append(f"<h3>Naming choices</h3><table><tr><th>entity</th>{head}</tr>")
+        parts.append(f"<table><tr><th>entity</th>{head}</tr>")
         for r in nrows:
             cells = []
             for d in ids:
@@ -158,6 +206,17 @@ def render(data: StoryData, figures: dict[str, bytes], meta: dict) -> str:
                 cells.append(f"<td>{txt or '—'}</td>")
             parts.append(f"<tr><th>{escape(r['name'])}</th>{''.join(cells)}</tr>")
         parts.append("</table>")
+    parts.append("<h3 id='loaded'>Loaded words</h3>" + _origin(data, "bias_spans"))
+    lrows = loaded_words(data)
+    if lrows:
+        parts.append("<table><tr><th>document</th><th>#</th><th>words marked as loaded language or name calling"
+                     "</th></tr>")
+        for r in lrows:
+            words = ", ".join(f"{escape(w['text'])} ×{w['count']}" for w in r["words"]) or "—"
+            parts.append(f"<tr><th>{escape(labels[r['doc_id']])}</th><td>{r['total']}</td><td>{words}</td></tr>")
+        parts.append("</table>")
+    else:
+        parts.append(_empty(data, "loaded"))
     spans_layer = data.layers.get("bias_spans", {})
     parts.append("<h3>Persuasion techniques in the text</h3><p>Highlighted spans use a persuasion technique "
                  "(hover for the technique).</p>")
