@@ -197,7 +197,7 @@ _CONFIGS = [
         S("clean_sha256", "sha256 of the UTF-8 clean text."),
         S("text", "The clean text that every annotation points into."),
         ST("paragraphs", "Paragraphs of the clean text.", span_fields(with_id=True, with_text=False), many=True),
-        ST("sentences", "Sentences of the clean text (spaCy sentencizer).",
+        ST("sentences", "Sentences of the clean text (spaCy sentencizer; never split inside a quotation).",
            [*span_fields(with_id=True, with_text=False),
             S("paragraph_id", "Paragraph holding the sentence.", ref="paragraph")], many=True),
         ST("removals", "Text removed by cleaning from the cleaner's input (the raw text; for a web page, "
