@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 
 SPAN_CONVENTION = (
     "Spans are character offsets into the document's clean text (the `text` field of the "
@@ -224,6 +224,10 @@ _CONFIGS = [
         S("aliases", "Surface forms seen in the articles, misspellings included.", many=True),
         S("description", "One-line description."),
         S("wikidata", "Wikidata QID from the verified reference table only; else null.", nullable=True),
+        S("speaks_for", "The actor this entity stands for (its actor group): a capital, seat or state "
+          "institution for its state, e.g. kremlin and moscow for russia; null when it acts for itself. "
+          "Another entity of the same story; chains resolve to the last entity, cycles are errors.",
+          nullable=True, ref="entity"),
     ), key=("entity_id",)),
     Config("fact_inventory", "Atomic facts and claims that at least one article reports.", "inventory", (
         STORY_ID, S("fact_id", "Stable id, unique within the release."),

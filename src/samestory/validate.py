@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from samestory import corpus, paths, schema
+from samestory import actors, corpus, paths, schema
 from samestory.errors import Problem, SameStoryError
 from samestory.jsonl import read_jsonl
 from samestory.schema import CONFIGS, INVENTORIES, LAYERS, Config, Field
@@ -465,12 +465,21 @@ def _validate_story(story_id: str, annotations_dir: Path, story_docs: dict[str, 
         report.inputs.append(path)
         rows = _read(path, P)
 
-        def inv_ctx(rec, line, chk, path=path):
+        own = {r["entity_id"]: r for _, r in rows if name == "entities" and isinstance(r, dict)
+               and r.get("story_id") == story_id and isinstance(r.get("entity_id"), str)}
+        ctx_inv = Context(entities=own, doc_ids=doc_ids) if own else ctx0
+
+        def inv_ctx(rec, line, chk, path=path, ctx_inv=ctx_inv):
             if rec.get("story_id") != story_id:
                 chk.add(line, "story_id", "record belongs to another story", story_id, _found(rec.get("story_id")))
-            return ctx0
+            return ctx_inv
         cfg = CONFIGS[name]
         _check_config_file(cfg.fields, rows, path, P, inv_ctx, key=cfg.key)
+        if own:
+            lines = {r.get("entity_id"): line for line, r in rows if isinstance(r, dict)}
+            P.extend(Problem(str(path), msg, line=lines.get(eid), field="speaks_for",
+                             expected="a chain that ends at an entity with speaks_for null", found=found)
+                     for eid, msg, found in actors.speaks_for_problems(own))
         report.inventories[name] += [r for _, r in rows]
         report.records += len(rows)
     inv = report.inventories
