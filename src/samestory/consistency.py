@@ -9,7 +9,7 @@ violation is stale (also an error, so the file never outlives the labels it excu
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -493,7 +493,7 @@ def check_story(story_dir: Path, docs: dict[str, dict], gold: dict[str, GoldFile
             for v in check.run(view):
                 path, line = where.get((v.layer, did), (story_dir / "gold" / f"{v.layer}.jsonl", None))
                 found.setdefault((check.name, did, v.item), []).append(Problem(
-                    str(path), f"[{check.name}, item {v.item}] {v.message}", line=line, field=v.field,
+                    str(path), f"[{check.name} {did} {v.item}] {v.message}", line=line, field=v.field,
                     expected=v.expected, found=v.found))
     problems: list[Problem] = []
     exc_path = str(story_dir / EXCEPTIONS_FILE)
@@ -530,14 +530,21 @@ def check_story(story_dir: Path, docs: dict[str, dict], gold: dict[str, GoldFile
     return problems
 
 
-def violation_report(problems: list[Problem]) -> str:
-    """A plain-text list of violations, grouped and counted per check (for changes/*.txt)."""
+def violation_report(problems: list[Problem], root: Path | None = None) -> str:
+    """A plain-text list of violations, grouped and counted per check (paths relative to `root`)."""
     per: dict[str, list[Problem]] = {name: [] for name in CHECKS}
     other = []
     for p in problems:
-        m = re.match(r"\[(\w+), item ", p.message)
+        if root is not None and Path(p.file).is_absolute():
+            try:
+                p = replace(p, file=Path(p.file).relative_to(root).as_posix())
+            except ValueError:
+                pass
+        m = re.match(r"\[(\w+) ", p.message)
         (per[m[1]] if m and m[1] in per else other).append(p)
-    lines = []
+    lines = ["Written by `samestory validate --violations FILE`; checks listed by `samestory validate --list-checks`.",
+             f"{len(problems)} cross-layer problem(s); exceptions go in annotations/<story>/{EXCEPTIONS_FILE} as "
+             '{"check": ..., "doc_id": ..., "item": ..., "reason": ...}', ""]
     for name, ps in per.items():
         lines.append(f"## {name}: {len(ps)} violation(s) — {CHECKS[name].doc}")
         lines += [f"  {p}" for p in ps]

@@ -79,6 +79,8 @@ class Report:
     """Documents whose corpus files are broken (already reported); their annotations are not checked."""
     records: int = 0
     n_documents: int = 0
+    cross_layer: list[Problem] = field(default_factory=list)
+    """The problems of the cross-layer checks and of exceptions.jsonl (also in `problems`)."""
 
     @property
     def ok(self) -> bool:
@@ -515,7 +517,9 @@ def _validate_consistency(sdir: Path, story_id, story_docs, base: Context, gold_
         exceptions = _read(exc_path, P)
     gold = {name: consistency.GoldFile(path, rows) for name, (path, rows) in gold_read.items()}
     inventories = {"entity": set(base.entities), "fact": set(base.facts), "target": set(base.targets)}
-    P += consistency.check_story(sdir, story_docs, gold, adjudication, exceptions, inventories)
+    found = consistency.check_story(sdir, story_docs, gold, adjudication, exceptions, inventories)
+    P += found
+    report.cross_layer += found
 
 
 def _validate_layers(folder: Path, story_id, story_docs, base: Context, report: Report, gold: bool):

@@ -29,7 +29,19 @@ def _add_inputs(p: argparse.ArgumentParser, card: bool = True) -> None:
 def cmd_validate(args) -> int:
     from samestory.validate import validate
 
+    if args.list_checks:
+        from samestory.consistency import CHECKS
+
+        for c in CHECKS.values():
+            print(f"{c.name}  [{', '.join(c.layers) or 'any layer'}; item: {c.item}]\n    {c.doc}")
+        return 0
     report = validate(Path(args.corpus), Path(args.annotations), progress=not args.quiet, keep=False)
+    if args.violations:
+        from samestory.consistency import violation_report
+        from samestory.jsonl import atomic_write_text
+
+        atomic_write_text(Path(args.violations), violation_report(report.cross_layer, Path.cwd()))
+        print(f"{args.violations}: {len(report.cross_layer)} cross-layer problem(s) listed")
     if not args.quiet:
         for note in report.notes:
             print(f"note: {note}")
@@ -98,6 +110,10 @@ def register(sub) -> None:
                        "against schema.py; print every problem and exit 1 if there is any.")
     _add_inputs(p, card=False)
     p.add_argument("--quiet", action="store_true", help="do not print notes")
+    p.add_argument("--list-checks", action="store_true",
+                   help="list the cross-layer checks (names for annotations/<story>/exceptions.jsonl) and exit")
+    p.add_argument("--violations", metavar="FILE",
+                   help="also write the cross-layer violations, grouped and counted per check, to FILE")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("build", help="build the versioned release (Parquet per config + card + manifest)",
