@@ -61,6 +61,14 @@ def release_source(manifest_path: Path) -> ReleaseSource:
                else "it was never committed")
         raise SameStoryError(f"cannot rebuild {rel} from history: {why}", [Problem(str(manifest_path), _FETCH_HINT,
                              expected="a commit that added the manifest", found="none")])
+    if _git(top, "rev-parse", "--is-shallow-repository") == "true":
+        shallow = Path(_git(top, "rev-parse", "--git-path", "shallow"))
+        shallow = shallow if shallow.is_absolute() else top / shallow
+        if shallow.exists() and commit in shallow.read_text().split():
+            raise SameStoryError(f"cannot rebuild {rel} from history: the clone is shallow and its history stops "
+                                 f"at {commit[:12]}, which may not be the commit that recorded the manifest",
+                                 [Problem(str(manifest_path), _FETCH_HINT, expected="full history",
+                                          found="a shallow clone")])
     return ReleaseSource(top, commit, rel)
 
 
