@@ -230,6 +230,14 @@ def test_consistency_bad_or_stale_exception_is_an_error(tmp_path, exception, mes
     assert any(p.message.startswith("[loaded_word_opinion d1 s1]") for p in report.problems)
 
 
+def test_consistency_adjudication_row_of_an_unknown_document_is_an_error(tmp_path):
+    corpus, ann, text, gold = make_story(tmp_path)
+    row = dict(decision("stance", "stances[target=budget].label", "against"), doc_id="d9")
+    write_gold(ann, gold, [row])
+    report = validate(corpus, ann)
+    assert [(p.file.endswith("disagreements.jsonl"), p.line, p.field) for p in report.problems] == [(True, 1, "doc_id")]
+
+
 def test_consistency_cli_fails_with_file_line_field_and_writes_the_violation_list(tmp_path):
     corpus, ann, text, gold = make_story(tmp_path)
     _biased_without_span(gold, text)

@@ -70,6 +70,11 @@ class DocView:
     def sentences(self) -> list[dict]:
         return self.doc.get("sentences") or []
 
+    def sentence(self, sentence_id) -> dict | None:
+        if "sid" not in self._cache:
+            self._cache["sid"] = {s["id"]: s for s in self.sentences}
+        return self._cache["sid"].get(sentence_id)
+
     def sentences_of(self, start: int, end: int) -> list[dict]:
         """Sentences that share at least one character with [start, end)."""
         return [s for s in self.sentences if s["start"] < end and start < s["end"]]
@@ -154,7 +159,7 @@ def _biased_sentence_has_technique(view: DocView) -> Iterator[Violation]:
     spans = view.spans()
     neutral = view.ruled_neutral()
     for i, it in enumerate(view.items("bias_sentences")):
-        s = next((s for s in view.sentences if s["id"] == it.get("sentence_id")), None)
+        s = view.sentence(it.get("sentence_id"))
         if s is None or it.get("label") != "biased":
             continue
         if any(sp["start"] < s["end"] and s["start"] < sp["end"] for _, sp in spans):
@@ -184,7 +189,7 @@ def _ruled_neutral_cue_of_sentence_bias(view: DocView) -> Iterator[Violation]:
     spans = view.spans()
     neutral = [n for n in view.ruled_neutral() if "/spans[" in n[2]]
     for i, it in enumerate(view.items("bias_sentences")):
-        s = next((s for s in view.sentences if s["id"] == it.get("sentence_id")), None)
+        s = view.sentence(it.get("sentence_id"))
         if s is None or it.get("label") != "biased":
             continue
         if any(sp["start"] < s["end"] and s["start"] < sp["end"] for _, sp in spans):
@@ -468,10 +473,11 @@ class GoldFile:
     rows: list[tuple[int, dict]]
 
 
-def check_story(story_dir: Path, docs: dict[str, dict], gold: dict[str, GoldFile], adjudication: list[dict],
-                exceptions: list[tuple[int, dict]], inventories: dict[str, set]) -> list[Problem]:
+def check_story(story_dir: Path, docs: dict[str, dict], gold: dict[str, GoldFile],
+                adjudication: list[tuple[int, dict]], exceptions: list[tuple[int, dict]],
+                inventories: dict[str, set]) -> list[Problem]:
     """Run every check on every document; return the violations not excused, plus the exceptions that
-    are malformed, unknown or stale."""
+    are malformed, unknown or stale, and adjudication rows of unknown documents."""
     where: dict[tuple[str, str], tuple[Path, int]] = {}
     records: dict[str, dict[str, dict]] = {}
     for layer, gf in gold.items():
@@ -480,9 +486,15 @@ def check_story(story_dir: Path, docs: dict[str, dict], gold: dict[str, GoldFile
             if did in docs:
                 records.setdefault(did, {})[layer] = rec
                 where[(layer, did)] = (gf.path, line)
+    problems: list[Problem] = []
     adj: dict[str, list[dict]] = {}
-    for row in adjudication:
-        adj.setdefault(row.get("doc_id"), []).append(row)
+    for line, row in adjudication:
+        if row.get("doc_id") not in docs:
+            problems.append(Problem(str(story_dir / ADJUDICATION_FILE), "adjudication row of an unknown document",
+                                    line=line, field="doc_id", expected="a doc_id of the story",
+                                    found=repr(row.get("doc_id"))[:80]))
+            continue
+        adj.setdefault(row["doc_id"], []).append(row)
     found: dict[tuple[str, str, str], list[Problem]] = {}
     views: dict[str, DocView] = {}
     for did in sorted(docs):
@@ -495,7 +507,6 @@ def check_story(story_dir: Path, docs: dict[str, dict], gold: dict[str, GoldFile
                 found.setdefault((check.name, did, v.item), []).append(Problem(
                     str(path), f"[{check.name} {did} {v.item}] {v.message}", line=line, field=v.field,
                     expected=v.expected, found=v.found))
-    problems: list[Problem] = []
     exc_path = str(story_dir / EXCEPTIONS_FILE)
     excused: set[tuple[str, str, str]] = set()
     for line, rec in exceptions:

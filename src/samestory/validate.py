@@ -510,7 +510,7 @@ def _validate_consistency(sdir: Path, story_id, story_docs, base: Context, gold_
     adj_path = sdir / consistency.ADJUDICATION_FILE
     if adj_path.exists():
         report.inputs.append(adj_path)
-        adjudication = [r for _, r in _read(adj_path, P)]
+        adjudication = _read(adj_path, P)
     exc_path = sdir / consistency.EXCEPTIONS_FILE
     if exc_path.exists():
         report.inputs.append(exc_path)
