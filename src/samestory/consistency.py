@@ -168,7 +168,8 @@ def _biased_sentence_has_technique(view: DocView) -> Iterator[Violation]:
             continue  # reported by ruled_neutral_cue_of_sentence_bias, with the decision that caused it
         yield Violation("bias_sentences", s["id"], f"sentences[{i}].label",
                         "sentence labelled biased holds no technique span",
-                        "a bias_spans span in the sentence, or label non-biased", f"biased, no span in {_sid_text(view, s)}")
+                        "a bias_spans span in the sentence, or label non-biased",
+                        f"biased, no span in {_sid_text(view, s)}")
 
 
 def _technique_in_biased_sentence(view: DocView) -> Iterator[Violation]:
@@ -315,7 +316,7 @@ def _span_ids_in_text_order(view: DocView) -> Iterator[Violation]:
             missing, extra = sorted(set(want) - set(ids), key=_natural), sorted(set(ids) - set(want), key=_natural)
             yield Violation(layer, layer, name, f"{layer} ids are not {prefix}1…{prefix}{len(items)} without gaps",
                             f"{prefix}1…{prefix}{len(items)}",
-                            "missing " + (", ".join(missing) or "none") + "; unexpected " + (", ".join(extra) or "none"))
+                            f"missing {', '.join(missing) or 'none'}; unexpected {', '.join(extra) or 'none'}")
             continue
         by_id = sorted(items, key=lambda it: _natural(str(it["id"])))
         for a, b in zip(by_id, by_id[1:]):
