@@ -167,6 +167,9 @@ class Config:
     """Fields whose values are unique across the config."""
     items: str | None = None
     """For layers: the list field that holds the document's items (what tasks score)."""
+    id_prefix: str | None = None
+    """For layers whose items carry an `id`: its prefix; ids run prefix1, prefix2, … in text order (by
+    start, then the longer span first)."""
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
@@ -243,7 +246,7 @@ _CONFIGS = [
             L("type", ENTITY_TYPES, "Entity type."), L("kind", MENTION_KINDS, "NAM or NOM."),
             S("entity_id", "Linked entity; null = NIL (no entry).", nullable=True, ref="entity"),
         ], many=True),
-    ), key=("doc_id",), items="mentions"),
+    ), key=("doc_id",), items="mentions", id_prefix="m"),
     Config("entity_frames", "Role and portrayal of each PER/ORG/GPE entity in each document.", "layer", (
         DOC_ID, ST("entities", "One item per entity the document mentions.", [
             S("entity_id", "The entity.", ref="entity"),
@@ -279,7 +282,7 @@ _CONFIGS = [
             S("target_entity_id", "Entity the technique targets, if any.", nullable=True, ref="entity"),
             L("polarity", PORTRAYALS, "Polarity toward the target.", nullable=True),
         ], many=True),
-    ), key=("doc_id",), items="spans"),
+    ), key=("doc_id",), items="spans", id_prefix="b"),
     Config("facts", "Which inventory facts each document reports, with evidence.", "layer", (
         DOC_ID, ST("facts", "One item per inventory fact of the story.", [
             S("fact_id", "Fact id.", ref="fact"), B("reported", "True when the document reports it."),
@@ -291,7 +294,7 @@ _CONFIGS = [
             *span_fields(with_id=True),
             S("speaker_entity_id", "Speaker; null when unattributed.", nullable=True, ref="entity"),
         ], many=True),
-    ), key=("doc_id",), items="quotes"),
+    ), key=("doc_id",), items="quotes", id_prefix="q"),
 ]
 
 CONFIGS: dict[str, Config] = {}

@@ -3,7 +3,8 @@
 Generic checks come from the `Field`s (types, nullability, label sets, span offsets and surface
 strings, references, unique keys); a few layer rules that the schema cannot express (NAM mentions do
 not overlap, fine roles sit under their main role, …) are listed in `LAYER_RULES`. Every problem is
-collected with its file, line, field, expected and found value; nothing stops at the first one.
+collected with its file, line, field, expected and found value; nothing stops at the first one. Checks
+that relate layers to each other are declared in `samestory.consistency` and run on valid gold.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from samestory import actors, corpus, paths, schema
+from samestory import actors, consistency, corpus, paths, schema
 from samestory.errors import Problem, SameStoryError
 from samestory.jsonl import read_jsonl
 from samestory.schema import CONFIGS, INVENTORIES, LAYERS, Config, Field
@@ -78,6 +79,8 @@ class Report:
     """Documents whose corpus files are broken (already reported); their annotations are not checked."""
     records: int = 0
     n_documents: int = 0
+    cross_layer: list[Problem] = field(default_factory=list)
+    """The problems of the cross-layer checks and of exceptions.jsonl (also in `problems`)."""
 
     @property
     def ok(self) -> bool:
@@ -491,7 +494,13 @@ def _validate_story(story_id: str, annotations_dir: Path, story_docs: dict[str, 
         doc_ids=doc_ids,
     )
     # gold layers and passes
-    gold_mentions, gold_rows = _validate_layers(sdir / "gold", story_id, story_docs, base, report, gold=True)
+    before = len(P)
+    gold_mentions, gold_rows, gold_read = _validate_layers(sdir / "gold", story_id, story_docs, base, report,
+                                                           gold=True)
+    if len(P) == before:
+        _validate_consistency(sdir, story_id, story_docs, base, gold_read, report)
+    elif gold_read:
+        report.notes.append(f"{story_id}: cross-layer checks not run (fix the problems of its gold layers first)")
     passes = sdir / "passes"
     if passes.exists():
         for adir in sorted(p for p in passes.iterdir() if p.is_dir()):
@@ -500,15 +509,37 @@ def _validate_story(story_id: str, annotations_dir: Path, story_docs: dict[str, 
     return gold_rows
 
 
+def _validate_consistency(sdir: Path, story_id, story_docs, base: Context, gold_read, report: Report):
+    """The declared cross-layer checks (`samestory.consistency`) on the story's valid gold, minus the
+    reasoned exceptions of annotations/<story>/exceptions.jsonl."""
+    P = report.problems
+    if not gold_read:
+        return
+    adjudication, exceptions = [], []
+    adj_path = sdir / consistency.ADJUDICATION_FILE
+    if adj_path.exists():
+        report.inputs.append(adj_path)
+        adjudication = _read(adj_path, P)
+    exc_path = sdir / consistency.EXCEPTIONS_FILE
+    if exc_path.exists():
+        report.inputs.append(exc_path)
+        exceptions = _read(exc_path, P)
+    gold = {name: consistency.GoldFile(path, rows) for name, (path, rows) in gold_read.items()}
+    inventories = {"entity": set(base.entities), "fact": set(base.facts), "target": set(base.targets)}
+    found = consistency.check_story(sdir, story_docs, gold, adjudication, exceptions, inventories)
+    P += found
+    report.cross_layer += found
+
+
 def _validate_layers(folder: Path, story_id, story_docs, base: Context, report: Report, gold: bool):
     """Check every <layer>.jsonl in a gold or pass folder; return (doc_id → mention id → mention,
-    layer → records)."""
+    layer → records, layer → (path, (line, record) rows))."""
     P = report.problems
     out: dict[str, list[dict]] = {name: [] for name in LAYERS}
     if not folder.exists():
         if gold:
             report.notes.append(f"{story_id}: no gold annotations yet ({folder})")
-        return {}, out
+        return {}, out, {}
     for f in sorted(folder.iterdir()):
         if f.is_file() and not (f.suffix == ".jsonl" and f.stem in LAYERS):
             P.append(Problem(str(f), "unknown file in a layer folder",
@@ -560,7 +591,7 @@ def _validate_layers(folder: Path, story_id, story_docs, base: Context, report: 
             else:
                 report.notes.append(msg)
         out[name] = [r for _, r in rows]
-    return mention_maps, out
+    return mention_maps, out, read
 
 
 def _validate_completeness(sdir: Path, story_id, story_docs, base: Context, gold_mentions, report: Report):

@@ -29,7 +29,19 @@ def _add_inputs(p: argparse.ArgumentParser, card: bool = True) -> None:
 def cmd_validate(args) -> int:
     from samestory.validate import validate
 
+    if args.list_checks:
+        from samestory.consistency import CHECKS
+
+        for c in CHECKS.values():
+            print(f"{c.name}  [{', '.join(c.layers) or 'any layer'}; item: {c.item}]\n    {c.doc}")
+        return 0
     report = validate(Path(args.corpus), Path(args.annotations), progress=not args.quiet, keep=False)
+    if args.violations:
+        from samestory.consistency import violation_report
+        from samestory.jsonl import atomic_write_text
+
+        atomic_write_text(Path(args.violations), violation_report(report.cross_layer, Path.cwd()))
+        print(f"{args.violations}: {len(report.cross_layer)} cross-layer problem(s) listed")
     if not args.quiet:
         for note in report.notes:
             print(f"note: {note}")
@@ -56,8 +68,16 @@ def cmd_build(args) -> int:
 def cmd_verify(args) -> int:
     from samestory.release import verify
 
-    manifest = verify(args.version, _sources(args), Path(args.releases), progress=not args.quiet)
-    print(f"v{args.version}: rebuilt identically ({len(manifest['files'])} files, "
+    history = True if args.from_history else None
+    manifest = verify(args.version, _sources(args), Path(args.releases), progress=not args.quiet,
+                      from_history=history)
+    if history or args.version != DATASET_VERSION:
+        from samestory.history import release_source
+
+        where = f"the sources of commit {release_source(Path(args.releases) / f'v{args.version}.json').commit[:12]}"
+    else:
+        where = "this checkout"
+    print(f"v{args.version}: rebuilt identically from {where} ({len(manifest['files'])} files, "
           f"{len(manifest['inputs'])} inputs)")
     return 0
 
@@ -98,6 +118,10 @@ def register(sub) -> None:
                        "against schema.py; print every problem and exit 1 if there is any.")
     _add_inputs(p, card=False)
     p.add_argument("--quiet", action="store_true", help="do not print notes")
+    p.add_argument("--list-checks", action="store_true",
+                   help="list the cross-layer checks (names for annotations/<story>/exceptions.jsonl) and exit")
+    p.add_argument("--violations", metavar="FILE",
+                   help="also write the cross-layer violations, grouped and counted per check, to FILE")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("build", help="build the versioned release (Parquet per config + card + manifest)",
@@ -112,10 +136,14 @@ def register(sub) -> None:
 
     p = sub.add_parser("verify", help="rebuild a released version and compare it with its manifest",
                        description="Rebuild <version> in a scratch folder and compare every hash with "
-                       "releases/v<version>.json.")
+                       "releases/v<version>.json. The current version is rebuilt from this checkout; an older "
+                       "one from the git commit that recorded its manifest (its own code and data, exported "
+                       "with git archive; needs the git history).")
     p.add_argument("version", help="e.g. 1.0.0")
     _add_inputs(p)
     p.add_argument("--releases", default=str(paths.RELEASES), help="release manifests (default: %(default)s)")
+    p.add_argument("--from-history", action="store_true",
+                   help="rebuild from the commit that recorded the manifest even for the current version")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.set_defaults(func=cmd_verify)
 
