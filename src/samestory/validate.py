@@ -504,7 +504,7 @@ def _validate_story(story_id: str, annotations_dir: Path, story_docs: dict[str, 
     passes = sdir / "passes"
     if passes.exists():
         for adir in sorted(p for p in passes.iterdir() if p.is_dir()):
-            _validate_layers(adir, story_id, story_docs, base, report, gold=False)
+            _validate_layers(adir, story_id, story_docs, base, report, gold=False, gold_mentions=gold_mentions)
     _validate_completeness(sdir, story_id, story_docs, base, gold_mentions, report)
     return gold_rows
 
@@ -531,9 +531,11 @@ def _validate_consistency(sdir: Path, story_id, story_docs, base: Context, gold_
     report.cross_layer += found
 
 
-def _validate_layers(folder: Path, story_id, story_docs, base: Context, report: Report, gold: bool):
+def _validate_layers(folder: Path, story_id, story_docs, base: Context, report: Report, gold: bool,
+                     gold_mentions: dict[str, dict[str, dict]] | None = None):
     """Check every <layer>.jsonl in a gold or pass folder; return (doc_id → mention id → mention,
-    layer → records, layer → (path, (line, record) rows))."""
+    layer → records, layer → (path, (line, record) rows)). A pass without its own mentions.jsonl points
+    its entity_frames evidence at the gold mentions (`gold_mentions`)."""
     P = report.problems
     out: dict[str, list[dict]] = {name: [] for name in LAYERS}
     if not folder.exists():
@@ -556,6 +558,8 @@ def _validate_layers(folder: Path, story_id, story_docs, base: Context, report: 
         if isinstance(rec.get("mentions"), list):
             mention_maps[rec.get("doc_id")] = {m["id"]: m for m in rec["mentions"]
                                                if isinstance(m, dict) and isinstance(m.get("id"), str)}
+    if "mentions" not in read and gold_mentions:
+        mention_maps = gold_mentions
     for name in LAYERS:
         if name not in read:
             if gold:
