@@ -11,7 +11,7 @@ from typing import Callable
 
 import yaml
 
-from samestory import agreement, features, independent, schema
+from samestory import agreement, changelog, features, independent, schema
 from samestory.build import SPLIT, data_path
 from samestory.errors import Problem, SameStoryError
 from samestory.schema import CONFIGS, DEFAULT_CONFIG, Field
@@ -181,7 +181,7 @@ def section_version(ctx) -> str:
 
 
 def section_history(ctx) -> str:
-    text = ctx.get("changelog") or ""
+    text = changelog.strip_block(ctx.get("changelog") or "")
     body = re.sub(r"\A#\s[^\n]*\n+", "", text.strip() + "\n")  # drop the file's own title
     body = re.sub(r"^(#+)", lambda m: "#" * min(len(m.group(1)) + 2, 6), body, flags=re.MULTILINE)
     return body.strip() or "No releases yet."

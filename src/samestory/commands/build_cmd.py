@@ -1,4 +1,4 @@
-"""`samestory validate | build | verify | card | publish`: check the data, make and ship a release."""
+"""`samestory validate | build | verify | card | changelog | publish`: check the data, make and ship a release."""
 from __future__ import annotations
 
 import argparse
@@ -100,6 +100,31 @@ def cmd_card(args) -> int:
     return 0
 
 
+def cmd_changelog(args) -> int:
+    from samestory import changelog
+    from samestory.errors import SameStoryError
+    from samestory.jsonl import atomic_write_text
+
+    path = Path(args.changelog)
+    try:
+        current = path.read_text(encoding="utf-8")
+        text = changelog.render(current, Path(args.annotations), str(path))
+    except SameStoryError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        for p in exc.problems:
+            print(f"  {p}", file=sys.stderr)
+        return exc.exit_code
+    if text == current:
+        print(f"{path}: up to date")
+        return 0
+    if args.check:
+        print(f"{path}: stale; run `samestory changelog` to regenerate its list of changed labels", file=sys.stderr)
+        return 1
+    atomic_write_text(path, text)
+    print(f"{path}: label changes regenerated from {args.annotations}/<story>/changes/")
+    return 0
+
+
 def cmd_publish(args) -> int:
     from samestory.release import publish
 
@@ -154,6 +179,16 @@ def register(sub) -> None:
     p.add_argument("--version", default=DATASET_VERSION, help="dataset version (default: %(default)s)")
     p.add_argument("--check", action="store_true", help="only check; exit 1 when the card is stale")
     p.set_defaults(func=cmd_card)
+
+    p = sub.add_parser("changelog", help="regenerate CHANGELOG.md's list of changed gold labels",
+                       description="Rewrite the block between <!-- label-changes:begin --> and "
+                       "<!-- label-changes:end --> in CHANGELOG.md from annotations/<story>/changes/*.jsonl "
+                       "(every changed label: document, layer, item, old -> new, reason) and the adjudication "
+                       "counts. Deterministic; --check exits 1 when the file is stale.")
+    p.add_argument("--annotations", default=str(paths.ANNOTATIONS), help="annotations folder (default: %(default)s)")
+    p.add_argument("--changelog", default=str(paths.CHANGELOG), help="changelog (default: %(default)s)")
+    p.add_argument("--check", action="store_true", help="only check; exit 1 when the list is stale")
+    p.set_defaults(func=cmd_changelog)
 
     p = sub.add_parser("publish", help="push a built release to the Hugging Face Hub and tag it",
                        description="Upload build/samestory-v<version>/ with huggingface_hub (create_repo, "
