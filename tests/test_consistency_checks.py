@@ -33,9 +33,9 @@ def make_story(tmp_path: Path):
     a = ann / STORY
     write_jsonl(a / "entities.jsonl", [
         {"story_id": STORY, "entity_id": "harbour", "name": "Harbour", "type": "GPE", "aliases": ["Harbour"],
-         "description": "An invented town.", "wikidata": None},
+         "description": "An invented town.", "wikidata": None, "speaks_for": None},
         {"story_id": STORY, "entity_id": "lina-obi", "name": "Lina Obi", "type": "PER", "aliases": ["Lina Obi"],
-         "description": "Its invented mayor.", "wikidata": None}])
+         "description": "Its invented mayor.", "wikidata": None, "speaks_for": None}])
     write_jsonl(a / "fact_inventory.jsonl", [
         {"story_id": STORY, "fact_id": "hb-f1", "statement": "The council approved the budget.", "kind": "outcome"},
         {"story_id": STORY, "fact_id": "hb-f2", "statement": "The council voted on Monday.", "kind": "event"},
