@@ -119,6 +119,11 @@ def _role_on_ruled_neutral_sentence(gold, text):
     return [decision("bias_sentences", "sentences[sentence_id=s3].label", "non-biased")]
 
 
+def _role_on_neutral_factual_sentence(gold, text):
+    gold["entity_frames"]["entities"][1].update(main_role="protagonist", fine_roles=["Peacemaker"],
+                                                portrayal="positive")
+
+
 def _stance_without_cue(gold, text):
     gold["stance"]["stances"][0]["note"] = "the article 'dislikes the budget'"
 
@@ -178,6 +183,8 @@ CASES = [
     ("ruled_neutral_cue_of_stance", "budget", "stance", "stances[0].label", _stance_on_ruled_neutral_sentence),
     ("ruled_neutral_cue_of_entity_role", "lina-obi", "entity_frames", "entities[1].main_role",
      _role_on_ruled_neutral_sentence),
+    ("role_evidence_not_neutral_factual", "lina-obi", "entity_frames", "entities[1].main_role",
+     _role_on_neutral_factual_sentence),
     ("stance_cue_found", "budget", "stance", "stances[0].note", _stance_without_cue),
     ("stance_cue_not_neutral_factual", "budget", "stance", "stances[0].label", _stance_on_neutral_factual_sentence),
     ("loaded_word_opinion", "s1", "bias_sentences", "sentences[0].opinion", _loaded_word_factual),
@@ -195,7 +202,8 @@ CASES = [
 ]
 
 
-ALSO = {_rejected_text_accepted_elsewhere: [("fact_evidence_every_place", "hb-f3")]}
+ALSO = {_rejected_text_accepted_elsewhere: [("fact_evidence_every_place", "hb-f3")],
+        _role_on_ruled_neutral_sentence: [("role_evidence_not_neutral_factual", "lina-obi")]}
 """Cases that necessarily break a second check too."""
 
 

@@ -263,6 +263,22 @@ def _stance_cue_not_neutral_factual(view: DocView) -> Iterator[Violation]:
                             f"{it.get('label')}; " + ", ".join(_sid_text(view, s) for s in sents.values()))
 
 
+def _role_evidence_not_neutral_factual(view: DocView) -> Iterator[Violation]:
+    mentions = {m.get("id"): m for m in view.items("mentions")}
+    for i, it in enumerate(view.items("entity_frames")):
+        if it.get("main_role") in (None, "none"):
+            continue
+        own = [mentions[m] for m in it.get("evidence") or [] if m in mentions
+               and not view.in_quote(mentions[m]["start"], mentions[m]["end"])]
+        sents = {s["id"]: s for m in own for s in view.sentences_of(m["start"], m["end"])}
+        if sents and all(view.neutral_factual(sid) for sid in sents):
+            yield Violation("entity_frames", str(it.get("entity_id")), f"entities[{i}].main_role",
+                            "every evidence mention in the author's voice lies in sentences judged non-biased "
+                            "and factual", "evidence in a biased or opinion sentence, or a selection cue recorded "
+                            "as an exception", f"{it.get('main_role')}; "
+                            + ", ".join(_sid_text(view, s) for s in sents.values()))
+
+
 def _loaded_word_opinion(view: DocView) -> Iterator[Violation]:
     labels = view.bias_label()
     index = {it.get("sentence_id"): i for i, it in enumerate(view.items("bias_sentences"))}
@@ -479,6 +495,10 @@ _CHECKS = [
     Check("stance_cue_not_neutral_factual",
           "A favor/against stance's cues in the author's voice are not all in sentences judged non-biased "
           "and factual.", ("stance", "bias_sentences"), "target", _stance_cue_not_neutral_factual),
+    Check("role_evidence_not_neutral_factual",
+          "A cast entity's evidence mentions in the author's voice are not all in sentences judged non-biased "
+          "and factual.", ("entity_frames", "mentions", "bias_sentences"), "entity",
+          _role_evidence_not_neutral_factual),
     Check("loaded_word_opinion",
           "A biased sentence holding an author's Loaded_Language or Name_Calling-Labeling span is mixed or "
           "opinion, not factual.", ("bias_sentences", "bias_spans"), "sentence", _loaded_word_opinion),
