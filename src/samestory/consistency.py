@@ -19,12 +19,13 @@ from samestory.schema import CONFIGS
 
 EXCEPTIONS_FILE = "exceptions.jsonl"
 ADJUDICATION_FILE = Path("adjudication") / "disagreements.jsonl"
-"""Machine-readable adjudication decisions (written by `samestory agreement`), relative to the story."""
+"""Machine-readable adjudication decisions (written by `samestory adjudicate`), relative to the story."""
 
 EXCEPTION_FIELDS = (
     schema.S("check", "Name of the cross-layer check (see `samestory.consistency.CHECKS`)."),
     schema.DOC_ID,
-    schema.S("item", "What the violation is about: a sentence, span, fact, target or entity id, or a layer."),
+    schema.S("item", "What the violation is about: a sentence, span, fact, target or entity id, a layer, or "
+             "an adjudication row id."),
     schema.S("reason", "Why the labels are right although the check flags them (one line, not empty)."),
 )
 """Layout of annotations/<story>/exceptions.jsonl (not a released config, so declared here)."""
