@@ -24,7 +24,7 @@ def test_changelog_lists_every_recorded_change():
     story = paths.ANNOTATIONS / "istanbul-2025-05-16" / "changes"
     for line in (story / changelog.LABELS).read_text(encoding="utf-8").splitlines():
         r = json.loads(line)
-        assert f"`{r['doc_id']}` {r['layer']} {changelog._short(r['item'])} {r['field']}: " \
+        assert f"`{r['doc_id']}` {r['layer']} {changelog._item(r)} {r['field']}: " \
                f"{changelog.show(r['old'])} → {changelog.show(r['new'])}" in text, r
     for line in (story / changelog.SPLITS).read_text(encoding="utf-8").splitlines():
         assert f"- {changelog._short(json.loads(line)['old_fact_id'])} → " in text

@@ -33,9 +33,9 @@ def make_story(tmp_path: Path):
     a = ann / STORY
     write_jsonl(a / "entities.jsonl", [
         {"story_id": STORY, "entity_id": "harbour", "name": "Harbour", "type": "GPE", "aliases": ["Harbour"],
-         "description": "An invented town.", "wikidata": None},
+         "description": "An invented town.", "wikidata": None, "speaks_for": None},
         {"story_id": STORY, "entity_id": "lina-obi", "name": "Lina Obi", "type": "PER", "aliases": ["Lina Obi"],
-         "description": "Its invented mayor.", "wikidata": None}])
+         "description": "Its invented mayor.", "wikidata": None, "speaks_for": None}])
     write_jsonl(a / "fact_inventory.jsonl", [
         {"story_id": STORY, "fact_id": "hb-f1", "statement": "The council approved the budget.", "kind": "outcome"},
         {"story_id": STORY, "fact_id": "hb-f2", "statement": "The council voted on Monday.", "kind": "event"},
@@ -119,6 +119,11 @@ def _role_on_ruled_neutral_sentence(gold, text):
     return [decision("bias_sentences", "sentences[sentence_id=s3].label", "non-biased")]
 
 
+def _role_on_neutral_factual_sentence(gold, text):
+    gold["entity_frames"]["entities"][1].update(main_role="protagonist", fine_roles=["Peacemaker"],
+                                                portrayal="positive")
+
+
 def _stance_without_cue(gold, text):
     gold["stance"]["stances"][0]["note"] = "the article 'dislikes the budget'"
 
@@ -144,6 +149,17 @@ def _evidence_inside_evidence(gold, text):
     gold["facts"]["facts"][1]["evidence"].append(_span(text, "voted on Monday"))
 
 
+def _evidence_not_at_every_place(gold, text):
+    gold["facts"]["facts"][2].update(reported=True, evidence=[_span(text, "council")])  # 2nd "council" left out
+
+
+def _rejected_text_accepted_elsewhere(gold, text):
+    first, second = find(text, "council"), find(text, "council", 1)
+    gold["facts"]["facts"][2].update(reported=True, evidence=[{"start": second[0], "end": second[1],
+                                                               "text": "council"}])
+    return [decision("facts", f"facts[fact_id=hb-f3].evidence contains ({first[0]}, {first[1]})", False)]
+
+
 def _gold_against_decision(gold, text):
     return [decision("stance", "stances[target=budget].label", "favor")]
 
@@ -167,17 +183,28 @@ CASES = [
     ("ruled_neutral_cue_of_stance", "budget", "stance", "stances[0].label", _stance_on_ruled_neutral_sentence),
     ("ruled_neutral_cue_of_entity_role", "lina-obi", "entity_frames", "entities[1].main_role",
      _role_on_ruled_neutral_sentence),
+    ("role_evidence_not_neutral_factual", "lina-obi", "entity_frames", "entities[1].main_role",
+     _role_on_neutral_factual_sentence),
     ("stance_cue_found", "budget", "stance", "stances[0].note", _stance_without_cue),
     ("stance_cue_not_neutral_factual", "budget", "stance", "stances[0].label", _stance_on_neutral_factual_sentence),
     ("loaded_word_opinion", "s1", "bias_sentences", "sentences[0].opinion", _loaded_word_factual),
     ("fact_evidence_spans", "hb-f2", "facts", "facts[1].evidence[1]", _duplicate_evidence),
     ("fact_evidence_spans", "hb-f2", "facts", "facts[1].evidence[0]", _evidence_across_sentences),
     ("fact_evidence_spans", "hb-f2", "facts", "facts[1].evidence[0]", _evidence_inside_evidence),
+    ("fact_evidence_every_place", "hb-f3", "facts", "facts[2].evidence", _evidence_not_at_every_place),
+    # one text, two decisions: the rejected place is also a place the accepted text is missing from
+    ("rejected_evidence_not_accepted", "hb-f3", "facts", "facts[fact_id=hb-f3].evidence",
+     _rejected_text_accepted_elsewhere),
     ("adjudication_followed", "stance/d1/stances[target=budget].label", "stance", "stances[target=budget].label",
      _gold_against_decision),
     ("span_ids_in_text_order", "bias_spans", "bias_spans", "spans[1].id", _ids_out_of_order),
     ("span_ids_in_text_order", "bias_spans", "bias_spans", "spans", _id_gap),
 ]
+
+
+ALSO = {_rejected_text_accepted_elsewhere: [("fact_evidence_every_place", "hb-f3")],
+        _role_on_ruled_neutral_sentence: [("role_evidence_not_neutral_factual", "lina-obi")]}
+"""Cases that necessarily break a second check too."""
 
 
 def _cross(report):
@@ -200,13 +227,15 @@ def test_consistency_contradiction_fails_then_passes_with_an_exception(tmp_path,
     adjudication = mutate(gold, text) or []
     write_gold(ann, gold, adjudication)
     report = validate(corpus, ann)
-    assert len(report.problems) == 1 and report.problems[0].message.startswith(f"[{check} d1 {item}] "), \
-        "\n".join(map(str, report.problems))
-    p = report.problems[0]
+    also = ALSO.get(mutate, [])
+    assert sorted(p.message.split("] ")[0] for p in report.problems) == sorted(
+        f"[{c} d1 {i}" for c, i in [(check, item), *also]), "\n".join(map(str, report.problems))
+    p = next(p for p in report.problems if p.message.startswith(f"[{check} d1 {item}] "))
     assert p.file == str(ann / STORY / "gold" / f"{layer}.jsonl") and p.line == 1 and p.field == field
     assert p.expected and p.found
-    write_gold(ann, gold, exceptions=[{"check": check, "doc_id": "d1", "item": item,
-                                       "reason": "invented: the labels are right for a reason the check cannot see"}])
+    reason = "invented: the labels are right for a reason the check cannot see"
+    write_gold(ann, gold, exceptions=[{"check": c, "doc_id": "d1", "item": i, "reason": reason}
+                                      for c, i in [(check, item), *also]])
     report = validate(corpus, ann)
     assert report.ok, "\n".join(map(str, report.problems))
 

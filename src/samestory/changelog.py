@@ -28,6 +28,14 @@ def _short(fact_id: str) -> str:
     return fact_id.split("-")[-1] if re.fullmatch(r"[a-z0-9]+-f\d+", str(fact_id)) else str(fact_id)
 
 
+def _item(r: dict) -> str:
+    """The changed item: its v1.0 id, and its v1.1 id when that differs (a new item has only the latter)."""
+    old, new = r.get("item"), r.get("new_item", r.get("item"))
+    if old is None or old == new or r.get("field") == "id" or new is None:
+        return _short(old if old is not None else new)
+    return f"{_short(old)} (v1.1 {_short(new)})"
+
+
 def show(value) -> str:
     """A label value in one short line: spans as 'text' (technique), lists joined, null as –."""
     if value is None or value == []:
@@ -64,11 +72,11 @@ def story_lines(story_dir: Path) -> list[str]:
             raise SameStoryError(f"{ch / LABELS}:{i}: missing field", [Problem(str(ch / LABELS), "missing field", i,
                                                                               ", ".join(sorted(missing)))])
     layer_rank = {name: n for n, name in enumerate(schema.LAYERS)}
-    labels.sort(key=lambda r: (layer_rank.get(r["layer"], 99), r["doc_id"], _natural(r["item"]), r["field"]))
+    labels.sort(key=lambda r: (layer_rank.get(r["layer"], 99), r["doc_id"], _natural(_item(r)), r["field"]))
     if labels:
         out += [f"Changed gold labels, story `{story}` ({len(labels)} fields; document, layer, item, field: "
                 "old → new — reason; `changes/labels_v1.1.jsonl`):", ""]
-        out += [f"- `{r['doc_id']}` {r['layer']} {_short(r['item'])} {r['field']}: {show(r['old'])} → "
+        out += [f"- `{r['doc_id']}` {r['layer']} {_item(r)} {r['field']}: {show(r['old'])} → "
                 f"{show(r['new'])} — {_one_line(r['reason'])}" for r in labels]
         out.append("")
     splits = _read(ch / SPLITS)

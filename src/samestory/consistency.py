@@ -19,12 +19,13 @@ from samestory.schema import CONFIGS
 
 EXCEPTIONS_FILE = "exceptions.jsonl"
 ADJUDICATION_FILE = Path("adjudication") / "disagreements.jsonl"
-"""Machine-readable adjudication decisions (written by `samestory agreement`), relative to the story."""
+"""Machine-readable adjudication decisions (written by `samestory adjudicate`), relative to the story."""
 
 EXCEPTION_FIELDS = (
     schema.S("check", "Name of the cross-layer check (see `samestory.consistency.CHECKS`)."),
     schema.DOC_ID,
-    schema.S("item", "What the violation is about: a sentence, span, fact, target or entity id, or a layer."),
+    schema.S("item", "What the violation is about: a sentence, span, fact, target or entity id, a layer, or "
+             "an adjudication row id."),
     schema.S("reason", "Why the labels are right although the check flags them (one line, not empty)."),
 )
 """Layout of annotations/<story>/exceptions.jsonl (not a released config, so declared here)."""
@@ -60,6 +61,10 @@ class DocView:
     doc: dict
     layers: dict[str, dict]
     adjudication: list[dict] = field(default_factory=list)
+    story: dict[str, "DocView"] = field(default_factory=dict)
+    """Every document of the story (this one included), for checks that compare documents."""
+    shared: dict = field(default_factory=dict)
+    """A cache shared by the story's views (story-wide indexes are built once)."""
     _cache: dict = field(default_factory=dict)
 
     def items(self, layer: str) -> list[dict]:
@@ -259,6 +264,22 @@ def _stance_cue_not_neutral_factual(view: DocView) -> Iterator[Violation]:
                             f"{it.get('label')}; " + ", ".join(_sid_text(view, s) for s in sents.values()))
 
 
+def _role_evidence_not_neutral_factual(view: DocView) -> Iterator[Violation]:
+    mentions = {m.get("id"): m for m in view.items("mentions")}
+    for i, it in enumerate(view.items("entity_frames")):
+        if it.get("main_role") in (None, "none"):
+            continue
+        own = [mentions[m] for m in it.get("evidence") or [] if m in mentions
+               and not view.in_quote(mentions[m]["start"], mentions[m]["end"])]
+        sents = {s["id"]: s for m in own for s in view.sentences_of(m["start"], m["end"])}
+        if sents and all(view.neutral_factual(sid) for sid in sents):
+            yield Violation("entity_frames", str(it.get("entity_id")), f"entities[{i}].main_role",
+                            "every evidence mention in the author's voice lies in sentences judged non-biased "
+                            "and factual", "evidence in a biased or opinion sentence, or a selection cue recorded "
+                            "as an exception", f"{it.get('main_role')}; "
+                            + ", ".join(_sid_text(view, s) for s in sents.values()))
+
+
 def _loaded_word_opinion(view: DocView) -> Iterator[Violation]:
     labels = view.bias_label()
     index = {it.get("sentence_id"): i for i, it in enumerate(view.items("bias_sentences"))}
@@ -302,6 +323,57 @@ def _fact_evidence_spans(view: DocView) -> Iterator[Violation]:
                                     f"evidence span contains evidence[{j}] of the same fact (rule 8.1: the "
                                     "shorter one is the evidence)", "one span per place",
                                     f"{b['start']}..{b['end']} contains {a['start']}..{a['end']}")
+
+
+def _evidence_texts(view: DocView) -> dict[str, set[str]]:
+    """fact id → every surface string that is gold evidence of it somewhere in the story."""
+    if "evidence" not in view.shared:
+        out: dict[str, set[str]] = {}
+        for v in view.story.values():
+            for it in v.items("facts"):
+                for e in it.get("evidence") or []:
+                    if isinstance(e, dict) and isinstance(e.get("text"), str) and e["text"]:
+                        out.setdefault(str(it.get("fact_id")), set()).add(e["text"])
+        view.shared["evidence"] = out
+    return view.shared["evidence"]
+
+
+def _fact_evidence_every_place(view: DocView) -> Iterator[Violation]:
+    text, texts = view.doc.get("text", ""), _evidence_texts(view)
+    for i, it in enumerate(view.items("facts")):
+        fid = str(it.get("fact_id"))
+        ev = [(e["start"], e["end"]) for e in it.get("evidence") or [] if isinstance(e, dict)
+              and isinstance(e.get("start"), int) and isinstance(e.get("end"), int)]
+        missed = []
+        for t in sorted(texts.get(fid, ())):
+            j = text.find(t)
+            while j != -1:
+                if not any(a <= j and j + len(t) <= b for a, b in ev):
+                    missed.append(f"{_cut(t, 40)!r} at {j}..{j + len(t)}")
+                j = text.find(t, j + 1)
+        if missed:
+            yield Violation("facts", fid, f"facts[{i}].evidence",
+                            "text that is evidence of this fact elsewhere in the story is not evidence here "
+                            "(codebook 8: every place that states it)",
+                            "an evidence span covering it (reported true)",
+                            f"reported={it.get('reported')}; " + "; ".join(missed[:3]))
+
+
+def _rejected_evidence_not_accepted(view: DocView) -> Iterator[Violation]:
+    texts = _evidence_texts(view)
+    for row in view.adjudication:
+        m = _CONTAINS.fullmatch(str(row.get("where", "")))
+        if row.get("layer") != "facts" or row.get("decision") is not False or not m or m["list"] != "facts":
+            continue
+        surface = view.doc.get("text", "")[int(m["start"]):int(m["end"])]
+        if surface in texts.get(m["val"], ()):
+            where = sorted(did for did, v in view.story.items() for it in v.items("facts")
+                           if str(it.get("fact_id")) == m["val"]
+                           and any(e.get("text") == surface for e in it.get("evidence") or [] if isinstance(e, dict)))
+            yield Violation("facts", m["val"], f"facts[fact_id={m['val']}].evidence",
+                            "adjudication rejected this text as evidence of the fact, yet it is evidence of the "
+                            "same fact elsewhere", "one decision for the same text",
+                            f"{_cut(surface, 40)!r} rejected in {row.get('id')}; accepted in " + ", ".join(where))
 
 
 def _span_ids_in_text_order(view: DocView) -> Iterator[Violation]:
@@ -424,12 +496,22 @@ _CHECKS = [
     Check("stance_cue_not_neutral_factual",
           "A favor/against stance's cues in the author's voice are not all in sentences judged non-biased "
           "and factual.", ("stance", "bias_sentences"), "target", _stance_cue_not_neutral_factual),
+    Check("role_evidence_not_neutral_factual",
+          "A cast entity's evidence mentions in the author's voice are not all in sentences judged non-biased "
+          "and factual.", ("entity_frames", "mentions", "bias_sentences"), "entity",
+          _role_evidence_not_neutral_factual),
     Check("loaded_word_opinion",
           "A biased sentence holding an author's Loaded_Language or Name_Calling-Labeling span is mixed or "
           "opinion, not factual.", ("bias_sentences", "bias_spans"), "sentence", _loaded_word_opinion),
     Check("fact_evidence_spans",
           "Every fact's evidence: each place once, inside one sentence, no span containing another.",
           ("facts",), "fact", _fact_evidence_spans),
+    Check("fact_evidence_every_place",
+          "A text that is evidence of a fact anywhere in the story is evidence of it wherever it occurs.",
+          ("facts",), "fact", _fact_evidence_every_place),
+    Check("rejected_evidence_not_accepted",
+          "A text adjudication rejected as evidence of a fact is not accepted as its evidence elsewhere.",
+          ("facts",), "fact", _rejected_evidence_not_accepted),
     Check("adjudication_followed",
           "Gold holds what every machine-readable adjudication decision decided.",
           (), "decision", _adjudication_followed),
@@ -498,8 +580,10 @@ def check_story(story_dir: Path, docs: dict[str, dict], gold: dict[str, GoldFile
         adj.setdefault(row["doc_id"], []).append(row)
     found: dict[tuple[str, str, str], list[Problem]] = {}
     views: dict[str, DocView] = {}
+    shared: dict = {}
     for did in sorted(docs):
-        view = views[did] = DocView(docs[did], records.get(did, {}), adj.get(did, []))
+        views[did] = DocView(docs[did], records.get(did, {}), adj.get(did, []), views, shared)
+    for did, view in views.items():
         for check in CHECKS.values():
             if any(layer not in view.layers for layer in check.layers):
                 continue
