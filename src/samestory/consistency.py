@@ -20,6 +20,29 @@ from samestory.schema import CONFIGS
 EXCEPTIONS_FILE = "exceptions.jsonl"
 ADJUDICATION_FILE = Path("adjudication") / "disagreements.jsonl"
 """Machine-readable adjudication decisions (written by `samestory adjudicate`), relative to the story."""
+LATER_ADJUDICATION_GLOB = "disagreements_*.jsonl"
+"""Later rounds of adjudication (e.g. `disagreements_v1.1.jsonl`) next to ADJUDICATION_FILE; in name order
+after it, a later round's decision supersedes an earlier one about the same item."""
+
+
+def adjudication_files(story_dir: Path) -> list[Path]:
+    """Every adjudication file of a story that exists, earliest round first."""
+    first = story_dir / ADJUDICATION_FILE
+    later = sorted(first.parent.glob(LATER_ADJUDICATION_GLOB)) if first.parent.is_dir() else []
+    return [p for p in [first, *later] if p.exists()]
+
+
+def merge_rounds(rounds: list[list[tuple[int, dict]]]) -> list[tuple[int, dict]]:
+    """Decisions of all rounds, a later round superseding an earlier one: same id, or any field of a
+    span whose presence the later round decided (`<span>#present` supersedes `<span>.<field>`)."""
+    out: list[tuple[int, dict]] = []
+    for rows in rounds:
+        ids = {str(r.get("id")) for _, r in rows}
+        spans = {i[: -len("#present")] for i in ids if i.endswith("#present")}
+        out = [(n, r) for n, r in out if str(r.get("id")) not in ids
+               and not any(str(r.get("id")).startswith(sp + ".") for sp in spans)]
+        out += rows
+    return out
 
 EXCEPTION_FIELDS = (
     schema.S("check", "Name of the cross-layer check (see `samestory.consistency.CHECKS`)."),
@@ -447,7 +470,7 @@ def _adjudication_followed(view: DocView) -> Iterator[Violation]:
         understood, value = _gold_value(view, layer, where)
         if understood and value != row["decision"]:
             yield Violation(layer, str(row.get("id")), where,
-                            "gold differs from the adjudication decision (adjudication/disagreements.jsonl)",
+                            "gold differs from the adjudication decision (adjudication/disagreements*.jsonl)",
                             repr(row["decision"]), repr(value))
 
 

@@ -515,11 +515,12 @@ def _validate_consistency(sdir: Path, story_id, story_docs, base: Context, gold_
     P = report.problems
     if not gold_read:
         return
-    adjudication, exceptions = [], []
-    adj_path = sdir / consistency.ADJUDICATION_FILE
-    if adj_path.exists():
+    exceptions = []
+    rounds = []
+    for adj_path in consistency.adjudication_files(sdir):
         report.inputs.append(adj_path)
-        adjudication = _read(adj_path, P)
+        rounds.append(_read(adj_path, P))
+    adjudication = consistency.merge_rounds(rounds)
     exc_path = sdir / consistency.EXCEPTIONS_FILE
     if exc_path.exists():
         report.inputs.append(exc_path)
