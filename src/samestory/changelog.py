@@ -87,11 +87,13 @@ def story_lines(story_dir: Path) -> list[str]:
                 f"{_one_line(r['reason'])}" for r in sorted(splits, key=lambda r: _natural(r["old_fact_id"]))]
         out.append("")
     split_labels = _read(ch / SPLIT_LABELS)
-    changed = [r for r in split_labels if r["old_reported"] != r["new_reported"] or r["old_evidence"] != r["new_evidence"]]
+    changed = [r for r in split_labels
+               if r["old_reported"] != r["new_reported"] or r["old_evidence"] != r["new_evidence"]]
     if split_labels:
         out += [f"Labels of the new facts, story `{story}` ({len(split_labels)} document × fact cells; "
                 f"{len(split_labels) - len(changed)} inherit the retired fact's label and evidence unchanged; "
-                "the others, retired fact reported/evidence → new fact; `changes/facts_split_labels_v1.1.jsonl`):", ""]
+                "the others, retired fact reported/evidence → new fact; "
+                "`changes/facts_split_labels_v1.1.jsonl`):", ""]
         changed.sort(key=lambda r: (r["doc_id"], _natural(r["new_fact_id"])))
         out += [f"- `{r['doc_id']}` facts {_short(r['from_fact_id'])} → {_short(r['new_fact_id'])}: reported "
                 f"{show(r['old_reported'])} → {show(r['new_reported'])}, evidence {len(r['old_evidence'])} → "
@@ -145,7 +147,6 @@ def render(changelog_text: str, annotations_dir: Path, file: str = "CHANGELOG.md
 
 def strip_block(changelog_text: str) -> str:
     """The CHANGELOG without the generated lists (the card shows the prose and points to the file)."""
-    return re.sub(re.escape(BEGIN) + r".*?" + re.escape(END),
-                  "The full list of changed labels is in `CHANGELOG.md` (generated from `annotations/<story>/changes/`).",
-                  changelog_text, flags=re.DOTALL)
+    note = "The full list of changed labels is in `CHANGELOG.md` (generated from `annotations/<story>/changes/`)."
+    return re.sub(re.escape(BEGIN) + r".*?" + re.escape(END), note, changelog_text, flags=re.DOTALL)
 

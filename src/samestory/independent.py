@@ -108,7 +108,8 @@ def compare(blind: dict[str, dict[str, dict]], reference: dict[str, dict[str, di
             passes[ref_name][layer][doc_id], passes[blind_name][layer][doc_id] = r, d
         if layer == "facts":
             if dropped:
-                notes["facts"] = f"{dropped} document × fact cells of one side left out (fact id in one inventory only)"
+                notes["facts"] = (f"{dropped} document × fact cells of one side left out "
+                                  "(fact id in one inventory only)")
     report = agreement.agreement_report(passes)
     return {"layers": report["layers"], "labels": report["labels"], "spans": report["spans"], "notes": notes}
 
