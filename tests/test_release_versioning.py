@@ -61,9 +61,11 @@ def test_release_gold_hash_follows_gold_only(tmp_path):
     corpus, ann = copy_fixture(tmp_path)
     first = _build(tmp_path, corpus, ann).manifest["gold_sha256"]
     p = ann / STORY / "gold" / "stance.jsonl"
-    p.write_text(p.read_text(encoding="utf-8").replace('"neutral"', '"against"', 1), encoding="utf-8")
+    # a gold edit that passes every check (a bare label flip would leave a stance without a cue)
+    p.write_text(p.read_text(encoding="utf-8").replace('"note": null', '"note": "not discussed"', 1),
+                 encoding="utf-8")
     changelog = tmp_path / "CHANGELOG.md"
-    changelog.write_text(paths.CHANGELOG.read_text(encoding="utf-8") + "\n## 0.1.1\n\nOne stance label fixed.\n",
+    changelog.write_text(paths.CHANGELOG.read_text(encoding="utf-8") + "\n## 0.1.1\n\nOne stance note fixed.\n",
                          encoding="utf-8")
     second = build_release("0.1.1", Sources(corpus=corpus, annotations=ann, changelog=changelog), tmp_path / "build",
                            tmp_path / "releases", progress=False).manifest["gold_sha256"]
@@ -99,7 +101,9 @@ def test_release_same_version_other_content_says_bump_the_version(tmp_path):
     _build(tmp_path, corpus, ann)
     before_build, before_rel = tree(tmp_path / "build"), tree(tmp_path / "releases")
     p = ann / STORY / "gold" / "stance.jsonl"
-    p.write_text(p.read_text(encoding="utf-8").replace('"neutral"', '"favor"', 1), encoding="utf-8")
+    favor = '"label": "favor", "note": "\'We are ready\' stands unanswered"'  # a cue, as the checks want
+    p.write_text(p.read_text(encoding="utf-8").replace('"label": "neutral", "note": null', favor, 1),
+                 encoding="utf-8")
     code, out, err = run("build", "--corpus", corpus, "--annotations", ann, "--out", tmp_path / "build",
                          "--releases", tmp_path / "releases", "--quiet")
     assert code == 1

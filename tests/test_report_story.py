@@ -23,9 +23,9 @@ def fixture_annotations(tmp_path_factory) -> Path:
     docs = [d for d in load_documents() if d["story_id"] == STORY]
     write_jsonl(story / "entities.jsonl", [
         {"story_id": STORY, "entity_id": "kyiv", "name": "Kyiv", "type": "GPE", "aliases": ["Kyiv", "Kiev"],
-         "description": "Capital of Ukraine.", "wikidata": None},
+         "description": "Capital of Ukraine.", "wikidata": None, "speaks_for": None},
         {"story_id": STORY, "entity_id": "evil", "name": HOSTILE, "type": "PER", "aliases": [],
-         "description": "hostile name", "wikidata": None}])
+         "description": "hostile name", "wikidata": None, "speaks_for": None}])
     write_jsonl(story / "fact_inventory.jsonl", [
         {"story_id": STORY, "fact_id": f"f{i}", "statement": s, "kind": "event"}
         for i, s in enumerate(["The talks took place in Istanbul.", "A prisoner exchange was agreed.",

@@ -164,7 +164,24 @@ def _missing_layer_record(corpus, ann):
     return ["frames.jsonl", "does not cover every document", "missing b_doc"]
 
 
+def _dangling_speaks_for(corpus, ann):
+    edit_jsonl(ann / STORY / "entities.jsonl", 1, lambda r: r.update(speaks_for="no-such-state"))
+    return ["entities.jsonl:1", "speaks_for", "dangling reference", "no-such-state"]
+
+
+def _speaks_for_cycle(corpus, ann):
+    edit_jsonl(ann / STORY / "entities.jsonl", 1, lambda r: r.update(speaks_for="zelensky"))
+    edit_jsonl(ann / STORY / "entities.jsonl", 2, lambda r: r.update(speaks_for="putin"))
+    return ["entities.jsonl:1", "speaks_for", "cycle", "putin → zelensky → putin"]
+
+
+def _speaks_for_self(corpus, ann):
+    edit_jsonl(ann / STORY / "entities.jsonl", 3, lambda r: r.update(speaks_for="peskov"))
+    return ["entities.jsonl:3", "speaks_for", "cycle", "peskov → peskov"]
+
+
 CASES = {f.__name__.lstrip("_"): f for f in [
+    _dangling_speaks_for, _speaks_for_cycle, _speaks_for_self,
     _missing_raw, _edited_raw, _non_utf8_raw, _non_utf8_annotation, _stale_clean, _offsets_outside,
     _surface_mismatch, _unknown_label, _unknown_frame, _duplicate_mention_id, _duplicate_entity_id,
     _duplicate_doc_record, _dangling_entity, _dangling_mention, _dangling_fact, _dangling_sentence,

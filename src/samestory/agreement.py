@@ -31,8 +31,9 @@ Passes = dict[str, dict[str, dict[str, dict]]]
 
 # --- loading and checking ---------------------------------------------------------------------------
 
-def load_passes(root: Path, layers: Iterable[str] | None = None) -> Passes:
-    """Read `root/<annotator>/<layer>.jsonl` for every annotator folder; strict, errors name file and line."""
+def load_passes(root: Path, layers: Iterable[str] | None = None, annotators: Iterable[str] | None = None) -> Passes:
+    """Read `root/<annotator>/<layer>.jsonl` for every annotator folder (or only `annotators`); strict,
+    errors name file and line."""
     root = Path(root)
     if not root.is_dir():
         raise SameStoryError(f"{root}: no such directory of annotation passes",
@@ -45,7 +46,16 @@ def load_passes(root: Path, layers: Iterable[str] | None = None) -> Passes:
                                           "one of " + ", ".join(schema.LAYERS), layer)])
     passes: Passes = {}
     problems: list[Problem] = []
-    for ann_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+    folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    if annotators is not None:
+        wanted_ann = list(annotators)
+        unknown = sorted(set(wanted_ann) - {p.name for p in folders})
+        if unknown:
+            raise SameStoryError(f"{root}: no pass folder for " + ", ".join(unknown),
+                                 [Problem(str(root), "unknown annotator", None, "annotators",
+                                          "one of " + ", ".join(p.name for p in folders), a) for a in unknown])
+        folders = [p for p in folders if p.name in wanted_ann]
+    for ann_dir in folders:
         by_layer: dict[str, dict[str, dict]] = {}
         for layer in wanted:
             path = ann_dir / f"{layer}.jsonl"

@@ -11,7 +11,7 @@ from typing import Callable
 
 import yaml
 
-from samestory import agreement, features, schema
+from samestory import agreement, changelog, features, independent, schema
 from samestory.build import SPLIT, data_path
 from samestory.errors import Problem, SameStoryError
 from samestory.schema import CONFIGS, DEFAULT_CONFIG, Field
@@ -172,13 +172,32 @@ def section_agreement(ctx) -> str:
     return "\n\n".join(out) if out else "Not yet measured."
 
 
+def section_independent(ctx) -> str:
+    """Independent agreement (a blind pass against fixed gold snapshots), kept apart from the passes'
+    consistency figures above it."""
+    out = []
+    for story in ctx["stats"]["story_ids"]:
+        path = Path(ctx["annotations_dir"]) / story / independent.REPORT_FILE
+        if path.exists():
+            try:
+                body = independent.report_markdown(json.loads(path.read_text(encoding="utf-8"))).rstrip()
+            except (ValueError, KeyError, TypeError, StopIteration) as exc:
+                raise SameStoryError(f"{path}: cannot read the independent-agreement report",
+                                     [Problem(str(path), f"unreadable independent-agreement report: {exc}")])
+            out += [f"Story `{story}`:", "", body]
+        else:
+            out.append(f"Story `{story}`: no independent annotation yet (no `annotations/{story}/"
+                       f"{independent.REPORT_FILE}`).")
+    return "\n\n".join(out) if out else "No independent annotation yet."
+
+
 def section_version(ctx) -> str:
     return (f"Dataset version **{ctx['version']}**; schema version {schema.SCHEMA_VERSION}. "
             f"Load a fixed version from the Hub with `revision=\"v{ctx['version']}\"`.")
 
 
 def section_history(ctx) -> str:
-    text = ctx.get("changelog") or ""
+    text = changelog.strip_block(ctx.get("changelog") or "")
     body = re.sub(r"\A#\s[^\n]*\n+", "", text.strip() + "\n")  # drop the file's own title
     body = re.sub(r"^(#+)", lambda m: "#" * min(len(m.group(1)) + 2, 6), body, flags=re.MULTILINE)
     return body.strip() or "No releases yet."
@@ -226,6 +245,7 @@ def section_span(ctx) -> str:
 SECTIONS: dict[str, Callable[[dict], str]] = {
     "version": section_version, "configs": section_configs, "fields": section_fields,
     "labels": section_labels, "stats": section_stats, "agreement": section_agreement,
+    "independent": section_independent,
     "history": section_history, "span": section_span, "metadata": section_metadata,
     "languages": section_languages,
 }

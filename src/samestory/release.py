@@ -1,5 +1,6 @@
 """Versioned releases: build into a temporary folder renamed into place, a committed manifest per
-version (`releases/v<version>.json`), `verify` (rebuild and compare) and `publish` to the Hub.
+version (`releases/v<version>.json`), `verify` (rebuild and compare; an older version from the commit
+that recorded it) and `publish` to the Hub.
 
 A released version is immutable: rebuilding it with other content fails with "bump the version";
 rebuilding it with the same content changes nothing.
@@ -237,22 +238,35 @@ def _files_match(folder: Path, files: dict[str, str]) -> bool:
 
 
 def verify(version: str, src: Sources = Sources(), releases: Path = paths.RELEASES,
-           progress: bool = True) -> dict:
-    """Rebuild `version` in a scratch folder and compare every hash with its committed manifest."""
+           progress: bool = True, from_history: bool | None = None) -> dict:
+    """Rebuild `version` in a scratch folder and compare every hash with its committed manifest.
+
+    The current version is rebuilt from the checkout; an older one (or from_history=True) from the git
+    commit that recorded its manifest, with that commit's own code and data (`samestory.history`)."""
     manifest_path = Path(releases) / f"v{version}.json"
     if not manifest_path.exists():
         raise SameStoryError(f"no release v{version}", [Problem(str(manifest_path), "release manifest missing")])
     old = json.loads(manifest_path.read_text(encoding="utf-8"))
-    with tempfile.TemporaryDirectory(prefix="samestory-verify-") as scratch:
-        result = build_release(version, src, Path(scratch) / "build", Path(scratch) / "releases",
-                               progress=progress, layout=old.get("layout", 1))
-        new = result.manifest
+    source = ""
+    if from_history is None:
+        from_history = version != DATASET_VERSION
+    if from_history:
+        from samestory.history import rebuild_manifest
+
+        new, rs = rebuild_manifest(version, manifest_path, src.corpus, src.annotations, src.card, src.changelog,
+                                   progress=progress)
+        source = f" from commit {rs.commit[:12]}"
+    else:
+        with tempfile.TemporaryDirectory(prefix="samestory-verify-") as scratch:
+            result = build_release(version, src, Path(scratch) / "build", Path(scratch) / "releases",
+                                   progress=progress, layout=old.get("layout", 1))
+            new = result.manifest
     problems = _diff(old, new)
     if problems:
         env = old.get("build_env", {}).get("pyarrow")
         hint = (f" (built with pyarrow {env}, this machine has {pyarrow.__version__})"
                 if env and env != pyarrow.__version__ else "")
-        raise SameStoryError(f"release v{version} does not rebuild identically{hint}", problems)
+        raise SameStoryError(f"release v{version} does not rebuild identically{source}{hint}", problems)
     return old
 
 

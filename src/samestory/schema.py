@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 
 SPAN_CONVENTION = (
     "Spans are character offsets into the document's clean text (the `text` field of the "
@@ -169,6 +169,9 @@ class Config:
     """Fields whose values are unique across the config."""
     items: str | None = None
     """For layers: the list field that holds the document's items (what tasks score)."""
+    id_prefix: str | None = None
+    """For layers whose items carry an `id`: its prefix; ids run prefix1, prefix2, … in text order (by
+    start, then the longer span first)."""
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
@@ -203,7 +206,7 @@ _CONFIGS = [
         S("clean_sha256", "sha256 of the UTF-8 clean text."),
         S("text", "The clean text that every annotation points into."),
         ST("paragraphs", "Paragraphs of the clean text.", span_fields(with_id=True, with_text=False), many=True),
-        ST("sentences", "Sentences of the clean text (spaCy sentencizer).",
+        ST("sentences", "Sentences of the clean text (spaCy sentencizer; never split inside a quotation).",
            [*span_fields(with_id=True, with_text=False),
             S("paragraph_id", "Paragraph holding the sentence.", ref="paragraph")], many=True),
         ST("removals", "Text removed by cleaning from the cleaner's input (the raw text; for a web page, "
@@ -230,6 +233,10 @@ _CONFIGS = [
         S("aliases", "Surface forms seen in the articles, misspellings included.", many=True),
         S("description", "One-line description."),
         S("wikidata", "Wikidata QID from the verified reference table only; else null.", nullable=True),
+        S("speaks_for", "The actor this entity stands for (its actor group): a capital, seat or state "
+          "institution for its state, e.g. kremlin and moscow for russia; null when it acts for itself. "
+          "Another entity of the same story; chains resolve to the last entity, cycles are errors.",
+          nullable=True, ref="entity"),
     ), key=("entity_id",)),
     Config("fact_inventory", "Atomic facts and claims that at least one article reports.", "inventory", (
         STORY_ID, S("fact_id", "Stable id, unique within the release."),
@@ -245,7 +252,7 @@ _CONFIGS = [
             L("type", ENTITY_TYPES, "Entity type."), L("kind", MENTION_KINDS, "NAM or NOM."),
             S("entity_id", "Linked entity; null = NIL (no entry).", nullable=True, ref="entity"),
         ], many=True),
-    ), key=("doc_id",), items="mentions"),
+    ), key=("doc_id",), items="mentions", id_prefix="m"),
     Config("entity_frames", "Role and portrayal of each PER/ORG/GPE entity in each document.", "layer", (
         DOC_ID, ST("entities", "One item per entity the document mentions.", [
             S("entity_id", "The entity.", ref="entity"),
@@ -281,7 +288,7 @@ _CONFIGS = [
             S("target_entity_id", "Entity the technique targets, if any.", nullable=True, ref="entity"),
             L("polarity", PORTRAYALS, "Polarity toward the target.", nullable=True),
         ], many=True),
-    ), key=("doc_id",), items="spans"),
+    ), key=("doc_id",), items="spans", id_prefix="b"),
     Config("facts", "Which inventory facts each document reports, with evidence.", "layer", (
         DOC_ID, ST("facts", "One item per inventory fact of the story.", [
             S("fact_id", "Fact id.", ref="fact"), B("reported", "True when the document reports it."),
@@ -293,7 +300,7 @@ _CONFIGS = [
             *span_fields(with_id=True),
             S("speaker_entity_id", "Speaker; null when unattributed.", nullable=True, ref="entity"),
         ], many=True),
-    ), key=("doc_id",), items="quotes"),
+    ), key=("doc_id",), items="quotes", id_prefix="q"),
 ]
 
 CONFIGS: dict[str, Config] = {}

@@ -2,7 +2,8 @@
 
 Paragraphs are the non-blank lines of the clean text (every seed page puts one paragraph per line).
 Sentences come from spaCy's blank pipeline of the document's language with its rule-based sentencizer,
-run per paragraph so that no sentence crosses a paragraph; tokens from the same tokenizer. A language
+run per paragraph so that no sentence crosses a paragraph, then merged so that no sentence boundary
+falls inside a closed quotation (see `quotation_ranges`); tokens from the same tokenizer. A language
 spaCy has no (loadable) blank pipeline for falls back to the multi-language `xx` pipeline. No model
 download is needed.
 """
@@ -67,7 +68,8 @@ def sentences(text: str, paras: list[dict] | None = None, language: str = "en") 
     out = []
     for para in paras:
         chunk = text[para["start"]:para["end"]]
-        for a, b in _fix_opening_quotes(chunk, [(s.start_char, s.end_char) for s in nlp(chunk).sents]):
+        bounds = _fix_opening_quotes(chunk, [(s.start_char, s.end_char) for s in nlp(chunk).sents])
+        for a, b in _merge_inside_quotes(bounds, quotation_ranges(chunk)):
             raw = chunk[a:b]
             lead = len(raw) - len(raw.lstrip())
             core = raw.strip()
@@ -94,6 +96,36 @@ def _fix_opening_quotes(chunk: str, bounds: list[tuple[int, int]]) -> list[tuple
             bounds[i] = (a, cut)
             bounds[i + 1] = (cut, bounds[i + 1][1])
     return bounds
+
+
+def quotation_ranges(chunk: str) -> list[tuple[int, int]]:
+    """(open, close) offsets of every double-quoted stretch of `chunk` that closes within it: curly
+    “…” pairs and straight "…" pairs (a straight mark toggles). An opening mark that is never closed
+    yields no range, so one stray mark cannot glue a paragraph together. Single quotes are not
+    tracked: ’ is also the apostrophe."""
+    out, open_at, kind = [], None, None
+    for i, ch in enumerate(chunk):
+        if open_at is None:
+            if ch in "\u201c\"":
+                open_at, kind = i, ch
+        elif (kind == "\u201c" and ch == "\u201d") or (kind == '"' and ch == '"'):
+            out.append((open_at, i))
+            open_at = None
+        elif kind == "\u201c" and ch == "\u201c":
+            open_at = i  # an unclosed “ followed by a new one: the earlier one never closed
+    return out
+
+
+def _merge_inside_quotes(bounds: list[tuple[int, int]], quotes: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join consecutive sentences whose boundary lies strictly inside a quotation: a quotation of
+    several sentences is one sentence unit (codebook 0, "Sentences")."""
+    out: list[tuple[int, int]] = []
+    for a, b in bounds:
+        if out and any(qa < a <= qb for qa, qb in quotes):
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
 
 
 def tokenize(text: str, boundaries: Iterable[int] = (), language: str = "en") -> list[tuple[int, int]]:

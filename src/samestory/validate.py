@@ -3,7 +3,8 @@
 Generic checks come from the `Field`s (types, nullability, label sets, span offsets and surface
 strings, references, unique keys); a few layer rules that the schema cannot express (NAM mentions do
 not overlap, fine roles sit under their main role, …) are listed in `LAYER_RULES`. Every problem is
-collected with its file, line, field, expected and found value; nothing stops at the first one.
+collected with its file, line, field, expected and found value; nothing stops at the first one. Checks
+that relate layers to each other are declared in `samestory.consistency` and run on valid gold.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from samestory import corpus, paths, schema
+from samestory import actors, consistency, corpus, paths, schema
 from samestory.errors import Problem, SameStoryError
 from samestory.jsonl import read_jsonl
 from samestory.schema import CONFIGS, INVENTORIES, LAYERS, Config, Field
@@ -78,6 +79,8 @@ class Report:
     """Documents whose corpus files are broken (already reported); their annotations are not checked."""
     records: int = 0
     n_documents: int = 0
+    cross_layer: list[Problem] = field(default_factory=list)
+    """The problems of the cross-layer checks and of exceptions.jsonl (also in `problems`)."""
 
     @property
     def ok(self) -> bool:
@@ -467,12 +470,21 @@ def _validate_story(story_id: str, annotations_dir: Path, story_docs: dict[str, 
         report.inputs.append(path)
         rows = _read(path, P)
 
-        def inv_ctx(rec, line, chk, path=path):
+        own = {r["entity_id"]: r for _, r in rows if name == "entities" and isinstance(r, dict)
+               and r.get("story_id") == story_id and isinstance(r.get("entity_id"), str)}
+        ctx_inv = Context(entities=own, doc_ids=doc_ids) if own else ctx0
+
+        def inv_ctx(rec, line, chk, path=path, ctx_inv=ctx_inv):
             if rec.get("story_id") != story_id:
                 chk.add(line, "story_id", "record belongs to another story", story_id, _found(rec.get("story_id")))
-            return ctx0
+            return ctx_inv
         cfg = CONFIGS[name]
         _check_config_file(cfg.fields, rows, path, P, inv_ctx, key=cfg.key)
+        if own:
+            lines = {r.get("entity_id"): line for line, r in rows if isinstance(r, dict)}
+            P.extend(Problem(str(path), msg, line=lines.get(eid), field="speaks_for",
+                             expected="a chain that ends at an entity with speaks_for null", found=found)
+                     for eid, msg, found in actors.speaks_for_problems(own))
         report.inventories[name] += [r for _, r in rows]
         report.records += len(rows)
     inv = report.inventories
@@ -484,24 +496,55 @@ def _validate_story(story_id: str, annotations_dir: Path, story_docs: dict[str, 
         doc_ids=doc_ids,
     )
     # gold layers and passes
-    gold_mentions, gold_rows = _validate_layers(sdir / "gold", story_id, story_docs, base, report, gold=True)
+    before = len(P)
+    gold_mentions, gold_rows, gold_read = _validate_layers(sdir / "gold", story_id, story_docs, base, report,
+                                                           gold=True)
+    if len(P) == before:
+        _validate_consistency(sdir, story_id, story_docs, base, gold_read, report)
+    elif gold_read:
+        report.notes.append(f"{story_id}: cross-layer checks not run (fix the problems of its gold layers first)")
     passes = sdir / "passes"
     if passes.exists():
         for adir in sorted(p for p in passes.iterdir() if p.is_dir()):
-            _validate_layers(adir, story_id, story_docs, base, report, gold=False)
+            _validate_layers(adir, story_id, story_docs, base, report, gold=False, gold_mentions=gold_mentions)
     _validate_completeness(sdir, story_id, story_docs, base, gold_mentions, report)
     return gold_rows
 
 
-def _validate_layers(folder: Path, story_id, story_docs, base: Context, report: Report, gold: bool):
+def _validate_consistency(sdir: Path, story_id, story_docs, base: Context, gold_read, report: Report):
+    """The declared cross-layer checks (`samestory.consistency`) on the story's valid gold, minus the
+    reasoned exceptions of annotations/<story>/exceptions.jsonl."""
+    P = report.problems
+    if not gold_read:
+        return
+    exceptions = []
+    rounds = []
+    for adj_path in consistency.adjudication_files(sdir):
+        report.inputs.append(adj_path)
+        rounds.append(_read(adj_path, P))
+    adjudication = consistency.merge_rounds(rounds)
+    exc_path = sdir / consistency.EXCEPTIONS_FILE
+    if exc_path.exists():
+        report.inputs.append(exc_path)
+        exceptions = _read(exc_path, P)
+    gold = {name: consistency.GoldFile(path, rows) for name, (path, rows) in gold_read.items()}
+    inventories = {"entity": set(base.entities), "fact": set(base.facts), "target": set(base.targets)}
+    found = consistency.check_story(sdir, story_docs, gold, adjudication, exceptions, inventories)
+    P += found
+    report.cross_layer += found
+
+
+def _validate_layers(folder: Path, story_id, story_docs, base: Context, report: Report, gold: bool,
+                     gold_mentions: dict[str, dict[str, dict]] | None = None):
     """Check every <layer>.jsonl in a gold or pass folder; return (doc_id → mention id → mention,
-    layer → records)."""
+    layer → records, layer → (path, (line, record) rows)). A pass without its own mentions.jsonl points
+    its entity_frames evidence at the gold mentions (`gold_mentions`)."""
     P = report.problems
     out: dict[str, list[dict]] = {name: [] for name in LAYERS}
     if not folder.exists():
         if gold:
             report.notes.append(f"{story_id}: no gold annotations yet ({folder})")
-        return {}, out
+        return {}, out, {}
     for f in sorted(folder.iterdir()):
         if f.is_file() and not (f.suffix == ".jsonl" and f.stem in LAYERS):
             P.append(Problem(str(f), "unknown file in a layer folder",
@@ -518,6 +561,8 @@ def _validate_layers(folder: Path, story_id, story_docs, base: Context, report: 
         if isinstance(rec.get("mentions"), list):
             mention_maps[rec.get("doc_id")] = {m["id"]: m for m in rec["mentions"]
                                                if isinstance(m, dict) and isinstance(m.get("id"), str)}
+    if "mentions" not in read and gold_mentions:
+        mention_maps = gold_mentions
     for name in LAYERS:
         if name not in read:
             if gold:
@@ -553,7 +598,7 @@ def _validate_layers(folder: Path, story_id, story_docs, base: Context, report: 
             else:
                 report.notes.append(msg)
         out[name] = [r for _, r in rows]
-    return mention_maps, out
+    return mention_maps, out, read
 
 
 def _validate_completeness(sdir: Path, story_id, story_docs, base: Context, gold_mentions, report: Report):

@@ -20,7 +20,20 @@ def register(sub) -> None:
     p.add_argument("--out", type=Path, required=True, help="JSON report to write.")
     p.add_argument("--markdown", type=Path, help="Markdown table to write (default: --out with .md).")
     p.add_argument("--layers", nargs="+", choices=schema.LAYERS, help="Only these layers (default: all).")
+    p.add_argument("--annotators", nargs="+", metavar="NAME",
+                   help="Only these annotator folders (default: all), e.g. to keep a blind pass measured "
+                        "apart with `samestory independent-agreement`.")
     p.set_defaults(func=run_agreement)
+
+    i = sub.add_parser("independent-agreement", help="Agreement of a blind pass with fixed gold snapshots.",
+                       description="Reads annotations/<story>/independent/spec.json (the blind pass and the gold "
+                                   "snapshots to compare it with) and writes agreement_independent.json and .md in "
+                                   "the story folder: Krippendorff's alpha / Cohen's kappa per label measure and "
+                                   "strict/partial span F1, one column group per snapshot. Deterministic.")
+    i.add_argument("--story", type=Path, required=True, help="Story folder, e.g. annotations/istanbul-2025-05-16.")
+    i.add_argument("--check", action="store_true", help="Only check that the committed files are current "
+                                                         "(exit 1 when stale).")
+    i.set_defaults(func=run_independent)
 
     a = sub.add_parser("adjudicate", help="Merge passes into a gold candidate; list every disagreement.",
                        description="Majority merge of annotation passes into a gold candidate. Every value "
@@ -33,6 +46,7 @@ def register(sub) -> None:
                                             "(default: <annotations>/../adjudication).")
     a.add_argument("--decisions", type=Path, help="disagreements.jsonl with `decision` filled in.")
     a.add_argument("--layers", nargs="+", choices=schema.LAYERS, help="Only these layers (default: all).")
+    a.add_argument("--annotators", nargs="+", metavar="NAME", help="Only these annotator folders (default: all).")
     a.add_argument("--write-gold", action="store_true", help="Also write the candidate as gold.")
     a.add_argument("--gold", type=Path, help="Gold folder (default: <annotations>/../gold).")
     a.add_argument("--overwrite-gold", action="store_true",
@@ -47,7 +61,7 @@ def _fail(exc: SameStoryError) -> int:
 
 def run_agreement(args) -> int:
     try:
-        passes = agreement.load_passes(args.annotations, args.layers)
+        passes = agreement.load_passes(args.annotations, args.layers, args.annotators)
         if len(passes) < 2:
             raise SameStoryError(f"{args.annotations}: agreement needs at least two annotators",
                                  [Problem(str(args.annotations), "only one annotator folder", None, None,
@@ -60,6 +74,30 @@ def run_agreement(args) -> int:
     atomic_write_text(md_path, agreement.report_markdown(report))
     print(f"wrote {args.out} and {md_path}: {len(report['labels'])} label measures, "
           f"{len(report['spans'])} span measures, annotators {', '.join(report['annotators'])}")
+    return 0
+
+
+def run_independent(args) -> int:
+    from samestory import independent
+
+    try:
+        report = independent.independent_report(args.story)
+    except SameStoryError as exc:
+        return _fail(exc)
+    out = args.story / independent.REPORT_FILE
+    files = {out: independent.render_json(report), out.with_suffix(".md"): independent.report_markdown(report)}
+    if args.check:
+        stale = [str(p) for p, text in files.items() if not p.exists() or p.read_text(encoding="utf-8") != text]
+        if stale:
+            print("stale: " + ", ".join(stale) + "; run `samestory independent-agreement --story "
+                  f"{args.story}`", file=sys.stderr)
+            return 1
+        print(f"{out}: up to date")
+        return 0
+    for p, text in files.items():
+        atomic_write_text(p, text)
+    print(f"wrote {out} and {out.with_suffix('.md')}: {report['annotator']} against "
+          + ", ".join(c["name"] for c in report["comparisons"]))
     return 0
 
 
@@ -89,7 +127,7 @@ def run_adjudicate(args) -> int:
         if out.resolve() == gold.resolve() or gold.resolve() in out.resolve().parents:
             raise SameStoryError(f"{out}: the candidate folder must not be the gold folder",
                                  [Problem(str(out), "refusing to write candidates into gold", None, "--out")])
-        passes = agreement.load_passes(args.annotations, args.layers)
+        passes = agreement.load_passes(args.annotations, args.layers, args.annotators)
         decisions = _read_decisions(args.decisions) if args.decisions else {}
         candidate, dis = agreement.adjudicate(passes, decisions)
         # decisions must give schema-valid values: check the decided candidate when nothing is open

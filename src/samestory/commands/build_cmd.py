@@ -1,4 +1,4 @@
-"""`samestory validate | build | verify | card | publish`: check the data, make and ship a release."""
+"""`samestory validate | build | verify | card | changelog | publish`: check the data, make and ship a release."""
 from __future__ import annotations
 
 import argparse
@@ -30,8 +30,20 @@ def _add_inputs(p: argparse.ArgumentParser, card: bool = True) -> None:
 def cmd_validate(args) -> int:
     from samestory.validate import validate
 
+    if args.list_checks:
+        from samestory.consistency import CHECKS
+
+        for c in CHECKS.values():
+            print(f"{c.name}  [{', '.join(c.layers) or 'any layer'}; item: {c.item}]\n    {c.doc}")
+        return 0
     paths.require_checkout(args.command, args.corpus)
     report = validate(Path(args.corpus), Path(args.annotations), progress=not args.quiet, keep=False)
+    if args.violations:
+        from samestory.consistency import violation_report
+        from samestory.jsonl import atomic_write_text
+
+        atomic_write_text(Path(args.violations), violation_report(report.cross_layer, Path.cwd()))
+        print(f"{args.violations}: {len(report.cross_layer)} cross-layer problem(s) listed")
     if not args.quiet:
         for note in report.notes:
             print(f"note: {note}")
@@ -58,8 +70,16 @@ def cmd_build(args) -> int:
 def cmd_verify(args) -> int:
     from samestory.release import verify
 
-    manifest = verify(args.version, _sources(args), Path(args.releases), progress=not args.quiet)
-    print(f"v{args.version}: rebuilt identically ({len(manifest['files'])} files, "
+    history = True if args.from_history else None
+    manifest = verify(args.version, _sources(args), Path(args.releases), progress=not args.quiet,
+                      from_history=history)
+    if history or args.version != DATASET_VERSION:
+        from samestory.history import release_source
+
+        where = f"the sources of commit {release_source(Path(args.releases) / f'v{args.version}.json').commit[:12]}"
+    else:
+        where = "this checkout"
+    print(f"v{args.version}: rebuilt identically from {where} ({len(manifest['files'])} files, "
           f"{len(manifest['inputs'])} inputs)")
     return 0
 
@@ -82,6 +102,31 @@ def cmd_card(args) -> int:
     return 0
 
 
+def cmd_changelog(args) -> int:
+    from samestory import changelog
+    from samestory.errors import SameStoryError
+    from samestory.jsonl import atomic_write_text
+
+    path = Path(args.changelog)
+    try:
+        current = path.read_text(encoding="utf-8")
+        text = changelog.render(current, Path(args.annotations), str(path))
+    except SameStoryError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        for p in exc.problems:
+            print(f"  {p}", file=sys.stderr)
+        return exc.exit_code
+    if text == current:
+        print(f"{path}: up to date")
+        return 0
+    if args.check:
+        print(f"{path}: stale; run `samestory changelog` to regenerate its list of changed labels", file=sys.stderr)
+        return 1
+    atomic_write_text(path, text)
+    print(f"{path}: label changes regenerated from {args.annotations}/<story>/changes/")
+    return 0
+
+
 def cmd_publish(args) -> int:
     from samestory.release import publish
 
@@ -100,6 +145,10 @@ def register(sub) -> None:
                        "against schema.py; print every problem and exit 1 if there is any.")
     _add_inputs(p, card=False)
     p.add_argument("--quiet", action="store_true", help="do not print notes")
+    p.add_argument("--list-checks", action="store_true",
+                   help="list the cross-layer checks (names for annotations/<story>/exceptions.jsonl) and exit")
+    p.add_argument("--violations", metavar="FILE",
+                   help="also write the cross-layer violations, grouped and counted per check, to FILE")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("build", help="build the versioned release (Parquet per config + card + manifest)",
@@ -114,10 +163,14 @@ def register(sub) -> None:
 
     p = sub.add_parser("verify", help="rebuild a released version and compare it with its manifest",
                        description="Rebuild <version> in a scratch folder and compare every hash with "
-                       "releases/v<version>.json.")
+                       "releases/v<version>.json. The current version is rebuilt from this checkout; an older "
+                       "one from the git commit that recorded its manifest (its own code and data, exported "
+                       "with git archive; needs the git history).")
     p.add_argument("version", help="e.g. 1.0.0")
     _add_inputs(p)
     p.add_argument("--releases", default=str(paths.RELEASES), help="release manifests (default: %(default)s)")
+    p.add_argument("--from-history", action="store_true",
+                   help="rebuild from the commit that recorded the manifest even for the current version")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.set_defaults(func=cmd_verify)
 
@@ -128,6 +181,16 @@ def register(sub) -> None:
     p.add_argument("--version", default=DATASET_VERSION, help="dataset version (default: %(default)s)")
     p.add_argument("--check", action="store_true", help="only check; exit 1 when the card is stale")
     p.set_defaults(func=cmd_card)
+
+    p = sub.add_parser("changelog", help="regenerate CHANGELOG.md's list of changed gold labels",
+                       description="Rewrite the block between <!-- label-changes:begin --> and "
+                       "<!-- label-changes:end --> in CHANGELOG.md from annotations/<story>/changes/*.jsonl "
+                       "(every changed label: document, layer, item, old -> new, reason) and the adjudication "
+                       "counts. Deterministic; --check exits 1 when the file is stale.")
+    p.add_argument("--annotations", default=str(paths.ANNOTATIONS), help="annotations folder (default: %(default)s)")
+    p.add_argument("--changelog", default=str(paths.CHANGELOG), help="changelog (default: %(default)s)")
+    p.add_argument("--check", action="store_true", help="only check; exit 1 when the list is stale")
+    p.set_defaults(func=cmd_changelog)
 
     p = sub.add_parser("publish", help="push a built release to the Hugging Face Hub and tag it",
                        description="Upload build/samestory-v<version>/ with huggingface_hub (create_repo, "
