@@ -99,8 +99,9 @@ def _count_record(config: str, rec: dict, counts: dict[str, Counter]) -> None:
         counts["facts.reported"][bool(item["reported"])] += 1
 
 
-def counts_per_document(gold_dirs: list[Path]) -> dict[str, dict[str, Counter]]:
-    """doc_id → label counts of its gold records in `<dir>/<layer>.jsonl` of each folder."""
+def counts_per_document(gold_dirs: list[Path], where: dict | None = None) -> dict[str, dict[str, Counter]]:
+    """doc_id → label counts of its gold records in `<dir>/<layer>.jsonl` of each folder (`where` collects
+    each document's (file, line) occurrences, for error messages)."""
     out: dict[str, dict[str, Counter]] = {}
     for gold_dir in gold_dirs:
         for config in CONFIGS:
@@ -113,6 +114,8 @@ def counts_per_document(gold_dirs: list[Path]) -> dict[str, dict[str, Counter]]:
                     raise SameStoryError(f"{f}:{line}: record without doc_id",
                                          [Problem(str(f), "missing doc_id", line=line, field="doc_id")])
                 _count_record(config, rec, out.setdefault(doc, {k: Counter() for k in domains()}))
+                if where is not None:
+                    where.setdefault(doc, []).append((f, line))
     return out
 
 
@@ -130,13 +133,14 @@ def prior_from_gold(gold_dir: Path, predicted_doc_ids: set[str]) -> Prior:
     gold_dir = Path(gold_dir)
     if not gold_dir.is_dir():
         raise SameStoryError(f"{gold_dir}: prior directory not found", [Problem(str(gold_dir), "not a directory")])
-    per_doc = counts_per_document([gold_dir])
+    where: dict[str, list] = {}
+    per_doc = counts_per_document([gold_dir], where)
     overlap = sorted(set(per_doc) & set(predicted_doc_ids))
     if overlap:
         raise SameStoryError(f"{gold_dir}: the prior shares documents with the predicted ones",
-                             [Problem(str(gold_dir), "document is also being predicted: a prior from it would "
-                                      "read the gold of the test documents", field="doc_id", found=d)
-                              for d in overlap])
+                             [Problem(str(f), "document is also being predicted: a prior from it would read the "
+                                      "gold of the test documents", line=line, field="doc_id", found=d)
+                              for d in overlap for f, line in sorted(where[d])])
     return Prior(_total(per_doc), source=str(gold_dir))
 
 

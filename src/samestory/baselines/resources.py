@@ -168,14 +168,14 @@ LABEL_SET = resource(
 # --- linking by canonical name (no aliases) -------------------------------------------------------
 
 _PAREN = re.compile(r"\s*\([^)]*\)")
-_PUNCT = re.compile(r"[.,\s\-‐’']+")
+_PUNCT = re.compile(r"[,\s\-‐’']+")
 _ARTICLE = re.compile(r"^the\s+", re.I)
 
 
 def norm_name(s: str) -> str:
-    """Name key for linking: parenthetical, possessive, leading "the", dots, commas, hyphens dropped;
-    case folded. `Washington, D.C.` → `washington d c`; `Kremlin's` → `kremlin`."""
-    s = _PAREN.sub("", s.strip())
+    """Name key for linking: parenthetical, possessive, leading "the" and dots dropped, commas and hyphens as
+    spaces, case folded. `Washington, D.C.` → `washington dc`; `Kremlin's` → `kremlin`."""
+    s = _PAREN.sub("", s.strip()).replace(".", "")
     s = re.sub(r"(’s|'s|’|')$", "", s)
     s = _ARTICLE.sub("", s)
     return _PUNCT.sub(" ", s).strip().casefold()

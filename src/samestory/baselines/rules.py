@@ -75,9 +75,16 @@ def _chunks(text: str, taken: list[tuple[int, int]], starts: set[int]) -> list[t
     out, run = [], []
 
     def close():
-        while run and text[run[0][0]:run[0][1]] in STOP_CAPS:
+        word = lambda r: text[r[0]:r[1]]  # noqa: E731
+        while run and word(run[0]) in STOP_CAPS:
             run.pop(0)
-        named_head = run and text[run[-1][0]:run[-1][1]] in ORG_HEADS | FAC_HEADS | LOC_HEADS | EVENT_HEADS
+        named_head = run and word(run[-1]) in ORG_HEADS | FAC_HEADS | LOC_HEADS | EVENT_HEADS
+        titles = [i for i in range(len(run) - 1) if word(run[i]) in TITLES] if run and not named_head else []
+        if titles:  # "Russian President Vladimir Putin" → "Russian" (a demonym) and "Vladimir Putin"
+            prefix = [r for r in run[:titles[-1]] if word(r) not in TITLE_WORDS]
+            if len(prefix) == 1 and word(prefix[0]).endswith(NORP_SUFFIXES):
+                out.append(prefix[0])
+            del run[:titles[-1] + 1]
         while run and not named_head and text[run[0][0]:run[0][1]] in TITLE_WORDS:
             run.pop(0)
         if run and not (len(run) == 1 and (run[0][0] in starts or text[run[0][0] - 1:run[0][0]] in "“\"‘")):
