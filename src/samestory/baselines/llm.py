@@ -483,7 +483,8 @@ def _resources(params: dict) -> list[dict]:
                      "to this system, so contamination by these public articles cannot be ruled out.",
                      source=params.get("base_url")),
             resource("codebook sections", "prompt", "Each layer's section of annotations/guidelines.md and the "
-                     "schema's labels, quoted in the prompt.", source="annotations/guidelines.md"),
+                     "schema's labels, quoted in the prompt; the codebook's examples and adjudication rules quote "
+                     "these articles.", derived_from_test=True, source="annotations/guidelines.md"),
             ENTITY_TABLE, ENTITY_ALIASES, FACT_INVENTORY, STANCE_TARGETS]
 
 
