@@ -210,8 +210,9 @@ def predict(documents: list[dict], resources: Resources, params: dict, configs=N
 
 
 CUES = resource("capitalisation and cue-word rules", "rules",
-                "Hand-written English cue lists in samestory/baselines/rules.py (titles, organisation and place "
-                "head words, demonym and surname endings, quotation marks), written without reading the gold.",
+                "Hand-written general English cue lists in samestory/baselines/rules.py (titles, organisation and "
+                "place head words, demonym and surname endings, quotation marks); no list is compiled from the "
+                "documents or the gold, though their authors have read these articles.",
                 source="src/samestory/baselines/rules.py")
 
 register(System(
