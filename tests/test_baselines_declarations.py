@@ -96,3 +96,11 @@ def test_baselines_declarations_predict_story_limits_the_documents(tmp_path):
     r = cli("predict", "--system", "uniform-first", "--story", "nope", "--out", str(tmp_path / "b"), *common)
     assert r.returncode != 0 and "unknown story 'nope'" in r.stderr and "mini-story" in r.stderr
     assert "Traceback" not in r.stderr and not (tmp_path / "b").exists()
+
+
+def test_baselines_declarations_predict_story_defaults_to_the_pretrained_ner(tmp_path):
+    r = cli("predict", "--story", "mini-story", "--out", str(tmp_path / "ner"), "--corpus", str(CORPUS),
+            "--annotations", str(ANN))
+    assert r.returncode == 0, r.stderr
+    assert "using spacy-ner, the default NER for new stories" in r.stderr
+    assert json.loads((tmp_path / "ner" / "system.json").read_text())["name"] == baselines.DEFAULT_NER_SYSTEM == "spacy-ner"

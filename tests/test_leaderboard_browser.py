@@ -101,3 +101,33 @@ def test_leaderboard_page_in_chromium(tmp_path):
         finally:
             browser.close()
     assert (ARTIFACTS / "leaderboard.png").stat().st_size > 10_000
+
+
+def test_leaderboard_committed_page_in_chromium_ranks_no_test_informed_system():
+    """The committed board: test-informed systems only in the unranked table, the pretrained NER ranked with
+    its interval, a per-document table per task with outlet labels, and no network request."""
+    from playwright.sync_api import sync_playwright
+
+    root = Path(__file__).resolve().parents[1] / "leaderboard"
+    board = leaderboard.build(leaderboard.load(root / "results"), leaderboard.document_labels())
+    informed = {e.name for e in board.informed}
+    assert {"rules-aliases", "majority", "stratified"} <= informed
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page()
+            requests = []
+            page.on("request", lambda r: requests.append(r.url))
+            page.goto((root / "index.html").as_uri())
+            ranked = page.locator("#board tbody tr td:nth-child(2)").all_inner_texts()
+            unranked = page.locator("#informed tbody tr td:nth-child(2)").all_inner_texts()
+            assert set(unranked) == informed and not informed & set(ranked)
+            assert "spacy-ner" in ranked
+            row = page.locator("#board tbody tr", has=page.locator("td:nth-child(2)", has_text="spacy-ner"))
+            ner = row.locator("td:nth-child(6)").inner_text()
+            assert "[" in ner and "#" in ner  # score, 95% interval, per-task rank
+            assert page.locator("table.per-doc").count() == len(board.tasks)
+            assert "machine-translated" in page.locator("table.per-doc[data-task=ner] thead").inner_text()
+            assert all(u.startswith("file://") for u in requests), requests
+        finally:
+            browser.close()

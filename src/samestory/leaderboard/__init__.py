@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from samestory.errors import Problem, SameStoryError
@@ -62,7 +63,7 @@ class Entry:
     def name(self) -> str:
         return self.data["system"]["name"]
 
-    @property
+    @cached_property
     def declared(self) -> declaration.Declaration:
         return declaration.Declaration.model_validate(self.data["system"])
 
