@@ -104,3 +104,19 @@ def test_baselines_declarations_predict_story_defaults_to_the_pretrained_ner(tmp
     assert r.returncode == 0, r.stderr
     assert "using spacy-ner, the default NER for new stories" in r.stderr
     assert json.loads((tmp_path / "ner" / "system.json").read_text())["name"] == baselines.DEFAULT_NER_SYSTEM == "spacy-ner"
+
+
+def test_baselines_declarations_evaluate_copies_a_valid_one_and_refuses_a_bad_one(tmp_path):
+    pred = tmp_path / "pred"
+    predict_to_dir(baselines.get("uniform-first"), pred, tasks=("frames",), corpus_dir=CORPUS, annotations_dir=ANN)
+    gold = ["--gold", str(ANN / "mini-story" / "gold"), "--corpus", str(CORPUS), "--resamples", "20", "--quiet"]
+    r = cli("evaluate", "--predictions", str(pred), *gold, "--out", str(tmp_path / "ok.json"))
+    assert r.returncode == 0, r.stderr
+    res = json.loads((tmp_path / "ok.json").read_text())
+    meta = json.loads((pred / "system.json").read_text())
+    assert res["system"]["resources"] == meta["resources"] and res["system"]["languages"] is None
+    meta["resources"][0]["kind"] = "vibes"
+    (pred / "system.json").write_text(json.dumps(meta))
+    r = cli("evaluate", "--predictions", str(pred), *gold, "--out", str(tmp_path / "bad.json"))
+    assert r.returncode != 0 and "[resources.0.kind]" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "bad.json").exists()
