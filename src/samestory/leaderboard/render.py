@@ -56,7 +56,7 @@ def _header_lines(board: Board) -> list[str]:
 
 RANKING_NOTE = (
     "Each task cell: the task's main score, its 95% bootstrap interval and the system's rank on that task among "
-    "the ranked systems scored on it. **Rank** is the overall rank among ranked systems scored on the *same* task "
+    "the ranked systems scored on it. **Rank** is the overall rank among ranked systems scored on the same task "
     "set (by the mean main score over those tasks; **coverage** says which set), so a system is never ranked "
     "against one that attempted other tasks. A system ranks below another only when the paired bootstrap over "
     "documents (as `samestory compare`, {resamples} resamples) separates them at p < {alpha}; otherwise they "
