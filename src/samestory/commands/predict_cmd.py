@@ -11,7 +11,7 @@ from samestory import paths
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
-        "predict", help="Run a baseline system (majority, stratified, rules, lexicon, embeddings, llm).",
+        "predict", help="Run a baseline system (see --list).",
         description="Run a registered system on every document and write <config>.jsonl prediction files "
                     "(the gold layer layout) plus system.json into --out. Systems read the documents and "
                     "the story inventories only, never a gold layer.",
@@ -31,6 +31,8 @@ def register(subparsers) -> None:
     p.add_argument("--annotations", type=Path, default=paths.ANNOTATIONS,
                    help="Annotations directory (only the inventories are read).")
     p.add_argument("--doc", action="append", default=[], help="Only these document ids (repeatable).")
+    p.add_argument("--story", help="Only the documents of this story (e.g. a new story added with `samestory "
+                                   "add`); without --system, runs the default NER system (spacy-ner).")
     llm = p.add_argument_group("llm system (OpenAI-compatible chat completions)")
     llm.add_argument("--base-url", help="Endpoint base URL, e.g. http://127.0.0.1:8000/v1 "
                                         "(default: $SAMESTORY_LLM_BASE_URL or $OPENAI_BASE_URL).")
@@ -53,11 +55,17 @@ def run(args) -> int:
         for name, s in sorted(baselines.systems().items()):
             extra = f" [extra: {s.extra}]" if s.extra else ""
             params = ", ".join(f"{k}={json.dumps(v)}" for k, v in s.defaults.items()) or "none"
-            print(f"{name} {s.version}{extra}: {', '.join(s.tasks)}\n    {s.description}\n    parameters: {params}")
+            langs = ", ".join(s.languages) if s.languages is not None else "any"
+            print(f"{name} {s.version}{extra}: {', '.join(s.tasks)}\n    {s.description}\n    parameters: {params}"
+                  f"\n    languages: {langs}")
         return 0
+    if args.story and not args.system:
+        args.system = baselines.DEFAULT_NER_SYSTEM
+        print(f"no --system given: using {args.system}, the default NER for new stories", file=sys.stderr)
     if not args.system or not args.out:
         raise SameStoryError("predict needs --system and --out (or --list)",
-                             [Problem("command line", "missing option", field="--system/--out")])
+                             [Problem("command line", "missing option", field="--system/--out",
+                                      expected="e.g. samestory predict --system rules-clean --out build/predictions/x")])
     system = baselines.get(args.system)
     overrides = list(args.param)
     for flag in ("base_url", "model", "api_key_env", "concurrency", "timeout", "max_retries", "cache"):
@@ -80,11 +88,17 @@ def run(args) -> int:
         paths.require_checkout("predict (without --dataset)", args.corpus)
     written, tasks, errors = predict_to_dir(system, args.out, tasks=tuple(args.task), params=overrides,
                                             corpus_dir=args.corpus, annotations_dir=args.annotations,
-                                            doc_ids=tuple(args.doc), release=release)
+                                            doc_ids=tuple(args.doc), story=args.story, release=release)
     print(f"{system.name}: predicted {', '.join(tasks)}")
     for w in written:
         print(f"  wrote {w}")
-    if errors:
-        print(f"warning: {len(errors)} document/layer answer(s) unusable, scored as empty; see errors.jsonl",
+    skipped = sorted({e["doc_id"] for e in errors if e.get("kind") == "unsupported_language"})
+    if skipped:
+        print(f"warning: {system.name} supports {', '.join(system.languages or ())} only; skipped "
+              f"{len(skipped)} document(s) in other languages (scored as empty): {', '.join(skipped)}",
+              file=sys.stderr)
+    others = [e for e in errors if e.get("kind") != "unsupported_language"]
+    if others:
+        print(f"warning: {len(others)} document/layer answer(s) unusable, scored as empty; see errors.jsonl",
               file=sys.stderr)
     return 0

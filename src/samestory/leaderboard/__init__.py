@@ -1,17 +1,23 @@
 """The leaderboard: read results files (docs/evaluation.md), refuse to rank what is not comparable, rank.
 
 Results are comparable only when they share the dataset version, the gold hash, the schema, scorer and
-results-format versions; anything else is refused with the files that differ. Rows are sorted by the
-mean main score over every task on the board (a task a system was not scored on counts as 0).
+results-format versions; anything else is refused with the files that differ. Every file must declare its
+resources (samestory.eval.declaration); a *test-informed* system (any resource derived from the test
+documents or their gold) is shown apart and never ranked. Clean systems get a rank per task and an
+overall rank among the systems scored on the same task set (mean main score over those tasks); a system
+ranks below another only when the paired bootstrap of `samestory compare` separates them (p < ALPHA),
+otherwise they share the rank.
 """
 from __future__ import annotations
 
 import json
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from samestory.errors import Problem, SameStoryError
+from samestory.eval import declaration
 
 RESULTS_FORMAT = "samestory-results"
 MUST_AGREE = ("format_version", "dataset_version", "gold_sha256", "schema_version", "scorer_version")
@@ -21,6 +27,10 @@ TOP_FIELDS = {"format": str, "format_version": str, "system": dict, "dataset_ver
               "bootstrap": dict, "tasks": dict}
 TASK_FIELDS = {"main_score": str, "metrics": dict, "higher_is_better": bool, "n_documents": int}
 METRIC_FIELDS = ("value", "ci_low", "ci_high")
+ALPHA = 0.05
+"""Two systems whose paired-bootstrap p-value is at least this share a rank."""
+TIE_RESAMPLES = 10000
+"""Resamples of the paired bootstrap behind ties (the default of `samestory compare`)."""
 
 
 @dataclass(frozen=True)
@@ -36,9 +46,14 @@ class Entry:
 
     path: Path
     data: dict
-    rank: int = 0
-    mean_all: float | None = None
+    rank: int | None = None
+    """Overall rank among clean systems scored on the same task set; None for a test-informed system."""
     mean_scored: float | None = None
+    """Mean main score over the tasks this system was scored on (undefined scores count as 0)."""
+    task_ranks: dict[str, int] = field(default_factory=dict)
+    """task → rank among the clean systems scored on it (ties share a rank)."""
+    tied: set[str] = field(default_factory=set)
+    """Columns ("overall" or a task) where another system shares this one's rank."""
 
     @property
     def system(self) -> dict:
@@ -47,6 +62,19 @@ class Entry:
     @property
     def name(self) -> str:
         return self.data["system"]["name"]
+
+    @cached_property
+    def declared(self) -> declaration.Declaration:
+        return declaration.Declaration.model_validate(self.data["system"])
+
+    @property
+    def test_informed(self) -> bool:
+        return self.declared.test_informed
+
+    @property
+    def coverage(self) -> tuple[str, ...]:
+        """The tasks this system was scored on, in registry order."""
+        return tuple(task_order(self.data["tasks"]))
 
     def main(self, task: str) -> Score | None:
         t = self.data["tasks"].get(task)
@@ -65,6 +93,18 @@ class Board:
     stamps: dict
     task_meta: dict[str, dict] = field(default_factory=dict)
     """task → {main_score, higher_is_better, metrics (ordered names), descriptions} from the results."""
+    task_sets: list[tuple[str, ...]] = field(default_factory=list)
+    """The distinct task sets of clean systems, most tasks first: overall ranks are per task set."""
+    doc_labels: dict[str, str] = field(default_factory=dict)
+    """doc_id → short label (sequence number, outlet, machine-translated) for the per-document view."""
+
+    @property
+    def clean(self) -> list[Entry]:
+        return [e for e in self.entries if not e.test_informed]
+
+    @property
+    def informed(self) -> list[Entry]:
+        return [e for e in self.entries if e.test_informed]
 
 
 def _num_ok(x) -> bool:
@@ -89,6 +129,8 @@ def check_shape(path: Path, data) -> list[Problem]:
                            found=data["format"]))
     if not isinstance(data["system"].get("name"), str) or not data["system"]["name"].strip():
         out.append(Problem(f, "system name missing or empty", field="system.name"))
+    else:
+        out += declaration.problems(data["system"], f, prefix="system.")
     if not data["tasks"]:
         out.append(Problem(f, "no task was scored", field="tasks"))
     for tname, t in data["tasks"].items():
@@ -185,8 +227,73 @@ def task_order(names) -> list[str]:
     return known + sorted(set(names) - set(known))
 
 
-def build(entries: list[Entry]) -> Board:
-    """Rank the entries: mean main score over all board tasks (missing or undefined = 0), then name."""
+def _table(e: Entry, task: str, docs: list[str]):
+    """The per-document count table of one task (docs × keys), or None when the file has no usable counts."""
+    import numpy as np
+
+    from samestory.eval.tasks import TASKS
+
+    t = e.data["tasks"].get(task)
+    if task not in TASKS or not t or list(t.get("count_keys") or []) != list(TASKS[task].keys):
+        return None
+    per_doc = t.get("per_document") or {}
+    if not docs or any(d not in per_doc for d in docs):
+        return None
+    return np.asarray([per_doc[d] for d in docs], dtype=float).reshape(len(docs), -1)
+
+
+def _docs(entries: list[Entry], tasks) -> list[str]:
+    """Documents every entry was scored on, for every task (the paired bootstrap needs the same units)."""
+    sets = [set(e.data["tasks"][t].get("per_document") or {}) for e in entries for t in tasks]
+    return sorted(set.intersection(*sets)) if sets else []
+
+
+def _mean_metric(tasks: list[str], widths: list[int]):
+    """metrics(S) for the paired bootstrap: the mean main score of `tasks` from concatenated count columns."""
+    import numpy as np
+
+    from samestory.eval.tasks import TASKS
+
+    def fn(S):
+        S = np.atleast_2d(S)
+        vals, col = [], 0
+        for t, w in zip(tasks, widths):
+            v = np.asarray(TASKS[t].metric_values(S[:, col:col + w])[TASKS[t].meta.main_score], dtype=float)
+            vals.append(np.nan_to_num(v.reshape(-1), nan=0.0))
+            col += w
+        return {"mean": np.mean(vals, axis=0)}
+    return fn
+
+
+def separated(a: Entry, b: Entry, tasks: list[str]) -> bool:
+    """True when the paired bootstrap over documents (as `samestory compare`) tells a and b apart on the
+    mean main score of `tasks` (p < ALPHA); False when it cannot, or the files lack comparable counts."""
+    import numpy as np
+
+    from samestory.eval import bootstrap as bs
+
+    docs = _docs([a, b], tasks)
+    ta = [_table(a, t, docs) for t in tasks]
+    tb = [_table(b, t, docs) for t in tasks]
+    if any(x is None for x in ta + tb):
+        return False
+    test = bs.paired_test(np.hstack(ta), np.hstack(tb), _mean_metric(tasks, [x.shape[1] for x in ta]),
+                          TIE_RESAMPLES, bs.DEFAULT_SEED)["mean"]
+    return test["p_value"] is not None and test["p_value"] < ALPHA
+
+
+def tied_ranks(entries: list[Entry], value, better, tasks: list[str]) -> dict[int, int]:
+    """index → rank = 1 + the number of entries that score better *and* are separated by the bootstrap."""
+    vals = [value(e) for e in entries]
+    ranks = {}
+    for i, e in enumerate(entries):
+        above = [j for j, v in enumerate(vals) if j != i and better(v, vals[i])]
+        ranks[i] = 1 + sum(1 for j in above if separated(entries[j], e, tasks))
+    return ranks
+
+
+def build(entries: list[Entry], doc_labels: dict[str, str] | None = None) -> Board:
+    """Per-task ranks and an overall rank per task set for clean systems; test-informed ones unranked."""
     stamps = check_comparable(entries)
     tasks = task_order({t for e in entries for t in e.data["tasks"]})
     meta = {}
@@ -195,16 +302,50 @@ def build(entries: list[Entry]) -> Board:
         meta[t] = {"main_score": block["main_score"], "higher_is_better": block["higher_is_better"],
                    "metrics": list(block["metrics"]),
                    "descriptions": {k: v.get("description") for k, v in block["metrics"].items()}}
-    ranked_tasks = [t for t in tasks if meta[t]["higher_is_better"]]
+    sign = {t: 1.0 if meta[t]["higher_is_better"] else -1.0 for t in tasks}
     for e in entries:
-        values = [e.main(t).value if e.main(t) else None for t in ranked_tasks]
-        scored = [v for v in values if v is not None]
-        e.mean_all = sum(v or 0.0 for v in values) / len(values) if values else None
-        e.mean_scored = sum(scored) / len(scored) if scored else None
-    entries = sorted(entries, key=lambda e: (-(e.mean_all or 0.0), e.name, str(e.path)))
-    for i, e in enumerate(entries, 1):
-        e.rank = i
-    return Board(entries, tasks, stamps, meta)
+        values = [e.main(t).value for t in e.coverage]
+        e.mean_scored = sum(sign[t] * (v or 0.0) for t, v in zip(e.coverage, values)) / len(values) if values else None
+    clean = [e for e in entries if not e.test_informed]
+    for t in tasks:
+        scored = [e for e in clean if t in e.data["tasks"]]
+        v = lambda e, t=t: sign[t] * (e.main(t).value or 0.0)  # noqa: E731
+        ranks = tied_ranks(scored, v, lambda x, y: x > y + 1e-12, [t])
+        for i, e in enumerate(scored):
+            e.task_ranks[t] = ranks[i]
+            if sum(1 for r in ranks.values() if r == ranks[i]) > 1:
+                e.tied.add(t)
+    task_sets = sorted({e.coverage for e in clean}, key=lambda c: (-len(c), [tasks.index(t) for t in c]))
+    for ts in task_sets:
+        group = [e for e in clean if e.coverage == ts]
+        ranks = tied_ranks(group, lambda e: e.mean_scored or 0.0, lambda x, y: x > y + 1e-12, list(ts))
+        for i, e in enumerate(group):
+            e.rank = ranks[i]
+            if sum(1 for r in ranks.values() if r == ranks[i]) > 1:
+                e.tied.add("overall")
+    ordered = sorted(clean, key=lambda e: (task_sets.index(e.coverage), e.rank, -(e.mean_scored or 0.0), e.name,
+                                           str(e.path)))
+    ordered += sorted((e for e in entries if e.test_informed),
+                      key=lambda e: (-len(e.coverage), -(e.mean_scored or 0.0), e.name, str(e.path)))
+    return Board(ordered, tasks, stamps, meta, task_sets, dict(doc_labels or {}))
+
+
+def document_labels(corpus_dir: Path | None = None) -> dict[str, str]:
+    """doc_id → "000 Mirror, machine-translated"-style labels from the corpus metadata ({} without a corpus)."""
+    from samestory import corpus, paths
+
+    corpus_dir = Path(corpus_dir or paths.CORPUS)
+    if not corpus_dir.is_dir():
+        return {}
+    try:
+        docs = corpus.load_documents(corpus_dir, check=False)
+    except SameStoryError:
+        return {}
+    out = {}
+    for d in docs:
+        bits = [x for x in (d.get("outlet"), "machine-translated" if d.get("machine_translated") else None) if x]
+        out[d["doc_id"]] = d["doc_id"].split("_")[0] + (f" ({', '.join(bits)})" if bits else "")
+    return out
 
 
 def current_reference(version: str | None = None, releases_dir: Path | None = None) -> tuple[dict, str]:

@@ -15,8 +15,11 @@ from samestory.leaderboard import Board, Entry, Score
 SUBMIT_STEPS = (
     "Write one prediction file per layer (`<config>.jsonl`, the record layout of the gold layer; "
     "JSON Schemas: `samestory schemas`) for the documents of the current release.",
-    "Score them: `samestory evaluate --predictions DIR --system NAME --system-version V "
-    "--description TEXT --url URL --out leaderboard/results/NAME.json`.",
+    "Declare the system in `DIR/system.json`: name, version, description, url, parameters, tasks, languages "
+    "and every resource it used, each with `derived_from_test` (true for anything built from the test "
+    "documents or their gold).",
+    "Score them: `samestory evaluate --predictions DIR --system-json DIR/system.json "
+    "--out leaderboard/results/NAME.json`.",
     "Check the file: `samestory leaderboard --check leaderboard/results/NAME.json`.",
     "Open a pull request that adds only that results file; CI re-renders the board with `samestory leaderboard`.",
 )
@@ -51,28 +54,93 @@ def _header_lines(board: Board) -> list[str]:
             f"results format {md_escape(st['format_version'])}."]
 
 
-def markdown(board: Board) -> str:
-    """LEADERBOARD.md: one row per system, main score and 95% interval per task, averages, sorted."""
-    lines = ["# SameStory leaderboard", "", *_header_lines(board), "",
-             "Each cell: the task's main score with its 95% bootstrap interval; — = not scored. "
-             "**Mean (all)** averages the main scores over every task on the board, counting a task the "
-             "system was not scored on as 0; rows are sorted by it. **Mean (scored)** averages only the tasks "
-             "the system was scored on.", ""]
-    head = ["#", "system", "version", "mean (all)", "mean (scored)"] + [
+RANKING_NOTE = (
+    "Each task cell: the task's main score, its 95% bootstrap interval and the system's rank on that task among "
+    "the ranked systems scored on it. **Rank** is the overall rank among ranked systems scored on the same task "
+    "set (by the mean main score over those tasks; **coverage** says which set), so a system is never ranked "
+    "against one that attempted other tasks. A system ranks below another only when the paired bootstrap over "
+    "documents (as `samestory compare`, {resamples} resamples) separates them at p < {alpha}; otherwise they "
+    "share the rank, marked `=`. With five documents, most differences cannot be told apart.")
+INFORMED_NOTE = (
+    "These systems used a resource derived from the test documents or their gold (for example an alias list "
+    "compiled from these articles, or label counts of the other test documents), as declared in their "
+    "`system.json`. Their scores are shown for reference and are not comparable with the ranked systems: they "
+    "are never ranked.")
+
+
+def _rank_text(rank: int | None, tied: bool) -> str:
+    return "—" if rank is None else f"{rank}{'=' if tied else ''}"
+
+
+def coverage_text(board: Board, e: Entry) -> str:
+    """`3/10 · set A`: how many board tasks the system was scored on, and which task set it is ranked in."""
+    tag = f" · set {chr(65 + board.task_sets.index(e.coverage))}" if e.coverage in board.task_sets else ""
+    return f"{len(e.coverage)}/{len(board.tasks)}{tag}"
+
+
+def informed_by(e: Entry) -> list[str]:
+    """Names of the resources that make a system test-informed."""
+    return [r.name for r in e.declared.resources if r.derived_from_test]
+
+
+def _md_table(board: Board, entries: list[Entry], ranked: bool) -> list[str]:
+    head = ["rank", "system", "version", "coverage", "mean (its tasks)"] + [
         f"{t} ({board.task_meta[t]['main_score']})" for t in board.tasks]
-    lines.append("| " + " | ".join(md_escape(h) for h in head) + " |")
-    lines.append("|" + "|".join(["---:", ":---", ":---", "---:", "---:"] + ["---:"] * len(board.tasks)) + "|")
-    for e in board.entries:
-        row = [str(e.rank), md_escape(e.name), md_escape(e.system.get("version") or ""), fmt(e.mean_all),
-               fmt(e.mean_scored)] + [fmt_score(e.main(t)) for t in board.tasks]
+    if not ranked:
+        head[0], head[4] = "", "mean (its tasks)"
+        head.insert(4, "test-informed by")
+    lines = ["| " + " | ".join(md_escape(h) for h in head) + " |",
+             "|" + "|".join(["---:", ":---", ":---", ":---"] + ([":---"] if not ranked else []) + ["---:"]
+                            + ["---:"] * len(board.tasks)) + "|"]
+    for e in entries:
+        cells = []
+        for t in board.tasks:
+            c = fmt_score(e.main(t))
+            if ranked and t in e.task_ranks:
+                c += f" #{_rank_text(e.task_ranks[t], t in e.tied)}"
+            cells.append(c)
+        row = [_rank_text(e.rank, "overall" in e.tied) if ranked else "unranked", md_escape(e.name),
+               md_escape(e.system.get("version") or ""), coverage_text(board, e) if ranked else
+               f"{len(e.coverage)}/{len(board.tasks)}"]
+        if not ranked:
+            row.append(md_escape("; ".join(informed_by(e))))
+        row += [fmt(e.mean_scored)] + cells
         lines.append("| " + " | ".join(row) + " |")
+    return lines
+
+
+def markdown(board: Board) -> str:
+    """LEADERBOARD.md: ranked clean systems, then test-informed systems apart and unranked, then provenance."""
+    from samestory.leaderboard import ALPHA, TIE_RESAMPLES
+
+    lines = ["# SameStory leaderboard", "", *_header_lines(board), "",
+             RANKING_NOTE.format(resamples=TIE_RESAMPLES, alpha=ALPHA) + " — = not scored.", ""]
+    if board.task_sets:
+        lines += ["Task sets: " + "; ".join(f"**{chr(65 + i)}** = {', '.join(ts)}"
+                                           for i, ts in enumerate(board.task_sets)) + ".", ""]
+    lines += ["## Ranked systems", ""]
+    lines += _md_table(board, board.clean, True) if board.clean else ["No clean system yet."]
+    if board.informed:
+        lines += ["", "## Test-informed systems (not ranked)", "", INFORMED_NOTE, ""]
+        lines += _md_table(board, board.informed, False)
     lines += ["", "## Systems", ""]
     for e in board.entries:
         desc = md_escape(e.system.get("description") or "")
         url = e.system.get("url")
         link = f" ({md_escape(url)})" if url else ""
-        lines.append(f"- **{md_escape(e.name)}** {md_escape(e.system.get('version') or '')}{link}: {desc} "
+        mark = " **[test-informed]**" if e.test_informed else ""
+        langs = e.declared.languages
+        lang = f" Languages: {md_escape(', '.join(langs))}." if langs is not None else ""
+        lines.append(f"- **{md_escape(e.name)}** {md_escape(e.system.get('version') or '')}{mark}{link}: {desc}{lang} "
                      f"Scored {md_escape(e.data.get('date'))}; results file `{md_escape(e.path.name)}`.")
+        for r in e.declared.resources:
+            extra = ", ".join(x for x in (f"version {r.version}" if r.version else "",
+                                          f"sha256 {r.sha256[:12]}…" if r.sha256 else "",
+                                          f"licence {r.license}" if r.license else "",
+                                          f"source {r.source}" if r.source else "") if x)
+            lines.append(f"  - {'**derived from the test documents**: ' if r.derived_from_test else ''}"
+                         f"{md_escape(r.name)} ({md_escape(r.kind)}{'; ' + md_escape(extra) if extra else ''}): "
+                         f"{md_escape(r.description)}")
     lines += ["", "## How to submit", ""] + [f"{i}. {s}" for i, s in enumerate(SUBMIT_STEPS, 1)] + [
         "", f"Details: [{SUBMIT_DOC}](../{SUBMIT_DOC}).", ""]
     return "\n".join(lines)
@@ -88,6 +156,8 @@ th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:right;vertical-align:
 td.name,th.name{text-align:left} th{background:#f3f3f3;cursor:pointer;user-select:none}
 th[aria-sort=ascending]::after{content:" \\25B2"} th[aria-sort=descending]::after{content:" \\25BC"}
 .ci{color:#666;font-size:.8em;white-space:nowrap} .meta{color:#444} code{background:#f6f6f6;padding:0 .2rem}
+.trank{color:#225;font-size:.8em} .mark{background:#fde2c8;color:#7a3300;border-radius:3px;padding:0 .3rem;
+font-size:.8em;white-space:nowrap} .warn{color:#7a3300} #informed{opacity:.85}
 """
 
 JS = """
@@ -136,9 +206,89 @@ def _num_cell(x: float | None) -> str:
     return f'<td data-sort="{-1 if x is None else f"{x:.6f}"}">{fmt(x)}</td>'
 
 
+def _board_table(board: Board, entries: list[Entry], ranked: bool, table_id: str) -> list[str]:
+    """The main table (ranked) or the test-informed table (unranked, with the mark and its reason)."""
+    first = ('<th data-col="rank">rank</th>' if ranked else '<th class="name" data-col="mark">mark</th>')
+    out = [f'<table class="sortable" id="{table_id}"><thead><tr>', first,
+           '<th class="name" data-col="system">system</th><th class="name" data-col="version">version</th>'
+           '<th class="name" data-col="coverage">coverage</th>'
+           + ("" if ranked else '<th class="name" data-col="informed_by">test-informed by</th>')
+           + '<th data-col="mean_scored">mean (its tasks)</th>']
+    for t in board.tasks:
+        out.append(f'<th data-col="{esc(t)}" title="{esc(board.task_meta[t]["main_score"])}">{esc(t)}'
+                   f'<br><span class="ci">{esc(board.task_meta[t]["main_score"])}</span></th>')
+    out.append("</tr></thead><tbody>")
+    for e in entries:
+        if ranked:
+            lead = (f'<td data-sort="{e.rank}">{esc(_rank_text(e.rank, "overall" in e.tied))}</td>')
+        else:
+            lead = '<td class="name"><span class="mark" title="derived from the test set">test-informed</span></td>'
+        cells = []
+        for t in board.tasks:
+            c = _cell(e.main(t))
+            if ranked and t in e.task_ranks:
+                c = c[:-5] + (f'<br><span class="trank" title="rank on {esc(t)}">'
+                              f'#{esc(_rank_text(e.task_ranks[t], t in e.tied))}</span></td>')
+            cells.append(c)
+        out.append(f'<tr data-test-informed="{str(e.test_informed).lower()}">{lead}<td class="name">{esc(e.name)}</td>'
+                   f'<td class="name">{esc(e.system.get("version") or "")}</td>'
+                   f'<td class="name" data-sort="{len(e.coverage)}">{esc(coverage_text(board, e))}</td>'
+                   + ("" if ranked else f'<td class="name">{esc("; ".join(informed_by(e)))}</td>')
+                   + _num_cell(e.mean_scored) + "".join(cells) + "</tr>")
+    out.append("</tbody></table>")
+    return out
+
+
+def per_document(board: Board, e: Entry, task: str) -> dict[str, float | None] | None:
+    """doc_id → the task's main score from that document's counts alone (None: undefined), or None when the
+    results file has no usable per-document counts for the task."""
+    import numpy as np
+
+    from samestory.eval.tasks import TASKS
+
+    block = e.data["tasks"].get(task)
+    if task not in TASKS or not block or list(block.get("count_keys") or []) != list(TASKS[task].keys):
+        return None
+    out = {}
+    for doc, row in sorted((block.get("per_document") or {}).items()):
+        v = float(np.asarray(TASKS[task].metric_values(np.asarray(row, dtype=float).reshape(1, -1))[
+            TASKS[task].meta.main_score]).reshape(-1)[0])
+        out[doc] = None if np.isnan(v) else v
+    return out or None
+
+
+def _per_document_section(board: Board) -> list[str]:
+    out = ['<h2 id="per-document">Per-document scores</h2>',
+           "<p>Each task's main score computed from one document's counts alone (the counts every results file "
+           "holds per document), so you can see whether a system does worse on one outlet, the machine-translated "
+           "article or the tabloid. One document is a small sample: read these as a profile, not a ranking.</p>"]
+    for t in board.tasks:
+        rows = [(e, per_document(board, e, t)) for e in board.entries if t in e.data["tasks"]]
+        rows = [(e, r) for e, r in rows if r]
+        if not rows:
+            continue
+        docs = sorted({d for _, r in rows for d in r})
+        out.append(f'<h3 id="per-document-{esc(t)}">{esc(t)} <span class="ci">'
+                   f'{esc(board.task_meta[t]["main_score"])}</span></h3>')
+        out.append(f'<table class="sortable per-doc" data-task="{esc(t)}"><thead><tr>'
+                   '<th class="name">system</th><th class="name">mark</th>'
+                   + "".join(f'<th title="{esc(d)}">{esc(board.doc_labels.get(d, d))}</th>' for d in docs)
+                   + "</tr></thead><tbody>")
+        for e, r in rows:
+            mark = '<span class="mark">test-informed</span>' if e.test_informed else ""
+            out.append(f'<tr data-test-informed="{str(e.test_informed).lower()}"><td class="name">{esc(e.name)}</td>'
+                       f'<td class="name">{mark}</td>' + "".join(_num_cell(r.get(d)) if d in r else
+                                                                '<td data-sort="-1">—</td>' for d in docs) + "</tr>")
+        out.append("</tbody></table>")
+    return out
+
+
 def page(board: Board) -> str:
-    """index.html: the ranked table (sortable by any column), per-task detail tables, how to submit."""
+    """index.html: ranked table, test-informed table, per-task details, per-document scores, systems, submit."""
+    from samestory.leaderboard import ALPHA, TIE_RESAMPLES
+
     st = board.stamps
+    note = RANKING_NOTE.format(resamples=TIE_RESAMPLES, alpha=ALPHA)
     out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
            "<title>SameStory leaderboard</title>", f"<style>{CSS}</style></head><body>",
@@ -146,24 +296,16 @@ def page(board: Board) -> str:
            f'<p class="meta" id="stamps">Dataset version <b>{esc(st["dataset_version"])}</b>, gold sha256 '
            f'<code>{esc(st["gold_sha256"])}</code>; schema {esc(st["schema_version"])}, scorer '
            f'{esc(st["scorer_version"])}, results format {esc(st["format_version"])}.</p>',
-           "<p>Each cell: the task's main score with its 95% bootstrap interval (— = not scored). "
-           "<b>Mean (all)</b> averages the main scores over every task on the board, counting a task the "
-           "system was not scored on as 0; <b>mean (scored)</b> only over the tasks it was scored on. "
-           "Click a column header to sort.</p>",
-           '<table class="sortable" id="board"><thead><tr>',
-           '<th data-col="rank">#</th><th class="name" data-col="system">system</th>'
-           '<th class="name" data-col="version">version</th><th data-col="mean_all">mean (all)</th>'
-           '<th data-col="mean_scored">mean (scored)</th>']
-    for t in board.tasks:
-        out.append(f'<th data-col="{esc(t)}" title="{esc(board.task_meta[t]["main_score"])}">{esc(t)}'
-                   f'<br><span class="ci">{esc(board.task_meta[t]["main_score"])}</span></th>')
-    out.append("</tr></thead><tbody>")
-    for e in board.entries:
-        out.append(f'<tr><td data-sort="{e.rank}">{e.rank}</td><td class="name">{esc(e.name)}</td>'
-                   f'<td class="name">{esc(e.system.get("version") or "")}</td>'
-                   + _num_cell(e.mean_all) + _num_cell(e.mean_scored)
-                   + "".join(_cell(e.main(t)) for t in board.tasks) + "</tr>")
-    out.append("</tbody></table>")
+           f"<p>{_md_inline(note)} — = not scored. Click a column header to sort.</p>"]
+    if board.task_sets:
+        out.append('<p class="meta" id="task-sets">Task sets: ' + "; ".join(
+            f"<b>{chr(65 + i)}</b> = {esc(', '.join(ts))}" for i, ts in enumerate(board.task_sets)) + ".</p>")
+    out.append('<h2 id="ranked">Ranked systems</h2>')
+    out += _board_table(board, board.clean, True, "board")
+    if board.informed:
+        out.append('<h2 id="test-informed">Test-informed systems (not ranked)</h2>')
+        out.append(f'<p class="warn">{_md_inline(INFORMED_NOTE)}</p>')
+        out += _board_table(board, board.informed, False, "informed")
 
     out.append("<h2>Per-task details</h2>")
     for t in board.tasks:
@@ -172,7 +314,7 @@ def page(board: Board) -> str:
         out.append(f'<h3 id="task-{esc(t)}">{esc(t)}</h3><p class="meta">Main score <b>{esc(meta["main_score"])}</b> '
                    f'({"higher" if meta["higher_is_better"] else "lower"} is better).</p>')
         out.append(f'<table class="sortable detail" data-task="{esc(t)}"><thead><tr>'
-                   '<th class="name">system</th><th>documents</th>'
+                   '<th class="name">system</th><th class="name">rank</th><th>documents</th>'
                    + "".join(f'<th title="{esc(meta["descriptions"].get(m))}">{esc(m)}</th>' for m in meta["metrics"])
                    + "</tr></thead><tbody>")
         for e in scored:
@@ -181,20 +323,37 @@ def page(board: Board) -> str:
             for m in meta["metrics"]:
                 v = block["metrics"].get(m)
                 cells.append(_cell(Score(v["value"], v["ci_low"], v["ci_high"]) if v else None))
-            out.append(f'<tr><td class="name">{esc(e.name)}</td><td data-sort="{int(block["n_documents"])}">'
+            rank = ('<span class="mark">test-informed</span>' if e.test_informed else
+                    esc(_rank_text(e.task_ranks.get(t), t in e.tied)))
+            out.append(f'<tr data-test-informed="{str(e.test_informed).lower()}"><td class="name">{esc(e.name)}</td>'
+                       f'<td class="name">{rank}</td><td data-sort="{int(block["n_documents"])}">'
                        f'{int(block["n_documents"])}</td>' + "".join(cells) + "</tr>")
         out.append("</tbody></table>")
 
-    out.append("<h2>Systems</h2><ul>")
+    out += _per_document_section(board)
+
+    out.append('<h2 id="systems">Systems</h2><ul>')
     for e in board.entries:
         url = e.system.get("url")
         link = f' (<a href="{esc(url)}">{esc(url)}</a>)' if url and str(url).startswith(("https://", "http://")) else (
             f" ({esc(url)})" if url else "")
         params = e.system.get("parameters") or {}
         ptxt = ", ".join(f"{k}={v}" for k, v in sorted(params.items()))
-        out.append(f"<li><b>{esc(e.name)}</b> {esc(e.system.get('version') or '')}{link}: "
-                   f"{esc(e.system.get('description') or '')} <span class=\"meta\">Parameters: {esc(ptxt or 'none')}; "
-                   f"scored {esc(e.data.get('date'))}; file <code>{esc(e.path.name)}</code>.</span></li>")
+        mark = ' <span class="mark">test-informed</span>' if e.test_informed else ""
+        langs = e.declared.languages
+        out.append(f"<li><b>{esc(e.name)}</b> {esc(e.system.get('version') or '')}{mark}{link}: "
+                   f"{esc(e.system.get('description') or '')} <span class=\"meta\">Languages: "
+                   f"{esc(', '.join(langs) if langs is not None else 'any')}; parameters: {esc(ptxt or 'none')}; "
+                   f"scored {esc(e.data.get('date'))}; file <code>{esc(e.path.name)}</code>.</span><ul class=\"res\">")
+        for r in e.declared.resources:
+            extra = ", ".join(x for x in (f"version {r.version}" if r.version else "",
+                                          f"sha256 {r.sha256}" if r.sha256 else "",
+                                          f"licence {r.license}" if r.license else "",
+                                          f"source {r.source}" if r.source else "") if x)
+            flag = '<b class="warn">derived from the test documents</b>: ' if r.derived_from_test else ""
+            out.append(f"<li>{flag}{esc(r.name)} <span class=\"meta\">({esc(r.kind)}"
+                       f"{'; ' + esc(extra) if extra else ''})</span>: {esc(r.description)}</li>")
+        out.append("</ul></li>")
     out.append("</ul>")
 
     out.append('<h2 id="submit">How to submit</h2><ol>')
@@ -202,6 +361,12 @@ def page(board: Board) -> str:
     out.append(f"</ol><p>Details: <code>{esc(SUBMIT_DOC)}</code> in the repository.</p>")
     out.append(f"<script>{JS}</script></body></html>")
     return "\n".join(out) + "\n"
+
+
+def _md_inline(s: str) -> str:
+    """A fixed note with **bold** and `code` as HTML (escaped first)."""
+    parts = _code_spans(s).split("**")
+    return "".join(f"<b>{p}</b>" if i % 2 else p for i, p in enumerate(parts))
 
 
 def _code_spans(s: str) -> str:
@@ -233,7 +398,8 @@ def chart_png(board: Board) -> bytes:
             lo.append(v - s.low if s and s.low is not None and s.value is not None else 0)
             hi.append(s.high - v if s and s.high is not None and s.value is not None else 0)
         ax.bar(x + (i - (len(entries) - 1) / 2) * width, vals, width, yerr=[lo, hi], capsize=2,
-               label=_legend_label(e.name))
+               label=_legend_label(e.name) + (" (test-informed)" if e.test_informed else ""),
+               hatch="//" if e.test_informed else None)
     ax.set_xticks(x)
     ax.set_xticklabels([f"{t}\n({board.task_meta[t]['main_score']})" for t in tasks], rotation=30,
                        ha="right", fontsize=8)
