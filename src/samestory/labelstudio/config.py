@@ -1,9 +1,11 @@
 """Labeling configs (Label Studio XML) derived from `samestory.schema` and a story's inventories.
 
-Three projects per story: `entities` (mentions with per-region kind, entity link, role and portrayal),
-`document` (stance per target, frames, paragraph frames, fact coverage) and `sentences` (bias label and
-opinion per sentence, persuasion-technique spans, quotes and speakers). Tag names below are the
-contract between the configs and `convert`; label values all come from the schema or the inventories.
+Four annotation projects per story: `entities` (mentions with per-region kind, entity link, role and
+portrayal), `document` (stance per target, frames, paragraph frames, fact coverage), `sentences` (bias
+label and opinion of ready-made sentence units, a few sentences per task, one key each) and `spans`
+(persuasion-technique spans, quotes and speakers). Each has a review twin (`<title> review`) that alone
+may hold gold or other pre-annotations. Tag names below are the contract between the configs and
+`convert`; label values all come from the schema or the inventories.
 """
 from __future__ import annotations
 
@@ -14,15 +16,31 @@ from xml.sax.saxutils import quoteattr
 from samestory import schema
 from samestory.errors import Problem, SameStoryError
 
-PROJECTS = ("entities", "document", "sentences")
-"""Project kinds; each is one Label Studio project per story, one task per document."""
+PROJECTS = ("entities", "document", "sentences", "spans")
+"""Project kinds; each is one Label Studio project per story: one task per document, except `sentences`
+(one task per unit group, `SLOTS` consecutive sentences)."""
 
 LAYERS_OF = {
     "entities": ("mentions", "entity_frames"),
     "document": ("stance", "frames", "facts"),
-    "sentences": ("bias_sentences", "bias_spans", "quotes"),
+    "sentences": ("bias_sentences",),
+    "spans": ("bias_spans", "quotes"),
 }
 """Which gold layers each project produces."""
+
+CODEBOOK = "annotations/guidelines.md"
+"""The codebook; each project's instructions quote and link its sections (see `instructions`)."""
+SECTIONS = {"entities": ("2-layer-mentions", "3-layer-entity_frames"),
+            "document": ("4-layer-stance", "5-layer-frames", "8-layer-facts"),
+            "sentences": ("6-layer-bias_sentences",), "spans": ("7-layer-bias_spans", "9-layer-quotes")}
+"""Heading anchors of annotations/guidelines.md per project (checked against the file by a test)."""
+
+SLOTS = 4
+"""Sentences per `sentences` task; slot i's combined choices use the hotkeys of keyboard row i."""
+HOTKEY_ROWS = ("123456", "qwerty", "asdfgh", "zxcvbn")
+UNIT_SEP = " \u00b7 "
+BIAS_UNIT_VALUES = tuple(f"{b}{UNIT_SEP}{o}" for b in schema.BIAS_LABELS for o in schema.OPINION_LABELS)
+"""One choice per (bias label, opinion) pair: a sentence takes one key."""
 
 TEXT = "text"
 NIL = "NIL"
@@ -80,19 +98,48 @@ def _tag(tag_: str, body: list[str] | None = None, **kw) -> list[str]:
     return [f"<{tag_}{_attrs(**kw)}>", *("  " + line for line in body), f"</{tag_}>"]
 
 
-def _options(tag: str, values, hints: dict[str, str] | None = None) -> list[str]:
-    hints = hints or {}
-    return [line for v in values for line in _tag(tag, value=v, hint=hints.get(v))]
+def _options(tag: str, values, hints: dict[str, str] | None = None, aliases: dict[str, str] | None = None,
+             hotkeys: dict[str, str] | None = None) -> list[str]:
+    """One <Choice>/<Label> per value; `aliases` maps a shown value to what results carry (its id)."""
+    hints, aliases, hotkeys = hints or {}, aliases or {}, hotkeys or {}
+    return [line for v in values
+            for line in _tag(tag, value=v, alias=aliases.get(v), hint=hints.get(v), hotkey=hotkeys.get(v))]
 
 
-def _entity_choices(name: str, inv: Inventory, with_nil: bool, **kw) -> list[str]:
-    values = [e["entity_id"] for e in inv.entities] + ([NIL] if with_nil else [])
+def _defined(values) -> dict[str, str]:
+    """The codebook's one-line definitions (schema.DEFINITIONS) as hints."""
+    return {v: schema.DEFINITIONS[v] for v in values if v in schema.DEFINITIONS}
+
+
+def entity_label(e: dict) -> str:
+    """How an entity shows in a dropdown: its name, then its id (what search matches)."""
+    return f"{e['name']} \u2014 {e['entity_id']}"
+
+
+NIL_LABEL = "NIL \u2014 no entry in the entity table"
+
+
+def _entity_choices(name: str, inv: Inventory, with_nil: bool, types=None, **kw) -> list[str]:
+    """A searchable select of entities (optionally only those of `types`), shown by name, no hotkeys."""
+    ents = [e for e in inv.entities if types is None or e.get("type") in types]
+    values = [entity_label(e) for e in ents] + ([NIL_LABEL] if with_nil else [])
     if not values:  # empty entity table (a new story): nothing to choose, and an empty <Choices> is invalid
         return []
-    hints = {e["entity_id"]: f"{e['name']} ({e['type']}): {e.get('description', '')}" for e in inv.entities}
-    hints[NIL] = "No entry in the entity table"
-    return _tag("Choices", _options("Choice", values, hints), name=name, toName=TEXT, perRegion="true",
-                choice="single", layout="select", **kw)
+    aliases = {entity_label(e): e["entity_id"] for e in ents}
+    aliases[NIL_LABEL] = NIL
+    hints = {entity_label(e): f"{e['type']}: {e.get('description', '')}" for e in ents}
+    return _tag("Choices", _options("Choice", values, hints, aliases), name=name, toName=TEXT, perRegion="true",
+                choice="single", layout="select", allowNested=None, **kw)
+
+
+def entity_tag(etype: str) -> str:
+    """The entity control of mentions of one type (the dropdown lists only entities of that type)."""
+    return f"{ENTITY}__{etype}"
+
+
+def fine_tag(main: str) -> str:
+    """The fine-role control under one main role (shown only when that main role is chosen)."""
+    return f"{FINE_ROLES}__{main}"
 
 
 def _header(text: str) -> list[str]:
@@ -101,22 +148,30 @@ def _header(text: str) -> list[str]:
 
 def entities_config(inv: Inventory) -> str:
     inv.check()
-    body = _header("Select a mention, pick its type; then set kind, entity and, on the mentions that support "
-                   "it, the entity's role and portrayal.")
+    body = _header("Select a mention and press its type's key; then, with the mention selected, pick kind, "
+                   "entity (type to search) and, on the mentions that support it, role and portrayal.")
     body += _tag("Labels", _options("Label", schema.ENTITY_TYPES), name=MENTION, toName=TEXT)
     body += _tag("Text", name=TEXT, value="$text")
     region = dict(visibleWhen="region-selected")
+    entity_views: list[str] = []
+    for t in schema.ENTITY_TYPES:
+        entity_views += _entity_choices(entity_tag(t), inv, True, types=(t,), visibleWhen="region-selected",
+                                        whenLabelValue=t)
+    fine: list[str] = []
+    for main, roles in schema.FINE_ROLES.items():
+        fine += _tag("Choices", _options("Choice", roles, _defined(roles)), name=fine_tag(main), toName=TEXT,
+                     perRegion="true", choice="multiple", showInline="true", visibleWhen="choice-selected",
+                     whenTagName=MAIN_ROLE, whenChoiceValue=main)
     body += _tag("View", [
         *_header("Kind"),
         *_tag("Choices", _options("Choice", schema.MENTION_KINDS), name=KIND, toName=TEXT, perRegion="true",
               choice="single", showInline="true", required="true", **region),
-        *_header("Entity"),
-        *_entity_choices(ENTITY, inv, True, required="true", **region),
-        *_header("Role in this article (only on evidence mentions)"),
-        *_tag("Choices", _options("Choice", schema.MAIN_ROLES), name=MAIN_ROLE, toName=TEXT, perRegion="true",
-              choice="single", showInline="true", **region),
-        *_tag("Choices", _options("Choice", schema.ALL_FINE_ROLES), name=FINE_ROLES, toName=TEXT,
-              perRegion="true", choice="multiple", showInline="true", **region),
+        *_header("Entity (type to search; only entities of the mention's type)"),
+        *entity_views,
+        *_header("Role in this article (only on evidence mentions); fine roles appear under the main role"),
+        *_tag("Choices", _options("Choice", schema.MAIN_ROLES, _defined(schema.MAIN_ROLES)), name=MAIN_ROLE,
+              toName=TEXT, perRegion="true", choice="single", showInline="true", **region),
+        *fine,
         *_header("Portrayal"),
         *_tag("Choices", _options("Choice", schema.PORTRAYALS), name=PORTRAYAL, toName=TEXT, perRegion="true",
               choice="single", showInline="true", **region),
@@ -124,23 +179,32 @@ def entities_config(inv: Inventory) -> str:
     return _view(body)
 
 
+def fact_label(f: dict, width: int = 70) -> str:
+    """A fact's evidence label: its statement (shortened), then its id."""
+    st = f["statement"] if len(f["statement"]) <= width else f["statement"][:width - 1].rstrip() + "\u2026"
+    return f"{st} [{f['fact_id']}]"
+
+
 def document_config(inv: Inventory) -> str:
     inv.check()
     body = _tag("Header", value="$title")
-    body += _header("Paragraph frames: select a paragraph and pick its primary frame. Fact evidence: select "
-                    "the words that report an inventory fact.")
-    body += _tag("Labels", _options("Label", schema.FRAMES), name=PARAGRAPH_FRAME, toName=TEXT)
+    body += _header("Paragraph frames: select a paragraph (ids p1, p2, ... are in the margin list) and pick "
+                    "its primary frame. Fact evidence: select the words that report a fact, with the fact's "
+                    "label.")
+    body += _tag("Labels", _options("Label", schema.FRAMES, _defined(schema.FRAMES)), name=PARAGRAPH_FRAME,
+                 toName=TEXT)
     if inv.facts:  # a new story has an empty inventory; Label Studio refuses a <Labels> with no <Label>
-        body += _tag("Labels", _options("Label", [f["fact_id"] for f in inv.facts],
-                                        {f["fact_id"]: f["statement"] for f in inv.facts}),
+        labels = [fact_label(f) for f in inv.facts]
+        body += _tag("Labels", _options("Label", labels, {fact_label(f): f["statement"] for f in inv.facts},
+                                        {fact_label(f): f["fact_id"] for f in inv.facts}),
                      name=FACT_EVIDENCE, toName=TEXT)
     body += _tag("Text", name=TEXT, value="$text")
     body += _header("Frames the document uses")
-    body += _tag("Choices", _options("Choice", schema.FRAMES), name=FRAMES, toName=TEXT, choice="multiple",
-                 showInline="true")
+    body += _tag("Choices", _options("Choice", schema.FRAMES, _defined(schema.FRAMES)), name=FRAMES, toName=TEXT,
+                 choice="multiple", showInline="true")
     body += _header("Primary frame")
-    body += _tag("Choices", _options("Choice", schema.FRAMES), name=PRIMARY_FRAME, toName=TEXT, choice="single",
-                 showInline="true", required="true")
+    body += _tag("Choices", _options("Choice", schema.FRAMES, _defined(schema.FRAMES)), name=PRIMARY_FRAME,
+                 toName=TEXT, choice="single", showInline="true", required="true")
     for t in inv.targets:
         body += _header(f"Stance toward {t['name']}: {t['definition']}")
         body += _tag("Choices", _options("Choice", schema.STANCE_LABELS), name=STANCE_PREFIX + t["target_id"],
@@ -154,17 +218,38 @@ def document_config(inv: Inventory) -> str:
     return _view(body)
 
 
+def slot(i: int) -> str:
+    """Object tag of the i-th sentence (1-based) of a `sentences` task; its choices are `bias__<slot>`."""
+    return f"u{i}"
+
+
 def sentences_config(inv: Inventory) -> str:
+    """Ready-made sentence units: up to SLOTS sentences per task, each labelled with one key."""
     inv.check()
-    body = _header("Select each sentence and mark it biased or non-biased (then its opinion); mark "
-                   "persuasion-technique spans and quotations.")
-    body += _tag("Labels", _options("Label", schema.BIAS_LABELS), name=SENTENCE, toName=TEXT)
-    body += _tag("Labels", _options("Label", schema.TECHNIQUES), name=TECHNIQUE, toName=TEXT)
+    body = _tag("Header", value="$title")
+    body += _header("One key per sentence: the first sentence takes 1-6, the second q-y, the third a-h, the "
+                    "fourth z-n (shown next to each choice); Ctrl+Enter submits and opens the next sentences.")
+    body += _tag("Text", name="before", value="$before", granularity="word")
+    for i in range(1, SLOTS + 1):
+        keys = dict(zip(BIAS_UNIT_VALUES, HOTKEY_ROWS[i - 1]))
+        body += _tag("View", [
+            *_tag("Header", value=f"${slot(i)}_id", size="6"),
+            *_tag("Text", name=slot(i), value=f"${slot(i)}_text"),
+            *_tag("Choices", _options("Choice", BIAS_UNIT_VALUES, hotkeys=keys), name=f"{SENTENCE}__{slot(i)}",
+                  toName=slot(i), choice="single", showInline="true"),
+        ], style="border-left: 4px solid #69c; padding-left: 8px; margin: 8px 0")
+    body += _tag("Text", name="after", value="$after")
+    return _view(body)
+
+
+def spans_config(inv: Inventory) -> str:
+    inv.check()
+    body = _header("Mark persuasion-technique spans (hover a label for its definition; target entity and "
+                   "polarity optional) and quotations with their speaker.")
+    body += _tag("Labels", _options("Label", schema.TECHNIQUES, _defined(schema.TECHNIQUES)), name=TECHNIQUE,
+                 toName=TEXT)
     body += _tag("Labels", _options("Label", [QUOTE]), name=QUOTE_TAG, toName=TEXT)
     body += _tag("Text", name=TEXT, value="$text")
-    body += _tag("Choices", _options("Choice", schema.OPINION_LABELS), name=OPINION, toName=TEXT, perRegion="true",
-                 choice="single", showInline="true", visibleWhen="region-selected",
-                 whenLabelValue=",".join(schema.BIAS_LABELS))
     body += _entity_choices(TARGET, inv, False, visibleWhen="region-selected",
                             whenLabelValue=",".join(schema.TECHNIQUES))
     body += _tag("Choices", _options("Choice", schema.PORTRAYALS), name=POLARITY, toName=TEXT, perRegion="true",
@@ -178,7 +263,8 @@ def _view(body: list[str]) -> str:
     return "\n".join(_tag("View", body)) + "\n"
 
 
-BUILDERS = {"entities": entities_config, "document": document_config, "sentences": sentences_config}
+BUILDERS = {"entities": entities_config, "document": document_config, "sentences": sentences_config,
+            "spans": spans_config}
 
 
 def project_configs(inv: Inventory) -> dict[str, str]:
@@ -186,6 +272,34 @@ def project_configs(inv: Inventory) -> dict[str, str]:
     return {p: BUILDERS[p](inv) for p in PROJECTS}
 
 
-def project_title(story_id: str, project: str) -> str:
-    """The project's title on the server; push finds existing projects by it."""
-    return f"SameStory {story_id} {project}"
+def project_title(story_id: str, project: str, review: bool = False) -> str:
+    """The project's title on the server; push finds existing projects by it. The review twin (gold
+    review, adjudication, any pre-annotation) is a separate project that annotators are not given."""
+    return f"SameStory {story_id} {project}" + (" review" if review else "")
+
+
+def instructions(project: str, guidelines: str) -> str:
+    """HTML instructions of a project: its codebook sections (from annotations/guidelines.md), each
+    headed by its path and anchor, so annotators read the rules where they label."""
+    import html
+
+    parts = [f"<p>SameStory annotation, project <b>{project}</b>. Work alone: you never see gold or another "
+             f"annotator's work. Codebook: <code>{CODEBOOK}</code>, sections below.</p>"]
+    for anchor in SECTIONS[project]:
+        text = codebook_section(guidelines, anchor)
+        parts.append(f"<h3 id=\"{anchor}\">{html.escape(text.splitlines()[0].lstrip('# '))} "
+                     f"<small><code>{CODEBOOK}#{anchor}</code></small></h3>"
+                     f"<pre style=\"white-space: pre-wrap\">{html.escape(text.split(chr(10), 1)[-1].strip())}</pre>")
+    return "\n".join(parts)
+
+
+def codebook_section(guidelines: str, anchor: str) -> str:
+    """The `## ` section of the codebook whose GitHub-style anchor is `anchor` (heading line first)."""
+    sections = re.split(r"(?m)^(?=## )", guidelines)
+    for sec in sections:
+        head = sec.splitlines()[0] if sec.strip() else ""
+        slug = re.sub(r"[^a-z0-9_ -]", "", head.lstrip("# ").lower()).replace(" ", "-")
+        if head.startswith("## ") and slug == anchor:
+            return sec.strip()
+    raise SameStoryError(f"{CODEBOOK}: no section #{anchor}",
+                         [Problem(CODEBOOK, "codebook section missing", None, "heading", anchor, "none")])
