@@ -90,7 +90,10 @@ def test_labelstudio_convert_rejects_missing_and_conflicting_judgements():
         roles = [r for r in res if r["from_name"] == C.PORTRAYAL and r["id"] == "m4"]
         extra = copy.deepcopy(roles[0])
         for r in res:
-            if r["id"] == "m1" and r["from_name"] == C.ENTITY:
+            if r["id"] == "m1" and r["from_name"] == C.MENTION:
+                r["value"]["labels"] = ["GPE"]
+            if r["id"] == "m1" and r["from_name"] == C.entity_tag("NORP"):
+                r.update(from_name=C.entity_tag("GPE"))
                 r["value"]["choices"] = ["russia"]
         extra.update(id="m1")
         extra["value"].update(start=0, end=7, text="Russian", choices=["positive"])
@@ -201,4 +204,5 @@ def test_labelstudio_convert_refuses_entity_from_another_type_list():
     def other(res):
         ent = next(r for r in res if r["from_name"] == C.entity_tag("PER"))
         ent["from_name"] = C.entity_tag("GPE")
+        ent["value"]["choices"] = ["NIL"]
     assert "entity chosen from the GPE list on a PER mention" in _bad("entities", other)
