@@ -36,13 +36,13 @@ def test_labelstudio_config_labels_come_from_schema():
             "choice-selected", C.MAIN_ROLE, main)
         assert [c.get("hint") for c in node] == [schema.DEFINITIONS[r] for r in roles]
     assert _values(ent, "Choices", C.PORTRAYAL) == list(schema.PORTRAYALS)
-    for t in ("PER", "GPE"):  # entities by name, only those of the mention's type, ids in results
-        node = _node(ent, "Choices", C.entity_tag(t))
-        ents = [e for e in inv.entities if e["type"] == t]
-        assert [c.get("value") for c in node] == [f"{e['name']} \u2014 {e['entity_id']}" for e in ents] + [C.NIL_LABEL]
-        assert _values(ent, "Choices", C.entity_tag(t)) == [e["entity_id"] for e in ents] + [C.NIL]
-        assert node.get("layout") == "select" and node.get("whenLabelValue") == t
-        assert not any(c.get("hotkey") for c in node)
+    tax = _node(ent, "Taxonomy", C.ENTITY)  # entities by name, grouped by type, searchable, no hotkeys
+    groups = {g.get("value"): [(c.get("value"), c.get("alias")) for c in g] for g in tax if len(g)}
+    for t in ("PER", "GPE"):
+        assert groups[t] == [(f"{e['name']} \u2014 {e['entity_id']}", e["entity_id"])
+                             for e in inv.entities if e["type"] == t]
+    assert [c.get("alias") for c in tax if not len(c)] == [C.NIL]
+    assert not any(c.get("hotkey") for c in tax.iter("Choice"))
     assert _values(doc, "Choices", C.FRAMES) == list(schema.FRAMES)
     assert _values(doc, "Labels", C.PARAGRAPH_FRAME) == list(schema.FRAMES)
     assert [c.get("hint") for c in _node(doc, "Labels", C.PARAGRAPH_FRAME)] == [schema.DEFINITIONS[f]

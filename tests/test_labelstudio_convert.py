@@ -21,7 +21,7 @@ def _results(project, doc_id="fx_001"):
 @pytest.mark.parametrize("doc_id", ["fx_001", "fx_002"])
 def test_labelstudio_convert_round_trip_is_identity(project, doc_id):
     doc, records = _results(project, doc_id)
-    res = to_results(project, doc, records)
+    res = to_results(project, doc, records, inv=inventory())
     assert from_results(project, doc, inventory(), res, "t") == records
 
 
@@ -57,7 +57,7 @@ def test_labelstudio_convert_new_regions_get_fresh_ids():
 
 def _bad(project, mutate, doc_id="fx_001"):
     doc, records = _results(project, doc_id)
-    res = copy.deepcopy(to_results(project, doc, records))
+    res = copy.deepcopy(to_results(project, doc, records, inv=inventory()))
     mutate(res)
     with pytest.raises(ConvertError) as exc:
         from_results(project, doc, inventory(), res, "task 7 (doc fx_001), annotator bob@example.org")
@@ -92,9 +92,8 @@ def test_labelstudio_convert_rejects_missing_and_conflicting_judgements():
         for r in res:
             if r["id"] == "m1" and r["from_name"] == C.MENTION:
                 r["value"]["labels"] = ["GPE"]
-            if r["id"] == "m1" and r["from_name"] == C.entity_tag("NORP"):
-                r.update(from_name=C.entity_tag("GPE"))
-                r["value"]["choices"] = ["russia"]
+            if r["id"] == "m1" and r["from_name"] == C.ENTITY:
+                r["value"]["taxonomy"] = [["GPE", "russia"]]
         extra.update(id="m1")
         extra["value"].update(start=0, end=7, text="Russian", choices=["positive"])
         res.append(extra)
@@ -146,7 +145,8 @@ def test_labelstudio_convert_real_gold_round_trips():
                     assert {"bias_sentences": bias_sentences_record(doc, labels)} == recs
                     checked += 1
                 elif recs:
-                    back = from_results(project, doc, inv, to_results(project, doc, recs), f"{story}/{doc['doc_id']}")
+                    back = from_results(project, doc, inv, to_results(project, doc, recs, inv=inv),
+                                        f"{story}/{doc['doc_id']}")
                     assert {layer: back[layer] for layer in recs} == recs, (story, project, doc["doc_id"])
                     checked += 1
     assert checked
@@ -200,9 +200,13 @@ def test_labelstudio_convert_refuses_fine_role_under_another_main_role():
     assert "belong under main role 'antagonist', but the main role is 'protagonist'" in _bad("entities", swap)
 
 
-def test_labelstudio_convert_refuses_entity_from_another_type_list():
+def test_labelstudio_convert_refuses_entity_from_another_type_group():
     def other(res):
-        ent = next(r for r in res if r["from_name"] == C.entity_tag("PER"))
-        ent["from_name"] = C.entity_tag("GPE")
-        ent["value"]["choices"] = ["NIL"]
-    assert "entity chosen from the GPE list on a PER mention" in _bad("entities", other)
+        ent = next(r for r in res if r["from_name"] == C.ENTITY and r["value"]["taxonomy"] == [["PER", "zelensky"]])
+        ent["value"]["taxonomy"] = [["GPE", "russia"]]
+    assert "entity chosen from the GPE group on a PER mention" in _bad("entities", other)
+
+    def wrong_group(res):
+        ent = next(r for r in res if r["from_name"] == C.ENTITY and r["value"]["taxonomy"] == [["PER", "zelensky"]])
+        ent["value"]["taxonomy"] = [["GPE", "zelensky"]]
+    assert "entity 'zelensky' given under group 'GPE'" in _bad("entities", wrong_group)

@@ -99,7 +99,8 @@ def test_labelstudio_failures_bad_export_rejected(ls_server, annotators, tmp_pat
     bob.annotations.create(id=tasks["fx_001"].id, result=[
         region("r2", "mention", "labels", 0, 7, "Russian", ["NORP"]),
         region("r2", "kind", "choices", 0, 7, "Russian", ["NAM", "NOM"]),
-        region("r2", "entity_id__NORP", "choices", 0, 7, "Russian", ["NIL"])])
+        {"id": "r2", "from_name": "entity_id", "to_name": "text", "type": "taxonomy",
+         "value": {"start": 0, "end": 7, "text": "Russian", "taxonomy": [["NIL"]]}}])
     alice.annotations.create(id=tasks["fx_002"].id, result=[
         region("r3", "mention", "labels", 140, 9999, "Istanbul", ["GPE"])])
     doc2 = next(d for d in docs if d["doc_id"] == "fx_002")

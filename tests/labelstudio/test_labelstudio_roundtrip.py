@@ -45,7 +45,7 @@ def test_labelstudio_roundtrip_gold_byte_for_byte(ls_server, annotators, tmp_pat
         # blind: two annotators per task, no predictions (gold lives in the review project only)
         assert proj.maximum_annotations == 2 and proj.show_collab_predictions is False
         assert proj.show_annotation_history is False and proj.enable_empty_annotation is False
-        assert proj.show_instruction is True and "guidelines.md#" in proj.expert_instruction
+        assert "guidelines.md#" in proj.expert_instruction
         assert review.maximum_annotations == 1 and review.show_collab_predictions is True
         # the server itself validates the generated config
         admin.projects.validate_label_config(id=proj.id,
@@ -60,7 +60,8 @@ def test_labelstudio_roundtrip_gold_byte_for_byte(ls_server, annotators, tmp_pat
             for t in tasks:
                 doc = by_id[t.data["doc_id"]]
                 recs = {layer: g[layer][doc["doc_id"]] for layer in C.LAYERS_OF[project]}
-                result = to_results(project, doc, recs, unit=t.data if project == "sentences" else None)
+                result = to_results(project, doc, recs, unit=t.data if project == "sentences" else None,
+                                    inv=inventory("roundtrip"))
                 me.annotations.create(id=t.id, result=result)
 
     out, exports = tmp_path / "passes", tmp_path / "exports"

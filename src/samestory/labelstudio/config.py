@@ -119,22 +119,22 @@ def entity_label(e: dict) -> str:
 NIL_LABEL = "NIL \u2014 no entry in the entity table"
 
 
-def _entity_choices(name: str, inv: Inventory, with_nil: bool, types=None, **kw) -> list[str]:
-    """A searchable select of entities (optionally only those of `types`), shown by name, no hotkeys."""
-    ents = [e for e in inv.entities if types is None or e.get("type") in types]
-    values = [entity_label(e) for e in ents] + ([NIL_LABEL] if with_nil else [])
-    if not values:  # empty entity table (a new story): nothing to choose, and an empty <Choices> is invalid
+def _entity_choices(name: str, inv: Inventory, with_nil: bool, when: str | None = None) -> list[str]:
+    """A searchable dropdown of the entity table (Taxonomy) grouped by type, entities shown by name with
+    their id; results carry [type, entity_id] (or [NIL]). No hotkeys: typing only searches."""
+    if not inv.entities and not with_nil:  # empty entity table (a new story): nothing to choose
         return []
-    aliases = {entity_label(e): e["entity_id"] for e in ents}
-    aliases[NIL_LABEL] = NIL
-    hints = {entity_label(e): f"{e['type']}: {e.get('description', '')}" for e in ents}
-    return _tag("Choices", _options("Choice", values, hints, aliases), name=name, toName=TEXT, perRegion="true",
-                choice="single", layout="select", allowNested=None, **kw)
-
-
-def entity_tag(etype: str) -> str:
-    """The entity control of mentions of one type (the dropdown lists only entities of that type)."""
-    return f"{ENTITY}__{etype}"
+    body: list[str] = []
+    for t in schema.ENTITY_TYPES:
+        ents = [e for e in inv.entities if e.get("type") == t]
+        if ents:
+            body += _tag("Choice", [line for e in ents for line in _tag(
+                "Choice", value=entity_label(e), alias=e["entity_id"], hint=e.get("description") or None)], value=t)
+    if with_nil:
+        body += _tag("Choice", value=NIL_LABEL, alias=NIL, hint="No entry in the entity table")
+    tax = _tag("Taxonomy", body, name=name, toName=TEXT, perRegion="true", maxUsages="1", leafsOnly="true",
+               placeholder="Type to search by name or id")
+    return _tag("View", tax, visibleWhen="region-selected", whenLabelValue=when) if when else tax
 
 
 def fine_tag(main: str) -> str:
@@ -153,10 +153,6 @@ def entities_config(inv: Inventory) -> str:
     body += _tag("Labels", _options("Label", schema.ENTITY_TYPES), name=MENTION, toName=TEXT)
     body += _tag("Text", name=TEXT, value="$text")
     region = dict(visibleWhen="region-selected")
-    entity_views: list[str] = []
-    for t in schema.ENTITY_TYPES:
-        entity_views += _entity_choices(entity_tag(t), inv, True, types=(t,), visibleWhen="region-selected",
-                                        whenLabelValue=t)
     fine: list[str] = []
     for main, roles in schema.FINE_ROLES.items():
         fine += _tag("Choices", _options("Choice", roles, _defined(roles)), name=fine_tag(main), toName=TEXT,
@@ -166,8 +162,8 @@ def entities_config(inv: Inventory) -> str:
         *_header("Kind"),
         *_tag("Choices", _options("Choice", schema.MENTION_KINDS), name=KIND, toName=TEXT, perRegion="true",
               choice="single", showInline="true", required="true", **region),
-        *_header("Entity (type to search; only entities of the mention's type)"),
-        *entity_views,
+        *_header("Entity (grouped by type; type to search)"),
+        *_entity_choices(ENTITY, inv, True),
         *_header("Role in this article (only on evidence mentions); fine roles appear under the main role"),
         *_tag("Choices", _options("Choice", schema.MAIN_ROLES, _defined(schema.MAIN_ROLES)), name=MAIN_ROLE,
               toName=TEXT, perRegion="true", choice="single", showInline="true", **region),
@@ -250,12 +246,11 @@ def spans_config(inv: Inventory) -> str:
                  toName=TEXT)
     body += _tag("Labels", _options("Label", [QUOTE]), name=QUOTE_TAG, toName=TEXT)
     body += _tag("Text", name=TEXT, value="$text")
-    body += _entity_choices(TARGET, inv, False, visibleWhen="region-selected",
-                            whenLabelValue=",".join(schema.TECHNIQUES))
+    body += _entity_choices(TARGET, inv, False, when=",".join(schema.TECHNIQUES))
     body += _tag("Choices", _options("Choice", schema.PORTRAYALS), name=POLARITY, toName=TEXT, perRegion="true",
                  choice="single", showInline="true", visibleWhen="region-selected",
                  whenLabelValue=",".join(schema.TECHNIQUES))
-    body += _entity_choices(SPEAKER, inv, False, visibleWhen="region-selected", whenLabelValue=QUOTE)
+    body += _entity_choices(SPEAKER, inv, False, when=QUOTE)
     return _view(body)
 
 
@@ -287,9 +282,10 @@ def instructions(project: str, guidelines: str) -> str:
              f"annotator's work. Codebook: <code>{CODEBOOK}</code>, sections below.</p>"]
     for anchor in SECTIONS[project]:
         text = codebook_section(guidelines, anchor)
-        parts.append(f"<h3 id=\"{anchor}\">{html.escape(text.splitlines()[0].lstrip('# '))} "
-                     f"<small><code>{CODEBOOK}#{anchor}</code></small></h3>"
-                     f"<pre style=\"white-space: pre-wrap\">{html.escape(text.split(chr(10), 1)[-1].strip())}</pre>")
+        head, _, rest = text.partition("\n")
+        parts.append(f"<h3 id=\"{anchor}\">{html.escape(head.lstrip('# '))}</h3>"
+                     f"<p><small>{html.escape(CODEBOOK)}#{anchor}</small></p>")
+        parts += [f"<p>{html.escape(' '.join(par.split()))}</p>" for par in rest.strip().split("\n\n") if par.strip()]
     return "\n".join(parts)
 
 

@@ -9,7 +9,7 @@ records both count offsets in code points (not UTF-16 units), so offsets pass th
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from samestory import schema
@@ -73,7 +73,16 @@ def _need(item: dict, key: str, where: str) -> Any:
     return item[key]
 
 
-def to_results(project: str, doc: dict, records: dict[str, dict], unit: dict | None = None) -> list[dict]:
+def _path(inv: C.Inventory | None, entity_id: str, where: str) -> list[str]:
+    """[type, entity_id]: where an entity sits in the grouped entity dropdown."""
+    types = {e["entity_id"]: e.get("type") for e in (inv.entities if inv else ())}
+    if entity_id not in types:
+        raise ConvertError(where, f"entity {entity_id!r} is not in the story's entity table")
+    return [types[entity_id], entity_id]
+
+
+def to_results(project: str, doc: dict, records: dict[str, dict], unit: dict | None = None,
+               inv: C.Inventory | None = None) -> list[dict]:
     """The result list of `project` for one document from its layer records (missing layers are left out).
 
     Gold records are complete; a system's prediction records may lack optional fields, which are then
@@ -91,8 +100,8 @@ def to_results(project: str, doc: dict, records: dict[str, dict], unit: dict | N
             if m.get("kind") is not None:
                 out.append(_region(off, mid, C.KIND, "choices", s, e, "choices", [m["kind"]]))
             if "entity_id" in m:
-                out.append(_region(off, mid, C.entity_tag(m["type"]), "choices", s, e, "choices",
-                                   [m["entity_id"] if m["entity_id"] is not None else C.NIL]))
+                out.append(_region(off, mid, C.ENTITY, "taxonomy", s, e, "taxonomy",
+                                   [[m["type"], m["entity_id"]] if m["entity_id"] is not None else [C.NIL]]))
         for item in records.get("entity_frames", {}).get("entities", []):
             here = f"{where} entity_frames[{item.get('entity_id')}]"
             evidence = list(item.get("evidence") or [])
@@ -160,15 +169,16 @@ def to_results(project: str, doc: dict, records: dict[str, dict], unit: dict | N
             s, e = b["start"], b["end"]
             out.append(_region(off, bid, C.TECHNIQUE, "labels", s, e, "labels", [_need(b, "technique", f"{where} {bid}")]))
             if b.get("target_entity_id") is not None:
-                out.append(_region(off, bid, C.TARGET, "choices", s, e, "choices", [b["target_entity_id"]]))
+                out.append(_region(off, bid, C.TARGET, "taxonomy", s, e, "taxonomy",
+                                   [_path(inv, b["target_entity_id"], f"{where} {bid}")]))
             if b.get("polarity") is not None:
                 out.append(_region(off, bid, C.POLARITY, "choices", s, e, "choices", [b["polarity"]]))
         items = records.get("quotes", {}).get("quotes", [])
         for qid, q in zip(_ids_for(items, "q", f"{where} quotes"), items):
             out.append(_region(off, qid, C.QUOTE_TAG, "labels", q["start"], q["end"], "labels", [C.QUOTE]))
             if q.get("speaker_entity_id") is not None:
-                out.append(_region(off, qid, C.SPEAKER, "choices", q["start"], q["end"], "choices",
-                                   [q["speaker_entity_id"]]))
+                out.append(_region(off, qid, C.SPEAKER, "taxonomy", q["start"], q["end"], "taxonomy",
+                                   [_path(inv, q["speaker_entity_id"], f"{where} {qid}")]))
     else:
         raise ValueError(f"unknown project {project!r}")
     return out
@@ -224,6 +234,8 @@ class _Region:
     label_tag: str | None = None
     label: str | None = None
     choices: dict[str, list[str]] | None = None
+    groups: dict[str, str] = field(default_factory=dict)
+    """Taxonomy tag -> the group (entity type) the value was picked under."""
     first: int = 0
     """Position of the region's first result in the list (keeps the annotator's order)."""
 
@@ -234,11 +246,9 @@ def _allowed(project: str, inv: C.Inventory) -> dict[str, tuple[str, tuple[str, 
     if project == "entities":
         out = {C.MENTION: ("labels", schema.ENTITY_TYPES, False),
                C.KIND: ("choices", schema.MENTION_KINDS, False),
+               C.ENTITY: ("taxonomy", ents + (C.NIL,), False),
                C.MAIN_ROLE: ("choices", schema.MAIN_ROLES, False),
                C.PORTRAYAL: ("choices", schema.PORTRAYALS, False)}
-        for t in schema.ENTITY_TYPES:
-            out[C.entity_tag(t)] = ("choices", tuple(e["entity_id"] for e in inv.entities if e.get("type") == t)
-                                    + (C.NIL,), False)
         for main, roles in schema.FINE_ROLES.items():
             out[C.fine_tag(main)] = ("choices", roles, True)
         return out
@@ -256,9 +266,9 @@ def _allowed(project: str, inv: C.Inventory) -> dict[str, tuple[str, tuple[str, 
     if project == "spans":
         return {C.TECHNIQUE: ("labels", schema.TECHNIQUES, False),
                 C.QUOTE_TAG: ("labels", (C.QUOTE,), False),
-                C.TARGET: ("choices", ents, False),
+                C.TARGET: ("taxonomy", ents, False),
                 C.POLARITY: ("choices", schema.PORTRAYALS, False),
-                C.SPEAKER: ("choices", ents, False)}
+                C.SPEAKER: ("taxonomy", ents, False)}
     raise ValueError(f"unknown project {project!r}")
 
 
@@ -294,10 +304,16 @@ def _parse(project: str, doc: dict, inv: C.Inventory, results: list[dict], where
                 raise ConvertError(here, f"expected one note, found {texts!r}")
             doc_values[tag] = texts
             continue
-        key = "labels" if kind == "labels" else "choices"
+        key = {"labels": "labels", "taxonomy": "taxonomy"}.get(kind, "choices")
         got = value.get(key)
         if not isinstance(got, list) or not got:
             raise ConvertError(here, f"no {key}")
+        group = None
+        if kind == "taxonomy":  # [[type, entity_id]] or [[NIL]]: one path, its leaf is the value
+            if len(got) != 1 or not isinstance(got[0], list) or not 1 <= len(got[0]) <= 2:
+                raise ConvertError(here, f"expected one entity, found {got!r}")
+            group = got[0][0] if len(got[0]) == 2 else None
+            got = [got[0][-1]]
         got = [shown.get(v, v) if isinstance(v, str) else v for v in got]
         for v in got:
             if v not in values:
@@ -334,6 +350,11 @@ def _parse(project: str, doc: dict, inv: C.Inventory, results: list[dict], where
             if tag in reg.choices:
                 raise ConvertError(here, "given twice for one region")
             reg.choices[tag] = got
+            if group is not None:
+                types = {e["entity_id"]: e.get("type") for e in inv.entities}
+                if types.get(got[0]) != group:
+                    raise ConvertError(here, f"entity {got[0]!r} given under group {group!r}")
+                reg.groups[tag] = group
     for reg in regions.values():
         if reg.label is None:
             raise ConvertError(f"{where}, region {reg.rid}", "per-region choices on a region without a label")
@@ -391,10 +412,10 @@ def from_results(project: str, doc: dict, inv: C.Inventory, results: list[dict],
         mregs = [r for r in regs if r.label_tag == C.MENTION]
         ids = _ids(mregs, ID_PREFIX["mentions"])
         for r in mregs:
-            for t in schema.ENTITY_TYPES:
-                if C.entity_tag(t) in r.choices and t != r.label:
-                    raise ConvertError(f"{where}, region {r.rid}", f"entity chosen from the {t} list on a {r.label} "
-                                                                   f"mention {r.text!r}")
+            t = r.groups.get(C.ENTITY)
+            if t is not None and t != r.label:
+                raise ConvertError(f"{where}, region {r.rid}", f"entity chosen from the {t} group on a {r.label} "
+                                                               f"mention {r.text!r}")
             for main in schema.FINE_ROLES:
                 chosen = _one(r, C.MAIN_ROLE, where, False)
                 if C.fine_tag(main) in r.choices and chosen != main:
@@ -402,7 +423,7 @@ def from_results(project: str, doc: dict, inv: C.Inventory, results: list[dict],
                                        f"fine roles {r.choices[C.fine_tag(main)]} belong under main role {main!r}, "
                                        f"but the main role is {chosen!r}")
         mentions = [{"id": ids[r.rid], **_span(r), "type": r.label, "kind": _one(r, C.KIND, where, True),
-                     "entity_id": _one(r, C.entity_tag(r.label), where, True, null=C.NIL)} for r in mregs]
+                     "entity_id": _one(r, C.ENTITY, where, True, null=C.NIL)} for r in mregs]
         frames: dict[str, dict] = {}
         first_role: dict[str, int] = {}
         for r, m in zip(mregs, mentions):
