@@ -240,6 +240,7 @@ def run_convert(args) -> int:
         for path, data, old in writes:
             if old != data:
                 atomic_write_bytes(path, data)
+        sync.record_annotators(args.out, folders)
     print(f"converted {args.export}: {json.dumps(summary)}")
     return 0
 

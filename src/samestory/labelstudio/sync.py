@@ -459,6 +459,14 @@ def assign_folders(emails: Iterable[str], out_dir: Path, chosen: dict[str, str] 
     return result
 
 
+def record_annotators(out_dir: Path, folders: dict[str, str]) -> None:
+    """Add email -> folder choices to <out>/annotators.json (written only when something is new)."""
+    recorded = load_annotators(out_dir)
+    if folders and {**recorded, **folders} != recorded:
+        atomic_write_bytes(Path(out_dir) / ANNOTATORS_FILE,
+                           (json.dumps({**recorded, **folders}, indent=2, sort_keys=True) + "\n").encode())
+
+
 def _download(ls, conn, project_id: int) -> bytes:
     with lsclient.api_errors(conn, f"exporting project {project_id}"):
         exp = ls.projects.exports.create(
@@ -517,10 +525,7 @@ def pull(conn: lsclient.Connection, docs: list[dict], inv: C.Inventory, out_dir:
     for path, data, old in writes:
         if old != data:
             atomic_write_bytes(path, data)
-    recorded = load_annotators(out_dir)
-    if folders and {**recorded, **folders} != recorded:
-        atomic_write_bytes(Path(out_dir) / ANNOTATORS_FILE,
-                           (json.dumps({**recorded, **folders}, indent=2, sort_keys=True) + "\n").encode())
+    record_annotators(out_dir, folders)
     return {"exports": {p: str(Path(exports_dir) / inv.story_id / f"{p}-{stamp}.json") for p in raws},
             "annotators": sorted(passes), "files": [str(p) for p, d, o in writes if o != d],
             "problems": problems}
