@@ -215,6 +215,8 @@ def push(conn: lsclient.Connection, docs: list[dict], inv: C.Inventory,
         settings = project_settings(project, inv.story_id, annotators, review,
                                     model_version if has_pre else None, guidelines)
         title = settings["title"]
+        # Label Studio accepts a model_version only once predictions of it exist: set it after them
+        prelabel = {k: settings.pop(k) for k in ("show_collab_predictions", "model_version")}
         xml = configs[project]
         proj = _find_project(ls, conn, title)
         with lsclient.api_errors(conn, f"creating or updating project {title!r}"):
@@ -224,8 +226,8 @@ def push(conn: lsclient.Connection, docs: list[dict], inv: C.Inventory,
                 ls.projects.validate_label_config(id=proj.id, label_config=xml)
                 current = ls.projects.get(id=proj.id)
                 if not has_pre and getattr(current, "show_collab_predictions", False) and not review:
-                    settings["show_collab_predictions"] = True  # keep pre-labelling with proposals pushed before
-                    settings["model_version"] = current.model_version or ""
+                    # keep pre-labelling with the proposals pushed before
+                    prelabel = {"show_collab_predictions": True, "model_version": current.model_version or ""}
                 if (current.label_config or "").strip() != xml.strip():
                     ls.projects.update(id=proj.id, label_config=xml)
                 ls.projects.update(id=proj.id, **{k: v for k, v in settings.items() if k != "title"})
@@ -273,6 +275,8 @@ def push(conn: lsclient.Connection, docs: list[dict], inv: C.Inventory,
                     summary.replaced_predictions += 1
                 ls.predictions.create(task=task.id, result=result, model_version=model_version)
                 summary.created_predictions += 1
+        with lsclient.api_errors(conn, f"updating the settings of {title!r}"):
+            ls.projects.update(id=proj.id, **prelabel)
     return summary
 
 
