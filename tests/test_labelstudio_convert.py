@@ -7,8 +7,8 @@ import pytest
 from labelstudio_helpers import documents, gold, inventory
 
 from samestory.labelstudio import config as C
-from samestory.labelstudio.convert import (ConvertError, Offsets, bias_sentences_record, from_results, to_results,
-                                           unit_labels)
+from samestory.labelstudio.convert import (ConvertError, Offsets, bias_sentences_record, fact_page, facts_record,
+                                           from_results, to_results, unit_labels)
 
 
 def _results(project, doc_id="fx_001"):
@@ -17,7 +17,7 @@ def _results(project, doc_id="fx_001"):
     return doc, {layer: g[layer][doc_id] for layer in C.LAYERS_OF[project]}
 
 
-@pytest.mark.parametrize("project", [p for p in C.PROJECTS if p != "sentences"])
+@pytest.mark.parametrize("project", [p for p in C.PROJECTS if p not in ("sentences", "facts")])
 @pytest.mark.parametrize("doc_id", ["fx_001", "fx_002"])
 def test_labelstudio_convert_round_trip_is_identity(project, doc_id):
     doc, records = _results(project, doc_id)
@@ -138,7 +138,13 @@ def test_labelstudio_convert_real_gold_round_trips():
             for doc in story_docs:
                 recs = {layer: gold_recs[layer][doc["doc_id"]] for layer in layers
                         if doc["doc_id"] in gold_recs.get(layer, {})}
-                if recs and project == "sentences":
+                if recs and project == "facts":
+                    items = {}
+                    for page in sync.fact_pages(doc, inv):
+                        items.update(fact_page(doc, inv, page, to_results(project, doc, recs, unit=page), "t"))
+                    assert {"facts": facts_record(doc, inv, items)} == recs
+                    checked += 1
+                elif recs and project == "sentences":
                     labels = {}
                     for u in sync.sentence_units(doc):
                         labels.update(unit_labels(doc, u, to_results(project, doc, recs, unit=u), doc["doc_id"]))
@@ -189,6 +195,24 @@ def test_labelstudio_convert_unit_regions_ignore_edge_whitespace_not_crossing():
     p1["value"].update(end=p1["value"]["end"] + 3, text=doc["text"][p1["value"]["start"]:p1["value"]["end"] + 3])
     with pytest.raises(ConvertError, match="does not lie within one paragraph"):
         from_results("document", doc, inventory(), res, "t")
+
+
+@pytest.mark.parametrize("doc_id", ["fx_001", "fx_002"])
+def test_labelstudio_convert_fact_pages_round_trip(doc_id):
+    """Facts come in pages of FACT_SLOTS; every page's choices and F<i> evidence give back the record."""
+    from samestory.labelstudio import sync
+    from samestory.labelstudio.convert import fact_page, facts_record
+
+    doc, records = _results("facts", doc_id)
+    inv = inventory()
+    items = {}
+    for page in sync.fact_pages(doc, inv):
+        items.update(fact_page(doc, inv, page, to_results("facts", doc, records, unit=page), "t"))
+    assert {"facts": facts_record(doc, inv, items)} == records
+    page = sync.fact_pages(doc, inv)[0]
+    res = [r for r in to_results("facts", doc, records, unit=page) if r["from_name"] != "fact__f2"]
+    with pytest.raises(ConvertError, match="facts without reported/not reported: F2 f2"):
+        fact_page(doc, inv, page, res, "t")
 
 
 def test_labelstudio_convert_refuses_fine_role_under_another_main_role():

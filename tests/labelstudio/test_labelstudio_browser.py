@@ -24,8 +24,9 @@ def _expected(project: str, doc: dict) -> list[str]:
         return [m["text"] for m in g["mentions"][d]["mentions"]]
     if project == "document":
         paras = {p["id"]: doc["text"][p["start"]:p["end"]] for p in doc["paragraphs"]}
-        return sorted([paras[p["paragraph_id"]] for p in g["frames"][d]["paragraphs"] if p["frame"]]
-                      + [e["text"] for f in g["facts"][d]["facts"] for e in f["evidence"]])
+        return sorted([paras[p["paragraph_id"]] for p in g["frames"][d]["paragraphs"] if p["frame"]])
+    if project == "facts":
+        return sorted([e["text"] for f in g["facts"][d]["facts"] for e in f["evidence"]])
     if project == "spans":
         return sorted([b["text"] for b in g["bias_spans"][d]["spans"]] + [q["text"] for q in g["quotes"][d]["quotes"]])
     return []
@@ -65,7 +66,8 @@ def test_labelstudio_browser_review_shows_gold_annotation_projects_do_not(ls_ser
             labels = {"entities": ["PER", "GPE", "NORP"], "document": ["Political", "Security and defense"],
                       "sentences": ["biased \u00b7 opinion", "non-biased \u00b7 factual", task.data.get("u1_id", ""),
                                     task.data.get("u2_id", "")],
-                      "spans": ["Name_Calling-Labeling", "Quote"]}[project]
+                      "spans": ["Name_Calling-Labeling", "Quote"],
+                      "facts": ["F1", "F2", task.data.get("f1_statement", ""), "not reported"]}[project]
             for label in labels:
                 assert label in body, (project, label)
             if project == "sentences":

@@ -128,39 +128,36 @@ def test_labelstudio_failures_bad_export_rejected(ls_server, annotators, tmp_pat
 
 def test_labelstudio_failures_pull_runs_the_validator(ls_server, annotators, tmp_path):
     """What `samestory validate` rejects, pull rejects too: a reported fact without evidence, the same
-    evidence span twice. The annotator's other task converts."""
+    evidence span twice. The other annotator's valid work converts."""
     _, conn = ls_server
     docs, inv = documents("strict"), inventory("strict")
-    sync.push(conn, docs, inv, projects=["document"])
+    sync.push(conn, docs, inv, projects=["facts"])
     admin = client.connect(conn)
-    proj = next(p for p in admin.projects.list() if p.title == "SameStory strict document")
+    proj = next(p for p in admin.projects.list() if p.title == "SameStory strict facts")
     tasks = {t.data["doc_id"]: t for t in admin.tasks.list(project=proj.id)}
+    assert len(tasks) == 2  # two documents, one page of facts each
     alice = LabelStudio(base_url=conn.url, api_key=annotators["alice@example.org"])
+    bob = LabelStudio(base_url=conn.url, api_key=annotators["bob@example.org"])
     g = gold()
     by_id = {d["doc_id"]: d for d in docs}
 
     def results(doc_id):
-        return to_results("document", by_id[doc_id], {layer: g[layer][doc_id] for layer in C.LAYERS_OF["document"]})
+        return to_results("facts", by_id[doc_id], {"facts": g["facts"][doc_id]}, unit=tasks[doc_id].data)
     res1 = results("fx_001")
     evidence = [x for x in res1 if x["from_name"] == C.FACT_EVIDENCE]
     assert evidence, "the fixture reports a fact with evidence"
-    no_evidence = [x for x in res1 if x["from_name"] != C.FACT_EVIDENCE]
-    alice.annotations.create(id=tasks["fx_001"].id, result=no_evidence)
-    twice = results("fx_002")
-    ev2 = [x for x in twice if x["from_name"] == C.FACT_EVIDENCE]
-    if ev2:
-        twice.append(dict(ev2[0], id=ev2[0]["id"] + "dup"))
-    bob = LabelStudio(base_url=conn.url, api_key=annotators["bob@example.org"])
-    bob.annotations.create(id=tasks["fx_001"].id, result=res1)
-    bob.annotations.create(id=tasks["fx_002"].id, result=twice)
+    alice.annotations.create(id=tasks["fx_001"].id, result=[x for x in res1 if x["from_name"] != C.FACT_EVIDENCE])
+    alice.annotations.create(id=tasks["fx_002"].id, result=results("fx_002"))
+    bob.annotations.create(id=tasks["fx_001"].id, result=res1 + [dict(evidence[0], id=evidence[0]["id"] + "dup")])
+    bob.annotations.create(id=tasks["fx_002"].id, result=results("fx_002"))
     out = tmp_path / "passes"
-    r = sync.pull(conn, docs, inv, out, tmp_path / "exports", projects=["document"], rejected_dir=tmp_path / "rej")
+    r = sync.pull(conn, docs, inv, out, tmp_path / "exports", projects=["facts"], rejected_dir=tmp_path / "rej")
     msg = "\n".join(map(str, r["problems"]))
-    assert f"task {tasks['fx_001'].id} (doc fx_001), annotator alice@example.org" in msg
-    assert "reported fact without evidence" in msg
-    if ev2:
-        assert "duplicate evidence span" in msg and "annotator bob@example.org" in msg
-    assert (out / "bob" / "facts.jsonl").exists() and not (out / "alice").exists()
+    assert "document fx_001, annotator alice@example.org" in msg and "reported fact without evidence" in msg
+    assert "document fx_001, annotator bob@example.org" in msg and "duplicate evidence span" in msg
+    assert len(r["problems"]) == 2
+    for name in ("alice", "bob"):  # fx_002 of both converted, fx_001 of neither
+        assert [json.loads(x)["doc_id"] for x in (out / name / "facts.jsonl").read_text().splitlines()] == ["fx_002"]
 
 
 def test_labelstudio_failures_annotator_email_never_takes_an_existing_pass(ls_server, annotators, tmp_path):

@@ -33,7 +33,7 @@ def test_labelstudio_roundtrip_gold_byte_for_byte(ls_server, annotators, tmp_pat
     assert _cli(conn, "push", *common) == 0
     assert _cli(conn, "push", *common, "--preannotate", "gold") == 0
     assert _cli(conn, "push", *common, "--preannotate", "gold") == 0  # idempotent
-    assert "tasks: 0 created, 8 kept; predictions: 0 created, 0 replaced, 8 kept" in capsys.readouterr().out
+    assert "tasks: 0 created, 10 kept; predictions: 0 created, 0 replaced, 10 kept" in capsys.readouterr().out
 
     admin = client.connect(conn)
     projects = {p.title: p for p in admin.projects.list()}
@@ -51,8 +51,7 @@ def test_labelstudio_roundtrip_gold_byte_for_byte(ls_server, annotators, tmp_pat
         admin.projects.validate_label_config(id=proj.id,
                                              label_config=C.project_configs(inventory("roundtrip"))[project])
         tasks = list(admin.tasks.list(project=proj.id, fields="all"))
-        assert len(tasks) == (sum(len(sync.sentence_units(d)) for d in by_id.values()) if project == "sentences"
-                              else 2)
+        assert len(tasks) == sum(len(sync.project_tasks(project, d, inventory("roundtrip"))) for d in by_id.values())
         assert not any(t.predictions for t in tasks)
         assert all(len(t.predictions) == 1 for t in admin.tasks.list(project=review.id, fields="all"))
         for email, token in annotators.items():
@@ -60,7 +59,7 @@ def test_labelstudio_roundtrip_gold_byte_for_byte(ls_server, annotators, tmp_pat
             for t in tasks:
                 doc = by_id[t.data["doc_id"]]
                 recs = {layer: g[layer][doc["doc_id"]] for layer in C.LAYERS_OF[project]}
-                result = to_results(project, doc, recs, unit=t.data if project == "sentences" else None,
+                result = to_results(project, doc, recs, unit=t.data if "unit_id" in t.data else None,
                                     inv=inventory("roundtrip"))
                 me.annotations.create(id=t.id, result=result)
 
@@ -70,7 +69,7 @@ def test_labelstudio_roundtrip_gold_byte_for_byte(ls_server, annotators, tmp_pat
         for layer_file in sorted(GOLD.glob("*.jsonl")):
             assert (out / name / layer_file.name).read_bytes() == layer_file.read_bytes(), (name, layer_file.name)
     raw = sorted((exports / "roundtrip").glob("*.json"))
-    assert [p.name.split("-")[0] for p in raw] == ["document", "entities", "sentences", "spans"]
+    assert [p.name.split("-")[0] for p in raw] == ["document", "entities", "facts", "sentences", "spans"]
     export = json.loads(raw[1].read_bytes())
     assert {a["completed_by"]["email"] for t in export for a in t["annotations"]} == set(annotators)
 

@@ -10,7 +10,7 @@ from samestory.errors import Problem, SameStoryError
 from samestory.jsonl import atomic_write_text, read_jsonl
 
 CONFIGS_DIR = paths.ANNOTATIONS / "labelstudio" / "configs"
-PROJECTS = ("entities", "document", "sentences", "spans")
+PROJECTS = ("entities", "document", "facts", "sentences", "spans")
 """= labelstudio.config.PROJECTS (checked by a test; kept literal so --help does not import the SDK)."""
 
 
@@ -37,7 +37,7 @@ def register(sub) -> None:
                        help="JSONL of `documents` rows to use instead of --corpus (e.g. from a release).")
 
     c = ls.add_parser("config", help="Write the labeling configs generated from the schema.",
-                      description="Writes <out>/<story>/{entities,document,sentences,spans}.xml; --check compares "
+                      description="Writes <out>/<story>/<project>.xml; --check compares "
                                   "instead.")
     common(c, server=False)
     c.add_argument("--out", type=Path, default=CONFIGS_DIR, help=f"Folder (default {CONFIGS_DIR}).")

@@ -16,13 +16,14 @@ from xml.sax.saxutils import quoteattr
 from samestory import schema
 from samestory.errors import Problem, SameStoryError
 
-PROJECTS = ("entities", "document", "sentences", "spans")
-"""Project kinds; each is one Label Studio project per story: one task per document, except `sentences`
-(one task per unit group, `SLOTS` consecutive sentences)."""
+PROJECTS = ("entities", "document", "facts", "sentences", "spans")
+"""Project kinds; each is one Label Studio project per story: one task per document, except `facts`
+(one task per `FACT_SLOTS` inventory facts of a document) and `sentences` (one per `SLOTS` sentences)."""
 
 LAYERS_OF = {
     "entities": ("mentions", "entity_frames"),
-    "document": ("stance", "frames", "facts"),
+    "document": ("stance", "frames"),
+    "facts": ("facts",),
     "sentences": ("bias_sentences",),
     "spans": ("bias_spans", "quotes"),
 }
@@ -31,10 +32,12 @@ LAYERS_OF = {
 CODEBOOK = "annotations/guidelines.md"
 """The codebook; each project's instructions quote and link its sections (see `instructions`)."""
 SECTIONS = {"entities": ("2-layer-mentions", "3-layer-entity_frames"),
-            "document": ("4-layer-stance", "5-layer-frames", "8-layer-facts"),
+            "document": ("4-layer-stance", "5-layer-frames"), "facts": ("8-layer-facts",),
             "sentences": ("6-layer-bias_sentences",), "spans": ("7-layer-bias_spans", "9-layer-quotes")}
 """Heading anchors of annotations/guidelines.md per project (checked against the file by a test)."""
 
+FACT_SLOTS = 8
+"""Inventory facts per `facts` task (a page of 8 questions, not 56); their evidence labels are F1..F8."""
 SLOTS = 4
 """Sentences per `sentences` task; slot i's combined choices use the hotkeys of keyboard row i."""
 HOTKEY_ROWS = ("123456", "qwerty", "asdfgh", "zxcvbn")
@@ -175,25 +178,13 @@ def entities_config(inv: Inventory) -> str:
     return _view(body)
 
 
-def fact_label(f: dict, width: int = 70) -> str:
-    """A fact's evidence label: its statement (shortened), then its id."""
-    st = f["statement"] if len(f["statement"]) <= width else f["statement"][:width - 1].rstrip() + "\u2026"
-    return f"{st} [{f['fact_id']}]"
-
-
 def document_config(inv: Inventory) -> str:
     inv.check()
     body = _tag("Header", value="$title")
-    body += _header("Paragraph frames: select a paragraph (ids p1, p2, ... are in the margin list) and pick "
-                    "its primary frame. Fact evidence: select the words that report a fact, with the fact's "
-                    "label.")
+    body += _header("Paragraph frames: select a paragraph and pick its primary frame (hover a frame for its "
+                    "definition). Then the document's frames, primary frame and stances below.")
     body += _tag("Labels", _options("Label", schema.FRAMES, _defined(schema.FRAMES)), name=PARAGRAPH_FRAME,
                  toName=TEXT)
-    if inv.facts:  # a new story has an empty inventory; Label Studio refuses a <Labels> with no <Label>
-        labels = [fact_label(f) for f in inv.facts]
-        body += _tag("Labels", _options("Label", labels, {fact_label(f): f["statement"] for f in inv.facts},
-                                        {fact_label(f): f["fact_id"] for f in inv.facts}),
-                     name=FACT_EVIDENCE, toName=TEXT)
     body += _tag("Text", name=TEXT, value="$text")
     body += _header("Frames the document uses")
     body += _tag("Choices", _options("Choice", schema.FRAMES, _defined(schema.FRAMES)), name=FRAMES, toName=TEXT,
@@ -207,10 +198,31 @@ def document_config(inv: Inventory) -> str:
                      toName=TEXT, choice="single", showInline="true", required="true")
         body += _tag("TextArea", name=NOTE_PREFIX + t["target_id"], toName=TEXT, rows="1", maxSubmissions="1",
                      placeholder="Reason (optional)")
-    for f in inv.facts:
-        body += _header(f"{f['fact_id']}: {f['statement']}")
-        body += _tag("Choices", _options("Choice", REPORTED), name=FACT_PREFIX + f["fact_id"], toName=TEXT,
-                     choice="single", showInline="true", required="true")
+    return _view(body)
+
+
+def fact_slot_label(i: int) -> str:
+    """Evidence label of the i-th fact (1-based) on a `facts` page."""
+    return f"F{i}"
+
+
+def facts_config(inv: Inventory) -> str:
+    """Fact coverage, FACT_SLOTS facts per page: each fact's statement, reported or not, and its evidence
+    marked with the label F1..F8 of its place on the page."""
+    inv.check()
+    body = _tag("Header", value="$title")
+    body += _header("For each fact below: reported or not reported; if reported, select the words that report "
+                    "it with its label (F1 for the first fact, F2 for the second, ...).")
+    body += _tag("Labels", _options("Label", [fact_slot_label(i) for i in range(1, FACT_SLOTS + 1)],
+                                    {fact_slot_label(i): f"evidence of fact {i} on this page"
+                                     for i in range(1, FACT_SLOTS + 1)}), name=FACT_EVIDENCE, toName=TEXT)
+    for i in range(1, FACT_SLOTS + 1):
+        body += _tag("View", [
+            *_tag("Header", value=f"$f{i}_statement", size="6"),
+            *_tag("Choices", _options("Choice", REPORTED), name=f"{FACT_PREFIX}f{i}", toName=TEXT, choice="single",
+                  showInline="true"),
+        ], style="border-left: 4px solid #c96; padding-left: 8px; margin: 4px 0")
+    body += _tag("Text", name=TEXT, value="$text")
     return _view(body)
 
 
@@ -258,8 +270,8 @@ def _view(body: list[str]) -> str:
     return "\n".join(_tag("View", body)) + "\n"
 
 
-BUILDERS = {"entities": entities_config, "document": document_config, "sentences": sentences_config,
-            "spans": spans_config}
+BUILDERS = {"entities": entities_config, "document": document_config, "facts": facts_config,
+            "sentences": sentences_config, "spans": spans_config}
 
 
 def project_configs(inv: Inventory) -> dict[str, str]:

@@ -145,14 +145,20 @@ def to_results(project: str, doc: dict, records: dict[str, dict], unit: dict | N
             if st.get("note") is not None:
                 out.append({"id": C.NOTE_PREFIX + st["target"], "from_name": C.NOTE_PREFIX + st["target"],
                             "to_name": C.TEXT, "type": "textarea", "value": {"text": [st["note"]]}})
+    elif project == "facts":
+        if unit is None:
+            raise ValueError("facts results belong to one page of facts")
         reported = {v: k for k, v in C.REPORTED.items()}
-        for f in records.get("facts", {}).get("facts", []):
+        facts = {f.get("fact_id"): f for f in records.get("facts", {}).get("facts", [])}
+        for i, fid in enumerate(unit["fact_ids"], 1):
+            f = facts.get(fid)
+            if f is None:
+                continue
             if f.get("reported") is not None:
-                out.append(_doc_choice(C.FACT_PREFIX + f["fact_id"], C.FACT_PREFIX + f["fact_id"],
-                                       [reported[f["reported"]]]))
+                out.append(_doc_choice(f"{C.FACT_PREFIX}f{i}", f"{C.FACT_PREFIX}f{i}", [reported[f["reported"]]]))
             for n, e in enumerate(f.get("evidence") or [], 1):
-                out.append(_region(off, f"{f['fact_id']}.e{n}", C.FACT_EVIDENCE, "labels", e["start"], e["end"],
-                                   "labels", [f["fact_id"]]))
+                out.append(_region(off, f"{fid}.e{n}", C.FACT_EVIDENCE, "labels", e["start"], e["end"],
+                                   "labels", [C.fact_slot_label(i)]))
     elif project == "sentences":
         if unit is None:
             raise ValueError("sentences results belong to one unit task")
@@ -216,6 +222,39 @@ def unit_labels(doc: dict, unit: dict, results: list[dict], where: str) -> dict[
     return got
 
 
+def fact_page(doc: dict, inv: C.Inventory, unit: dict, results: list[dict], where: str) -> dict[str, dict]:
+    """fact_id -> fact item from one annotator's results on one `facts` page; every fact of the page needs
+    its reported/not reported choice, and evidence labels name a fact of the page."""
+    regs, docv = _parse("facts", doc, inv, results, where)
+    slots = {C.fact_slot_label(i): fid for i, fid in enumerate(unit["fact_ids"], 1)}
+    for r in regs:
+        if r.label not in slots:
+            raise ConvertError(f"{where}, region {r.rid} [{r.label_tag}]",
+                               f"evidence label {r.label} but this page has {len(slots)} fact(s)")
+        if r.choices:
+            raise ConvertError(f"{where}, region {r.rid}", "per-region choices are not used in this project")
+    out: dict[str, dict] = {}
+    empty = [tag for tag in docv if int(tag.removeprefix(C.FACT_PREFIX + "f")) > len(slots)]
+    if empty:
+        raise ConvertError(f"{where} [{empty[0]}]", "a choice on an empty place of the page")
+    missing = []
+    for i, fid in enumerate(unit["fact_ids"], 1):
+        tag = f"{C.FACT_PREFIX}f{i}"
+        if tag not in docv:
+            missing.append(f"F{i} {fid}")
+            continue
+        out[fid] = {"fact_id": fid, "reported": C.REPORTED[docv[tag][0]],
+                    "evidence": [_span(r) for r in regs if slots[r.label] == fid]}
+    if missing:
+        raise ConvertError(f"{where} [{C.FACT_PREFIX}]", f"facts without reported/not reported: {', '.join(missing)}")
+    return out
+
+
+def facts_record(doc: dict, inv: C.Inventory, items: dict[str, dict]) -> dict:
+    """The facts record of a document from all its pages, in inventory order."""
+    return {"doc_id": doc["doc_id"], "facts": [items[f["fact_id"]] for f in inv.facts if f["fact_id"] in items]}
+
+
 def bias_sentences_record(doc: dict, labels: dict[str, tuple[str, str]]) -> dict:
     """The bias_sentences record of a document from the labels of all its units (in sentence order)."""
     return {"doc_id": doc["doc_id"], "sentences": [
@@ -252,16 +291,18 @@ def _allowed(project: str, inv: C.Inventory) -> dict[str, tuple[str, tuple[str, 
         for main, roles in schema.FINE_ROLES.items():
             out[C.fine_tag(main)] = ("choices", roles, True)
         return out
+    if project == "facts":
+        out = {C.FACT_EVIDENCE: ("labels", tuple(C.fact_slot_label(i) for i in range(1, C.FACT_SLOTS + 1)), False)}
+        for i in range(1, C.FACT_SLOTS + 1):
+            out[f"{C.FACT_PREFIX}f{i}"] = ("choices", tuple(C.REPORTED), False)
+        return out
     if project == "document":
         out = {C.PARAGRAPH_FRAME: ("labels", schema.FRAMES, False),
-               C.FACT_EVIDENCE: ("labels", tuple(f["fact_id"] for f in inv.facts), False),
                C.FRAMES: ("choices", schema.FRAMES, True),
                C.PRIMARY_FRAME: ("choices", schema.FRAMES, False)}
         for t in inv.targets:
             out[C.STANCE_PREFIX + t["target_id"]] = ("choices", schema.STANCE_LABELS, False)
             out[C.NOTE_PREFIX + t["target_id"]] = ("textarea", (), False)
-        for f in inv.facts:
-            out[C.FACT_PREFIX + f["fact_id"]] = ("choices", tuple(C.REPORTED), False)
         return out
     if project == "spans":
         return {C.TECHNIQUE: ("labels", schema.TECHNIQUES, False),
@@ -276,7 +317,6 @@ def _shown(inv: C.Inventory) -> dict[str, str]:
     """What the UI shows -> the id results should carry (alias); accepted in case a client sends it."""
     out = {C.entity_label(e): e["entity_id"] for e in inv.entities}
     out[C.NIL_LABEL] = C.NIL
-    out.update({C.fact_label(f): f["fact_id"] for f in inv.facts})
     return out
 
 
@@ -483,15 +523,7 @@ def from_results(project: str, doc: dict, inv: C.Inventory, results: list[dict],
                 raise ConvertError(f"{where} [{tag}]", f"missing stance toward {t['target_id']!r}")
             note = docv.get(C.NOTE_PREFIX + t["target_id"]) or [None]
             stances.append({"target": t["target_id"], "label": docv[tag][0], "note": note[0] or None})
-        facts = []
-        for f in sorted(inv.facts, key=lambda f: order.get(C.FACT_PREFIX + f["fact_id"], len(order))):
-            tag = C.FACT_PREFIX + f["fact_id"]
-            if tag not in docv:
-                raise ConvertError(f"{where} [{tag}]", f"missing coverage of fact {f['fact_id']!r}")
-            evidence = [_span(r) for r in regs if r.label_tag == C.FACT_EVIDENCE and r.label == f["fact_id"]]
-            facts.append({"fact_id": f["fact_id"], "reported": C.REPORTED[docv[tag][0]], "evidence": evidence})
-        return {"stance": {"doc_id": doc_id, "stances": stances}, "frames": frames_rec,
-                "facts": {"doc_id": doc_id, "facts": facts}}
+        return {"stance": {"doc_id": doc_id, "stances": stances}, "frames": frames_rec}
     if project == "spans":
         for r in regs:
             if r.label_tag != C.TECHNIQUE and (C.TARGET in r.choices or C.POLARITY in r.choices):

@@ -21,8 +21,8 @@ from samestory.errors import Problem, SameStoryError
 from samestory.jsonl import atomic_write_bytes, dumps, read_jsonl
 from samestory.labelstudio import client as lsclient
 from samestory.labelstudio import config as C
-from samestory.labelstudio.convert import (ConvertError, bias_sentences_record, from_results, to_results,
-                                           unit_labels)
+from samestory.labelstudio.convert import (ConvertError, bias_sentences_record, fact_page, facts_record,
+                                           from_results, to_results, unit_labels)
 from samestory.validate import check_layer_record
 
 EXPORTS = paths.ANNOTATIONS / "labelstudio" / "exports"
@@ -123,9 +123,37 @@ def sentence_units(doc: dict) -> list[dict]:
     return out
 
 
-def project_tasks(project: str, doc: dict) -> list[dict]:
-    """Task data of one document in one project (one task, or one per sentence unit)."""
-    return sentence_units(doc) if project == "sentences" else [task_data(doc)]
+EMPTY_FACT = "(no fact here: leave it empty)"
+
+
+def fact_pages(doc: dict, inv: C.Inventory) -> list[dict]:
+    """The `facts` tasks of a document: the inventory in pages of `C.FACT_SLOTS` facts, each shown as
+    "F<i>: statement [fact id]" above the document text."""
+    facts = list(inv.facts)
+    out = []
+    for n, i in enumerate(range(0, len(facts), C.FACT_SLOTS), 1):
+        page = facts[i:i + C.FACT_SLOTS]
+        data = {**task_data(doc), "unit_id": f"{doc['doc_id']}/f{n}", "fact_ids": [f["fact_id"] for f in page],
+                "title": f"{doc.get('title') or doc['doc_id']} (facts {i + 1}-{i + len(page)} of {len(facts)})"}
+        for k in range(1, C.FACT_SLOTS + 1):
+            f = page[k - 1] if k <= len(page) else None
+            data[f"f{k}_statement"] = (f"{C.fact_slot_label(k)}: {f['statement']} [{f['fact_id']}]" if f
+                                       else f"{C.fact_slot_label(k)}: {EMPTY_FACT}")
+        out.append(data)
+    return out
+
+
+def project_tasks(project: str, doc: dict, inv: C.Inventory) -> list[dict]:
+    """Task data of one document in one project (one task, or one per sentence unit / page of facts)."""
+    if project == "sentences":
+        return sentence_units(doc)
+    if project == "facts":
+        return fact_pages(doc, inv)
+    return [task_data(doc)]
+
+
+UNIT_KEYS = ("text", "sentence_ids", "fact_ids")
+"""What must not change in a task after import (what offsets and slots point into)."""
 
 
 def task_key(data: dict) -> str:
@@ -236,7 +264,7 @@ def push(conn: lsclient.Connection, docs: list[dict], inv: C.Inventory,
             tasks = {}
             for t in ls.tasks.list(project=proj.id, fields="all"):
                 tasks.setdefault(task_key(t.data or {}), []).append(t)
-        for data in tqdm([x for d in docs for x in project_tasks(project, d)], desc=f"push {project}", unit="task",
+        for data in tqdm([x for d in docs for x in project_tasks(project, d, inv)], desc=f"push {project}", unit="task",
                          disable=None):
             doc = by_id[data["doc_id"]]
             have = tasks.get(task_key(data), [])
@@ -246,8 +274,8 @@ def push(conn: lsclient.Connection, docs: list[dict], inv: C.Inventory,
             with lsclient.api_errors(conn, f"importing {task_key(data)}"):
                 if have:
                     task = have[0]
-                    if task.data != data and {k: task.data.get(k) for k in ("text", "sentence_ids")} != {
-                            k: data.get(k) for k in ("text", "sentence_ids")}:
+                    if task.data != data and {k: task.data.get(k) for k in UNIT_KEYS} != {
+                            k: data.get(k) for k in UNIT_KEYS}:
                         raise SameStoryError(f"{title}: task {task.id} has a different text for {task_key(data)}",
                                              [Problem(conn.url, "the clean text changed after import; offsets of "
                                                                 "its annotations would be wrong. Use a new story "
@@ -260,7 +288,7 @@ def push(conn: lsclient.Connection, docs: list[dict], inv: C.Inventory,
                 if not records:
                     continue
                 try:
-                    result = to_results(project, doc, records, unit=data if project == "sentences" else None,
+                    result = to_results(project, doc, records, unit=data if "unit_id" in data else None,
                                         inv=inv)
                 except ConvertError as exc:
                     raise SameStoryError("cannot turn pre-annotations into Label Studio results",
@@ -348,16 +376,16 @@ def convert_export(project: str, export: Any, docs: dict[str, dict], inv: C.Inve
         data = task.get("data") or {} if isinstance(task, dict) else {}
         doc_id = data.get("doc_id")
         unit = data.get("unit_id", "").rpartition("/")[2] if isinstance(data, dict) else ""
-        where_task = f"task {tid} (doc {doc_id}" + (f", unit {unit}: {', '.join(data.get('sentence_ids') or [])})"
-                                                   if unit else ")")
+        ids = data.get("sentence_ids") or data.get("fact_ids") or [] if isinstance(data, dict) else []
+        where_task = f"task {tid} (doc {doc_id}" + (f", unit {unit}: {', '.join(ids)})" if unit else ")")
         out.tasks += 1
         if doc_id not in docs:
             out.problems.append(Problem(source, f"{where_task}: unknown document", field="data.doc_id",
                                         expected="a doc_id of the story", found=repr(doc_id)))
             continue
         doc = docs[doc_id]
-        expected = {task_key(x): x for x in project_tasks(project, doc)}.get(task_key(data))
-        if expected is None or any(data.get(k) != expected.get(k) for k in ("text", "sentence_ids")):
+        expected = {task_key(x): x for x in project_tasks(project, doc, inv)}.get(task_key(data))
+        if expected is None or any(data.get(k) != expected.get(k) for k in UNIT_KEYS):
             out.problems.append(Problem(source, f"{where_task}: task text differs from the clean text",
                                         field="data.text"))
             continue
@@ -377,6 +405,10 @@ def convert_export(project: str, export: Any, docs: dict[str, dict], inv: C.Inve
                     labels = unit_labels(doc, data, ann.get("result") or [], where)
                     units.setdefault((email, doc_id), {}).update(labels)
                     continue
+                if project == "facts":
+                    units.setdefault((email, doc_id), {}).update(fact_page(doc, inv, data, ann.get("result") or [],
+                                                                           where))
+                    continue
                 records = from_results(project, doc, inv, ann.get("result") or [], where)
             except ConvertError as exc:
                 out.problems.append(Problem(source, str(exc)))
@@ -389,18 +421,22 @@ def convert_export(project: str, export: Any, docs: dict[str, dict], inv: C.Inve
                 out.records.setdefault(email, {}).setdefault(layer, {})[doc_id] = rec
     for (email, doc_id), labels in sorted(units.items()):
         doc = docs[doc_id]
-        missing = [s["id"] for s in doc["sentences"] if s["id"] not in labels]
         where = f"document {doc_id}, annotator {email}"
+        if project == "sentences":
+            what, layer, missing = "sentences", "bias_sentences", [s["id"] for s in doc["sentences"]
+                                                                   if s["id"] not in labels]
+        else:
+            what, layer, missing = "facts", "facts", [f["fact_id"] for f in inv.facts if f["fact_id"] not in labels]
         if missing:
-            out.problems.append(Problem(source, f"{where}: sentences not labelled yet (their unit tasks are not "
+            out.problems.append(Problem(source, f"{where}: {what} not labelled yet (their tasks are not "
                                                 f"submitted): {', '.join(missing)}; the document is left out"))
             continue
-        rec = bias_sentences_record(doc, labels)
-        bad = check_records({"bias_sentences": rec}, doc, inv, where, source)
+        rec = bias_sentences_record(doc, labels) if project == "sentences" else facts_record(doc, inv, labels)
+        bad = check_records({layer: rec}, doc, inv, where, source)
         if bad:
             out.problems += bad
             continue
-        out.records.setdefault(email, {}).setdefault("bias_sentences", {})[doc_id] = rec
+        out.records.setdefault(email, {}).setdefault(layer, {})[doc_id] = rec
     return out
 
 
