@@ -45,7 +45,7 @@ def register(sub) -> None:
     c.set_defaults(func=run_config)
 
     u = ls.add_parser("push", help="Create/update projects and tasks; optional pre-annotations.",
-                      description="Idempotent: one project per kind and story, one task per document (per run of "
+                      description="Idempotent: one project per kind and story, one task per document (per 8 facts in `facts`, per run of "
                                   "4 sentences in `sentences`). Annotation projects are blind: --annotators "
                                   "per task, no predictions or other annotators' work shown. Gold and a "
                                   "system's predictions go to separate '<title> review' projects.")

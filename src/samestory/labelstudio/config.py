@@ -1,9 +1,9 @@
 """Labeling configs (Label Studio XML) derived from `samestory.schema` and a story's inventories.
 
-Four annotation projects per story: `entities` (mentions with per-region kind, entity link, role and
-portrayal), `document` (stance per target, frames, paragraph frames, fact coverage), `sentences` (bias
-label and opinion of ready-made sentence units, a few sentences per task, one key each) and `spans`
-(persuasion-technique spans, quotes and speakers). Each has a review twin (`<title> review`) that alone
+Five annotation projects per story: `entities` (mentions with per-region kind, entity link, role and
+portrayal), `document` (stance per target, frames, paragraph frames), `facts` (coverage and evidence,
+pages of 8 inventory facts), `sentences` (bias label and opinion of ready-made sentence units, four
+sentences per task, one key each) and `spans` (persuasion-technique spans, quotes and speakers). Each has a review twin (`<title> review`) that alone
 may hold gold or other pre-annotations. Tag names below are the contract between the configs and
 `convert`; label values all come from the schema or the inventories.
 """

