@@ -155,7 +155,7 @@ def test_labelstudio_failures_pull_runs_the_validator(ls_server, annotators, tmp
     msg = "\n".join(map(str, r["problems"]))
     assert "document fx_001, annotator alice@example.org" in msg and "reported fact without evidence" in msg
     assert "document fx_001, annotator bob@example.org" in msg and "duplicate evidence span" in msg
-    assert len(r["problems"]) == 2
+    assert len(r["problems"]) == 3  # alice: f1 and f2 reported without evidence; bob: one span twice
     for name in ("alice", "bob"):  # fx_002 of both converted, fx_001 of neither
         assert [json.loads(x)["doc_id"] for x in (out / name / "facts.jsonl").read_text().splitlines()] == ["fx_002"]
 
