@@ -182,7 +182,8 @@ def document_config(inv: Inventory) -> str:
     inv.check()
     body = _tag("Header", value="$title")
     body += _header("Paragraph frames: select a paragraph and pick its primary frame (hover a frame for its "
-                    "definition). Then the document's frames, primary frame and stances below.")
+                    "definition). Then the document's frames, primary frame and stances below. Paragraph ids:")
+    body += _tag("Text", name="paragraph_index", value="$paragraph_index")
     body += _tag("Labels", _options("Label", schema.FRAMES, _defined(schema.FRAMES)), name=PARAGRAPH_FRAME,
                  toName=TEXT)
     body += _tag("Text", name=TEXT, value="$text")

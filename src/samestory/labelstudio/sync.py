@@ -143,12 +143,24 @@ def fact_pages(doc: dict, inv: C.Inventory) -> list[dict]:
     return out
 
 
+def paragraph_index(doc: dict, width: int = 70) -> str:
+    """One line per paragraph, its id and first words: the ids that pull's messages name."""
+    text = doc["text"]
+    lines = []
+    for p in doc["paragraphs"]:
+        start = " ".join(text[p["start"]:p["end"]].split())
+        lines.append(f"{p['id']}: {start if len(start) <= width else start[:width - 1] + chr(0x2026)}")
+    return "\n".join(lines)
+
+
 def project_tasks(project: str, doc: dict, inv: C.Inventory) -> list[dict]:
     """Task data of one document in one project (one task, or one per sentence unit / page of facts)."""
     if project == "sentences":
         return sentence_units(doc)
     if project == "facts":
         return fact_pages(doc, inv)
+    if project == "document":
+        return [{**task_data(doc), "paragraph_index": paragraph_index(doc)}]
     return [task_data(doc)]
 
 
@@ -280,6 +292,8 @@ def push(conn: lsclient.Connection, docs: list[dict], inv: C.Inventory,
                                              [Problem(conn.url, "the clean text changed after import; offsets of "
                                                                 "its annotations would be wrong. Use a new story "
                                                                 "version or delete the task by hand")])
+                    if task.data != data:  # shown fields only (titles, ids, context): refresh them
+                        ls.tasks.update(id=task.id, data=data)
                     summary.kept_tasks += 1
                 else:
                     task = ls.tasks.create(project=proj.id, data=data)
