@@ -14,4 +14,6 @@ if [ $# -lt 1 ]; then
   echo "usage: scripts/labelstudio.sh install|start|stop|status [--port N] [--data-dir DIR]" >&2
   exit 2
 fi
+# this checkout's code (a shared or linked .venv may have another checkout installed)
+export PYTHONPATH="$PWD/src${PYTHONPATH:+:$PYTHONPATH}"
 exec .venv/bin/python -m samestory.labelstudio.server "$@"

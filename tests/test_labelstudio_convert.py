@@ -7,7 +7,8 @@ import pytest
 from labelstudio_helpers import documents, gold, inventory
 
 from samestory.labelstudio import config as C
-from samestory.labelstudio.convert import ConvertError, Offsets, from_results, to_results
+from samestory.labelstudio.convert import (ConvertError, Offsets, bias_sentences_record, fact_page, facts_record,
+                                           from_results, to_results, unit_labels)
 
 
 def _results(project, doc_id="fx_001"):
@@ -16,12 +17,31 @@ def _results(project, doc_id="fx_001"):
     return doc, {layer: g[layer][doc_id] for layer in C.LAYERS_OF[project]}
 
 
-@pytest.mark.parametrize("project", C.PROJECTS)
+@pytest.mark.parametrize("project", [p for p in C.PROJECTS if p not in ("sentences", "facts")])
 @pytest.mark.parametrize("doc_id", ["fx_001", "fx_002"])
 def test_labelstudio_convert_round_trip_is_identity(project, doc_id):
     doc, records = _results(project, doc_id)
-    res = to_results(project, doc, records)
+    res = to_results(project, doc, records, inv=inventory())
     assert from_results(project, doc, inventory(), res, "t") == records
+
+
+@pytest.mark.parametrize("doc_id", ["fx_001", "fx_002"])
+def test_labelstudio_convert_sentence_units_round_trip(doc_id):
+    """Sentences come as ready-made units of SLOTS sentences; every unit's choices give back the record."""
+    from samestory.labelstudio import sync
+    from samestory.labelstudio.convert import bias_sentences_record, unit_labels
+
+    doc, records = _results("sentences", doc_id)
+    units = sync.sentence_units(doc)
+    assert [sid for u in units for sid in u["sentence_ids"]] == [s["id"] for s in doc["sentences"]]
+    labels = {}
+    for u in units:
+        assert all(u[f"u{i}_id"].startswith(sid) for i, sid in enumerate(u["sentence_ids"], 1))
+        labels.update(unit_labels(doc, u, to_results("sentences", doc, records, unit=u), "t"))
+    assert {"bias_sentences": bias_sentences_record(doc, labels)} == records
+    res = to_results("sentences", doc, records, unit=units[0])
+    with pytest.raises(ConvertError, match=f"sentences without a label: {units[0]['sentence_ids'][-1]}"):
+        unit_labels(doc, units[0], res[:-1], "task 3")
 
 
 def test_labelstudio_convert_new_regions_get_fresh_ids():
@@ -37,7 +57,7 @@ def test_labelstudio_convert_new_regions_get_fresh_ids():
 
 def _bad(project, mutate, doc_id="fx_001"):
     doc, records = _results(project, doc_id)
-    res = copy.deepcopy(to_results(project, doc, records))
+    res = copy.deepcopy(to_results(project, doc, records, inv=inventory()))
     mutate(res)
     with pytest.raises(ConvertError) as exc:
         from_results(project, doc, inventory(), res, "task 7 (doc fx_001), annotator bob@example.org")
@@ -65,14 +85,15 @@ def test_labelstudio_convert_rejects_offsets_past_text():
 
 def test_labelstudio_convert_rejects_missing_and_conflicting_judgements():
     assert "missing kind" in _bad("entities", lambda res: res.pop(1))
-    assert "sentences without a bias label: s2" in _bad("sentences", lambda res: [res.pop(2), res.pop(2)])
 
     def conflict(res):  # russia's second evidence mention gets another portrayal
         roles = [r for r in res if r["from_name"] == C.PORTRAYAL and r["id"] == "m4"]
         extra = copy.deepcopy(roles[0])
         for r in res:
+            if r["id"] == "m1" and r["from_name"] == C.MENTION:
+                r["value"]["labels"] = ["GPE"]
             if r["id"] == "m1" and r["from_name"] == C.ENTITY:
-                r["value"]["choices"] = ["russia"]
+                r["value"]["taxonomy"] = [["GPE", "russia"]]
         extra.update(id="m1")
         extra["value"].update(start=0, end=7, text="Russian", choices=["positive"])
         res.append(extra)
@@ -117,8 +138,21 @@ def test_labelstudio_convert_real_gold_round_trips():
             for doc in story_docs:
                 recs = {layer: gold_recs[layer][doc["doc_id"]] for layer in layers
                         if doc["doc_id"] in gold_recs.get(layer, {})}
-                if recs:
-                    back = from_results(project, doc, inv, to_results(project, doc, recs), f"{story}/{doc['doc_id']}")
+                if recs and project == "facts":
+                    items = {}
+                    for page in sync.fact_pages(doc, inv):
+                        items.update(fact_page(doc, inv, page, to_results(project, doc, recs, unit=page), "t"))
+                    assert {"facts": facts_record(doc, inv, items)} == recs
+                    checked += 1
+                elif recs and project == "sentences":
+                    labels = {}
+                    for u in sync.sentence_units(doc):
+                        labels.update(unit_labels(doc, u, to_results(project, doc, recs, unit=u), doc["doc_id"]))
+                    assert {"bias_sentences": bias_sentences_record(doc, labels)} == recs
+                    checked += 1
+                elif recs:
+                    back = from_results(project, doc, inv, to_results(project, doc, recs, inv=inv),
+                                        f"{story}/{doc['doc_id']}")
                     assert {layer: back[layer] for layer in recs} == recs, (story, project, doc["doc_id"])
                     checked += 1
     assert checked
@@ -161,3 +195,42 @@ def test_labelstudio_convert_unit_regions_ignore_edge_whitespace_not_crossing():
     p1["value"].update(end=p1["value"]["end"] + 3, text=doc["text"][p1["value"]["start"]:p1["value"]["end"] + 3])
     with pytest.raises(ConvertError, match="does not lie within one paragraph"):
         from_results("document", doc, inventory(), res, "t")
+
+
+@pytest.mark.parametrize("doc_id", ["fx_001", "fx_002"])
+def test_labelstudio_convert_fact_pages_round_trip(doc_id):
+    """Facts come in pages of FACT_SLOTS; every page's choices and F<i> evidence give back the record."""
+    from samestory.labelstudio import sync
+    from samestory.labelstudio.convert import fact_page, facts_record
+
+    doc, records = _results("facts", doc_id)
+    inv = inventory()
+    items = {}
+    for page in sync.fact_pages(doc, inv):
+        items.update(fact_page(doc, inv, page, to_results("facts", doc, records, unit=page), "t"))
+    assert {"facts": facts_record(doc, inv, items)} == records
+    page = sync.fact_pages(doc, inv)[0]
+    res = [r for r in to_results("facts", doc, records, unit=page) if r["from_name"] != "fact__f2"]
+    with pytest.raises(ConvertError, match="facts without reported/not reported: F2 f2"):
+        fact_page(doc, inv, page, res, "t")
+
+
+def test_labelstudio_convert_refuses_fine_role_under_another_main_role():
+    """protagonist + Tyrant cannot come back from the UI (Tyrant sits under antagonist only)."""
+    def swap(res):
+        fine = next(r for r in res if r["from_name"] == C.fine_tag("protagonist"))
+        fine["from_name"] = C.fine_tag("antagonist")
+        fine["value"]["choices"] = ["Tyrant"]
+    assert "belong under main role 'antagonist', but the main role is 'protagonist'" in _bad("entities", swap)
+
+
+def test_labelstudio_convert_refuses_entity_from_another_type_group():
+    def other(res):
+        ent = next(r for r in res if r["from_name"] == C.ENTITY and r["value"]["taxonomy"] == [["PER", "zelensky"]])
+        ent["value"]["taxonomy"] = [["GPE", "russia"]]
+    assert "entity chosen from the GPE group on a PER mention" in _bad("entities", other)
+
+    def wrong_group(res):
+        ent = next(r for r in res if r["from_name"] == C.ENTITY and r["value"]["taxonomy"] == [["PER", "zelensky"]])
+        ent["value"]["taxonomy"] = [["GPE", "zelensky"]]
+    assert "entity 'zelensky' given under group 'GPE'" in _bad("entities", wrong_group)

@@ -1,4 +1,4 @@
-"""`samestory ls convert` on a stored full JSON export (made by Label Studio 1.23.2 from the fixture gold)."""
+"""`samestory ls convert` on a stored full JSON export (made by Label Studio 1.23.2 from the fixture gold, current configs)."""
 from __future__ import annotations
 
 import json

@@ -75,6 +75,78 @@ TECHNIQUES = (
 )
 """SemEval-2023 Task 3 (subtask 3) persuasion techniques."""
 
+DEFINITIONS = {
+    # frames (Boydstun et al., Media Frames Corpus codebook)
+    "Economic": "Costs, benefits, money, trade, sanctions' economic effects.",
+    "Capacity and resources": "Availability or lack of material, human or military resources.",
+    "Morality": "Religious or ethical implications; right and wrong.",
+    "Fairness and equality": "Balance of rights, burdens or treatment between groups or sides.",
+    "Legality, constitutionality and jurisprudence": "Laws, courts, legal authority, international law.",
+    "Policy prescription and evaluation": "Proposed or existing policies and whether they work.",
+    "Crime and punishment": "Violations of law, war crimes, prosecution, punishment.",
+    "Security and defense": "Military threats, defence, war operations, ceasefires, weapons.",
+    "Health and safety": "Casualties, injuries, civilian safety, humanitarian danger.",
+    "Quality of life": "Effects on people's daily lives, wealth, mobility, well-being.",
+    "Cultural identity": "Traditions, language, history and identity of a group (explicit cue needed).",
+    "Public opinion": "Attitudes and reactions of the public or observers, polls, protests.",
+    "Political": "Political actors, negotiations, strategy, power and its competition.",
+    "External regulation and reputation": "Relations between states, international standing, alliances.",
+    "Other": "Any frame that fits none of the above.",
+    # main and fine roles (SemEval-2025 Task 10)
+    "protagonist": "Cast as acting for the good, a hero or positive agent.",
+    "antagonist": "Cast as causing harm, an adversary or wrongdoer.",
+    "innocent": "Cast as suffering harm without responsibility for it.",
+    "none": "Mentioned without being cast in any role.",
+    "Guardian": "Protects others or the group from harm.",
+    "Martyr": "Sacrifices itself for a cause.",
+    "Peacemaker": "Works to end conflict or to reconcile sides.",
+    "Rebel": "Defies an oppressive or unjust power.",
+    "Underdog": "Weaker side fighting against the odds.",
+    "Virtuous": "Morally upright, honest, principled.",
+    "Instigator": "Starts or provokes the conflict.",
+    "Conspirator": "Plots in secret against others.",
+    "Tyrant": "Rules or acts oppressively and without limits.",
+    "Foreign Adversary": "A hostile outside power.",
+    "Traitor": "Betrays its own side or allies.",
+    "Spy": "Gathers secret information for an enemy.",
+    "Saboteur": "Deliberately undermines an effort (e.g. the talks).",
+    "Corrupt": "Abuses power for gain.",
+    "Incompetent": "Fails through lack of ability or judgement.",
+    "Terrorist": "Uses violence against civilians to intimidate.",
+    "Deceiver": "Lies or misleads on purpose.",
+    "Bigot": "Prejudiced against a group.",
+    "Forgotten": "Overlooked, its suffering ignored.",
+    "Exploited": "Used by others for their gain.",
+    "Victim": "Suffers harm caused by others.",
+    "Scapegoat": "Blamed unfairly for others' failures.",
+    # persuasion techniques (SemEval-2023 Task 3)
+    "Appeal_to_Authority": "A claim is true because an authority or expert says so.",
+    "Appeal_to_Popularity": "A claim is right because many or everyone agree.",
+    "Appeal_to_Values": "Links a position to values the audience holds (peace, freedom, justice).",
+    "Appeal_to_Fear-Prejudice": "Builds support through fear or prejudice about an alternative.",
+    "Flag_Waving": "Appeals to group or national pride or identity.",
+    "Causal_Oversimplification": "One cause given for an outcome that has many.",
+    "False_Dilemma-No_Choice": "Only two options presented when more exist.",
+    "Consequential_Oversimplification": "A first step is said to lead inevitably to a chain of consequences.",
+    "Straw_Man": "Refutes a distorted version of the opponent's position.",
+    "Red_Herring": "Diverts attention to an irrelevant topic.",
+    "Whataboutism": "Deflects criticism by pointing to the critic's own faults.",
+    "Slogans": "A brief, striking phrase used as an argument.",
+    "Appeal_to_Time": "Argues that now is the (last) time to act.",
+    "Conversation_Killer": "Discourages discussion or critical thought (\"that's the end of it\").",
+    "Loaded_Language": "Words or phrases with strong emotional force beyond the neutral alternative.",
+    "Repetition": "Repeats the same message to make it stick.",
+    "Exaggeration-Minimisation": "Makes something larger or smaller than it is.",
+    "Obfuscation-Vagueness-Confusion": "Deliberately unclear wording that allows several readings.",
+    "Name_Calling-Labeling": "Labels a target with a term the audience loves or hates.",
+    "Doubt": "Questions the credibility of someone or something.",
+    "Guilt_by_Association": "Attacks a target by linking it to something disliked.",
+    "Appeal_to_Hypocrisy": "Attacks a target for inconsistency between words and deeds.",
+    "Questioning_the_Reputation": "Attacks the target's character or reputation.",
+}
+"""One-line codebook definitions of every frame, role and technique: the Label Studio hints come from
+here (`annotations/guidelines.md` gives the full rules and examples)."""
+
 FACT_KINDS = ("event", "outcome", "statement", "demand", "position", "background")
 """event: something that happened at the talks; outcome: what they produced; statement: what someone
 said; demand: a condition one side set; position: a side's standing stance; background: context."""

@@ -231,6 +231,22 @@ def check_layer_record(layer: str, rec: dict, file: Path | str = "<record>", lin
     return problems
 
 
+def check_record(layer: str, rec: dict, ctx: Context, file: Path | str = "<record>",
+                 line: int | None = None) -> list[Problem]:
+    """Every problem `samestory validate` finds in one layer record of a document (layout, references,
+    spans, layer rules, one item per sentence/paragraph/fact/target): the one checker that
+    `samestory ls pull` also runs on each annotation before it becomes a pass."""
+    problems: list[Problem] = []
+    chk = Checker(file, problems)
+    cfg = CONFIGS[layer]
+    chk.record(cfg.fields, rec, line, ctx)
+    rule = LAYER_RULES.get(layer)
+    if rule:
+        rule(chk, rec, line, ctx)
+    _rule_enumerated(cfg, chk, rec, line, ctx)
+    return problems
+
+
 # --- layer rules the schema cannot express --------------------------------------------------------------
 
 def _rule_mentions(chk: Checker, rec: dict, line, ctx: Context):
@@ -287,9 +303,19 @@ def _rule_frames(chk: Checker, rec: dict, line, ctx: Context):
 
 
 def _rule_facts(chk: Checker, rec: dict, line, ctx: Context):
-    """A reported fact has evidence; an unreported one has none."""
+    """A reported fact has evidence, never the same span twice; an unreported one has none."""
     for i, item in enumerate(rec.get("facts") or []):
-        if not isinstance(item, dict) or not isinstance(item.get("reported"), bool):
+        if not isinstance(item, dict):
+            continue
+        seen: dict[tuple, int] = {}
+        for j, ev in enumerate(item.get("evidence") or []):
+            if isinstance(ev, dict):
+                k = (ev.get("start"), ev.get("end"))
+                if k in seen:
+                    chk.add(line, f"facts[{i}].evidence[{j}]", f"duplicate evidence span (first at evidence[{seen[k]}])",
+                            "each span once", f"{k[0]}..{k[1]}")
+                seen.setdefault(k, j)
+        if not isinstance(item.get("reported"), bool):
             continue
         n = len(item.get("evidence") or [])
         if item["reported"] and n == 0:

@@ -24,50 +24,57 @@ def _expected(project: str, doc: dict) -> list[str]:
         return [m["text"] for m in g["mentions"][d]["mentions"]]
     if project == "document":
         paras = {p["id"]: doc["text"][p["start"]:p["end"]] for p in doc["paragraphs"]}
-        return sorted([paras[p["paragraph_id"]] for p in g["frames"][d]["paragraphs"] if p["frame"]]
-                      + [e["text"] for f in g["facts"][d]["facts"] for e in f["evidence"]])
-    sents = {s["id"]: doc["text"][s["start"]:s["end"]] for s in doc["sentences"]}
-    return sorted([sents[s["sentence_id"]] for s in g["bias_sentences"][d]["sentences"]]
-                  + [b["text"] for b in g["bias_spans"][d]["spans"]] + [q["text"] for q in g["quotes"][d]["quotes"]])
+        return sorted([paras[p["paragraph_id"]] for p in g["frames"][d]["paragraphs"] if p["frame"]])
+    if project == "facts":
+        return sorted([e["text"] for f in g["facts"][d]["facts"] for e in f["evidence"]])
+    if project == "spans":
+        return sorted([b["text"] for b in g["bias_spans"][d]["spans"]] + [q["text"] for q in g["quotes"][d]["quotes"]])
+    return []
 
 
-def test_labelstudio_browser_shows_tasks_with_labels(ls_server):
+def test_labelstudio_browser_review_shows_gold_annotation_projects_do_not(ls_server, annotators):
+    """Gold pushed for review shows, over exactly the gold spans, in the review projects only; an
+    annotator opening an annotation project starts blank and finds the codebook under Instructions."""
     cred, conn = ls_server
     docs, inv = documents("browser"), inventory("browser")
+    sync.push(conn, docs, inv)
     sync.push(conn, docs, inv, {layer: recs for layer, recs in gold().items()}, "gold")
     admin = client.connect(conn)
     projects = {p.title: p.id for p in admin.projects.list()}
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    doc = next(d for d in docs if d["doc_id"] == "fx_001")
     with launch() as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(f"{cred.url}/user/login/")
-        page.fill("input[name=email]", cred.username)
-        page.fill("input[name=password]", cred.password)
-        page.click("button[type=submit], input[type=submit]")
-        page.wait_for_load_state("networkidle")
-        assert "/user/login" not in page.url, "login failed"
+        _login(page, cred.url, cred.username, cred.password)
         for project in C.PROJECTS:
-            pid = projects[C.project_title("browser", project)]
+            pid = projects[C.project_title("browser", project, review=True)]
             task = next(t for t in admin.tasks.list(project=pid) if t.data["doc_id"] == "fx_001")
             page.goto(f"{cred.url}/projects/{pid}/data?task={task.id}")
-            page.wait_for_selector(".htx-highlight", timeout=120_000)
+            if project == "sentences":
+                page.wait_for_selector("text=s1 (p1)", timeout=120_000)
+            else:
+                page.wait_for_selector(".htx-highlight", timeout=120_000)
             page.wait_for_timeout(500)
-            shot = ARTIFACTS / f"browser-{project}.png"
+            shot = ARTIFACTS / f"browser-review-{project}.png"
             page.screenshot(path=str(shot))
             assert shot.stat().st_size > 10_000
-            doc = next(d for d in docs if d["doc_id"] == "fx_001")
             shown = page.eval_on_selector_all(".htx-highlight", "els => els.map(e => e.textContent)")
             # nested highlights split text into pieces; every region's full text is one of them
             for text in _expected(project, doc):
                 assert text in shown, (project, text, shown)
             body = page.inner_text("body")
-            assert doc["text"].split("\n")[0] in body
             labels = {"entities": ["PER", "GPE", "NORP"], "document": ["Political", "Security and defense"],
-                      "sentences": ["biased", "non-biased", "Name_Calling-Labeling", "Quote"]}[project]
+                      "sentences": ["biased \u00b7 opinion", "non-biased \u00b7 factual", task.data.get("u1_id", ""),
+                                    task.data.get("u2_id", "")],
+                      "spans": ["Name_Calling-Labeling", "Quote"],
+                      "facts": ["F1", "F2", task.data.get("f1_statement", ""), "not reported"]}[project]
             for label in labels:
                 assert label in body, (project, label)
-        # a region's per-region choices show when it is selected (entities: kind and entity)
-        pid = projects[C.project_title("browser", "entities")]
+            if project == "sentences":
+                checked = _checked_choices(page)
+                assert checked == len(task.data["sentence_ids"])  # the gold choice of every sentence
+        # a region's per-region choices show when it is selected: entity names, fine roles under the role
+        pid = projects[C.project_title("browser", "entities", review=True)]
         task = next(t for t in admin.tasks.list(project=pid) if t.data["doc_id"] == "fx_001")
         page.goto(f"{cred.url}/projects/{pid}/data?task={task.id}")
         page.wait_for_selector(".htx-highlight", timeout=120_000)
@@ -75,7 +82,31 @@ def test_labelstudio_browser_shows_tasks_with_labels(ls_server):
         page.wait_for_timeout(500)
         page.screenshot(path=str(ARTIFACTS / "browser-entities-region.png"))
         body = page.inner_text("body")
-        assert "NAM" in body and "NOM" in body and "protagonist" in body
+        assert "NAM" in body and "NOM" in body and "protagonist" in body and "Peacemaker" in body
+        assert "Tyrant" not in body  # antagonist roles stay hidden under protagonist
+
+        # an annotator in the annotation projects: no gold anywhere, the codebook behind "Instructions"
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        _login(page, cred.url, "bob@example.org", "bob-pass-2025")
+        for project in C.PROJECTS:
+            pid = projects[C.project_title("browser", project)]
+            page.goto(f"{cred.url}/projects/{pid}/data?labeling=1")
+            page.wait_for_selector(".lsf-richtext__line, .lsf-richtext", timeout=120_000)
+            page.wait_for_timeout(800)
+            page.screenshot(path=str(ARTIFACTS / f"browser-annotator-{project}.png"))
+            assert page.locator(".htx-highlight").count() == 0, project
+            assert _checked_choices(page) == 0, project
+            page.get_by_role("button", name="Instructions").first.click()
+            page.wait_for_timeout(500)
+            body = page.inner_text("body")
+            assert "guidelines.md#" in body and "Work alone" in body, project
+            page.keyboard.press("Escape")
+
+
+def _checked_choices(page) -> int:
+    """Checked choices of the labelling interface (not the data manager's row checkboxes)."""
+    return page.eval_on_selector_all(
+        "input:checked", "els => els.filter(e => !e.closest('.dm-table, [class*=dm-], [class*=table]')).length")
 
 
 def _login(page, url: str, email: str, password: str) -> None:
@@ -118,8 +149,16 @@ def test_labelstudio_browser_annotator_labels_in_the_ui(ls_server, annotators, t
         page.locator(".htx-highlight", has_text="Zelensky").first.click()  # select the region
         for name in ("NAM", "protagonist", "Peacemaker", "positive"):
             page.locator(f'label:has(input[name="{name}"])').first.click()
-        page.locator('[data-testid="select-trigger"]').first.click()
-        page.locator('[data-testid="select-popup"] [cmdk-item]', has_text="zelensky").first.click()
+        page.locator(".htx-taxonomy, .ant-select-selector").first.click()  # the entity dropdown
+        page.wait_for_timeout(300)
+        page.keyboard.type("zel")  # searches by name; typing never picks an entity by itself
+        page.wait_for_timeout(500)
+        items = page.locator(".ant-select-tree-node-content-wrapper")
+        leaves = [t for t in items.all_inner_texts() if "\u2014" in t]
+        assert leaves and all("Zelensky" in t for t in leaves), items.all_inner_texts()
+        items.filter(has_text="Zelensky").first.click()
+        page.wait_for_timeout(300)
+        page.keyboard.press("Escape")
         page.screenshot(path=str(ARTIFACTS / "browser-annotator-region.png"))
         page.get_by_role("button", name="Submit").first.click()
         page.wait_for_timeout(1500)

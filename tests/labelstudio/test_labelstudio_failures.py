@@ -1,16 +1,19 @@
 """Failures say what happened and leave annotations/ untouched: no server, wrong token, timeout, bad export."""
 from __future__ import annotations
 
+import json
 import socket
 import threading
 
 import pytest
 from label_studio_sdk import LabelStudio
-from labelstudio_helpers import documents, inventory, make_story, tree
+from labelstudio_helpers import documents, gold, inventory, make_story, tree
 
 from samestory.cli import main
 from samestory.errors import SameStoryError
 from samestory.labelstudio import client, server, sync
+from samestory.labelstudio import config as C
+from samestory.labelstudio.convert import to_results
 
 pytestmark = pytest.mark.server
 
@@ -75,7 +78,8 @@ def test_labelstudio_failures_timeout(tmp_path, capsys):
 
 
 def test_labelstudio_failures_bad_export_rejected(ls_server, annotators, tmp_path):
-    """The server accepts an unknown label, two single choices and offsets past the text; pull does not."""
+    """The server accepts an unknown label, two single choices and offsets past the text; pull lists each
+    such annotation by task, annotator and region, and still converts the valid ones."""
     _, conn = ls_server
     ann, docs_file = make_story(tmp_path, "badexport")
     docs, inv = documents("badexport"), inventory("badexport")
@@ -95,15 +99,18 @@ def test_labelstudio_failures_bad_export_rejected(ls_server, annotators, tmp_pat
     bob.annotations.create(id=tasks["fx_001"].id, result=[
         region("r2", "mention", "labels", 0, 7, "Russian", ["NORP"]),
         region("r2", "kind", "choices", 0, 7, "Russian", ["NAM", "NOM"]),
-        region("r2", "entity_id", "choices", 0, 7, "Russian", ["NIL"])])
+        {"id": "r2", "from_name": "entity_id", "to_name": "text", "type": "taxonomy",
+         "value": {"start": 0, "end": 7, "text": "Russian", "taxonomy": [["NIL"]]}}])
     alice.annotations.create(id=tasks["fx_002"].id, result=[
         region("r3", "mention", "labels", 140, 9999, "Istanbul", ["GPE"])])
+    doc2 = next(d for d in docs if d["doc_id"] == "fx_002")
+    g = gold()
+    bob.annotations.create(id=tasks["fx_002"].id, result=to_results(
+        "entities", doc2, {layer: g[layer]["fx_002"] for layer in C.LAYERS_OF["entities"]}))
 
     out, exports, rejected = tmp_path / "passes", tmp_path / "exports", tmp_path / "rejected"
-    before = tree(tmp_path / "annotations")
-    with pytest.raises(SameStoryError) as exc:
-        sync.pull(conn, docs, inv, out, exports, projects=["entities"], rejected_dir=rejected)
-    msg = str(exc.value)
+    r = sync.pull(conn, docs, inv, out, exports, projects=["entities"], rejected_dir=rejected)
+    msg = "\n".join(map(str, r["problems"]))
     t1, t2 = tasks["fx_001"].id, tasks["fx_002"].id
     assert f"task {t1} (doc fx_001), annotator alice@example.org, annotation" in msg
     assert "region r1 [mention]: unknown label 'WEAPON'" in msg
@@ -111,8 +118,73 @@ def test_labelstudio_failures_bad_export_rejected(ls_server, annotators, tmp_pat
     assert "region r2 [kind]: 2 values on a single-choice field: ['NAM', 'NOM']" in msg
     assert f"task {t2} (doc fx_002), annotator alice@example.org" in msg
     assert "region r3 [mention]: offset 9999 is outside the text" in msg
-    assert "annotations/ unchanged" in msg
-    assert not out.exists() and not exports.exists()
-    assert tree(tmp_path / "annotations") == before
-    kept = list(rejected.rglob("*.json"))
-    assert len(kept) == 1 and b"WEAPON" in kept[0].read_bytes()
+    assert len(r["problems"]) == 3
+    # bob's valid fx_002 converted; nothing of the invalid ones was written
+    assert r["annotators"] == ["bob"]
+    assert (out / "bob" / "mentions.jsonl").read_text(encoding="utf-8").count("\n") == 1
+    assert not (out / "alice").exists()
+    assert len(list(exports.rglob("*.json"))) == 1
+
+
+def test_labelstudio_failures_pull_runs_the_validator(ls_server, annotators, tmp_path):
+    """What `samestory validate` rejects, pull rejects too: a reported fact without evidence, the same
+    evidence span twice. The other annotator's valid work converts."""
+    _, conn = ls_server
+    docs, inv = documents("strict"), inventory("strict")
+    sync.push(conn, docs, inv, projects=["facts"])
+    admin = client.connect(conn)
+    proj = next(p for p in admin.projects.list() if p.title == "SameStory strict facts")
+    tasks = {t.data["doc_id"]: t for t in admin.tasks.list(project=proj.id)}
+    assert len(tasks) == 2  # two documents, one page of facts each
+    alice = LabelStudio(base_url=conn.url, api_key=annotators["alice@example.org"])
+    bob = LabelStudio(base_url=conn.url, api_key=annotators["bob@example.org"])
+    g = gold()
+    by_id = {d["doc_id"]: d for d in docs}
+
+    def results(doc_id):
+        return to_results("facts", by_id[doc_id], {"facts": g["facts"][doc_id]}, unit=tasks[doc_id].data)
+    res1 = results("fx_001")
+    evidence = [x for x in res1 if x["from_name"] == C.FACT_EVIDENCE]
+    assert evidence, "the fixture reports a fact with evidence"
+    alice.annotations.create(id=tasks["fx_001"].id, result=[x for x in res1 if x["from_name"] != C.FACT_EVIDENCE])
+    alice.annotations.create(id=tasks["fx_002"].id, result=results("fx_002"))
+    bob.annotations.create(id=tasks["fx_001"].id, result=res1 + [dict(evidence[0], id=evidence[0]["id"] + "dup")])
+    bob.annotations.create(id=tasks["fx_002"].id, result=results("fx_002"))
+    out = tmp_path / "passes"
+    r = sync.pull(conn, docs, inv, out, tmp_path / "exports", projects=["facts"], rejected_dir=tmp_path / "rej")
+    msg = "\n".join(map(str, r["problems"]))
+    assert "document fx_001, annotator alice@example.org" in msg and "reported fact without evidence" in msg
+    assert "document fx_001, annotator bob@example.org" in msg and "duplicate evidence span" in msg
+    assert len(r["problems"]) == 3  # alice: f1 and f2 reported without evidence; bob: one span twice
+    for name in ("alice", "bob"):  # fx_002 of both converted, fx_001 of neither
+        assert [json.loads(x)["doc_id"] for x in (out / name / "facts.jsonl").read_text().splitlines()] == ["fx_002"]
+
+
+def test_labelstudio_failures_annotator_email_never_takes_an_existing_pass(ls_server, annotators, tmp_path):
+    """alice@... would write into passes/alice made by someone else: refused until chosen and recorded."""
+    _, conn = ls_server
+    docs, inv = documents("emails"), inventory("emails")
+    sync.push(conn, docs, inv, projects=["entities"])
+    admin = client.connect(conn)
+    proj = next(p for p in admin.projects.list() if p.title == "SameStory emails entities")
+    alice = LabelStudio(base_url=conn.url, api_key=annotators["alice@example.org"])
+    g = gold()
+    for t in admin.tasks.list(project=proj.id):
+        doc = next(d for d in docs if d["doc_id"] == t.data["doc_id"])
+        alice.annotations.create(id=t.id, result=to_results(
+            "entities", doc, {layer: g[layer][doc["doc_id"]] for layer in C.LAYERS_OF["entities"]}))
+    out = tmp_path / "passes"
+    (out / "alice").mkdir(parents=True)
+    (out / "alice" / "mentions.jsonl").write_text("{}\n")  # an older pass by another "alice"
+    before = tree(out)
+    with pytest.raises(SameStoryError) as exc:
+        sync.pull(conn, docs, inv, out, tmp_path / "exports", projects=["entities"], rejected_dir=tmp_path / "r")
+    assert "annotator alice@example.org would write into an existing pass folder" in str(exc.value)
+    assert "--annotator alice@example.org=<new folder>" in str(exc.value)
+    assert tree(out) == before
+    r = sync.pull(conn, docs, inv, out, tmp_path / "exports", projects=["entities"], rejected_dir=tmp_path / "r",
+                  annotator_folders={"alice@example.org": "alice-ls"})
+    assert r["annotators"] == ["alice-ls"] and (out / "alice" / "mentions.jsonl").read_text() == "{}\n"
+    assert json.loads((out / "annotators.json").read_text()) == {"alice@example.org": "alice-ls"}
+    r = sync.pull(conn, docs, inv, out, tmp_path / "exports", projects=["entities"], rejected_dir=tmp_path / "r")
+    assert r["annotators"] == ["alice-ls"]  # the recorded choice is kept

@@ -5,11 +5,12 @@ import json
 
 import pytest
 from label_studio_sdk import LabelStudio
-from labelstudio_helpers import GOLD, inventory, make_story
+from labelstudio_helpers import GOLD, documents, gold, inventory, make_story
 
 from samestory.cli import main
-from samestory.labelstudio import client
+from samestory.labelstudio import client, sync
 from samestory.labelstudio import config as C
+from samestory.labelstudio.convert import to_results
 
 pytestmark = pytest.mark.server
 
@@ -24,27 +25,43 @@ def _cli(conn, *args):
 
 
 def test_labelstudio_roundtrip_gold_byte_for_byte(ls_server, annotators, tmp_path, capsys):
+    """A plain push makes blind annotation projects; a gold push fills only the review projects. Two
+    annotators submit the gold through the API, one task (sentence unit) at a time; pull gives it back."""
     cred, conn = ls_server
     ann, docs = make_story(tmp_path, "roundtrip")
     common = ["--story", "roundtrip", "--annotations", str(ann), "--documents", str(docs)]
+    assert _cli(conn, "push", *common) == 0
     assert _cli(conn, "push", *common, "--preannotate", "gold") == 0
     assert _cli(conn, "push", *common, "--preannotate", "gold") == 0  # idempotent
-    assert "tasks: 0 created, 6 kept; predictions: 0 created, 0 replaced, 6 kept" in capsys.readouterr().out
+    assert "tasks: 0 created, 10 kept; predictions: 0 created, 0 replaced, 10 kept" in capsys.readouterr().out
 
     admin = client.connect(conn)
     projects = {p.title: p for p in admin.projects.list()}
+    g = gold()
+    by_id = {d["doc_id"]: d for d in documents("roundtrip")}
     for project in C.PROJECTS:
-        proj = projects[C.project_title("roundtrip", project)]
+        proj = admin.projects.get(id=projects[C.project_title("roundtrip", project)].id)
+        review = admin.projects.get(id=projects[C.project_title("roundtrip", project, review=True)].id)
+        # blind: two annotators per task, no predictions (gold lives in the review project only)
+        assert proj.maximum_annotations == 2 and proj.show_collab_predictions is False
+        assert proj.show_annotation_history is False and proj.enable_empty_annotation is False
+        assert "guidelines.md#" in proj.expert_instruction
+        assert review.maximum_annotations == 1 and review.show_collab_predictions is True
         # the server itself validates the generated config
         admin.projects.validate_label_config(id=proj.id,
                                              label_config=C.project_configs(inventory("roundtrip"))[project])
         tasks = list(admin.tasks.list(project=proj.id, fields="all"))
-        assert len(tasks) == 2 and all(len(t.predictions) == 1 for t in tasks)
+        assert len(tasks) == sum(len(sync.project_tasks(project, d, inventory("roundtrip"))) for d in by_id.values())
+        assert not any(t.predictions for t in tasks)
+        assert all(len(t.predictions) == 1 for t in admin.tasks.list(project=review.id, fields="all"))
         for email, token in annotators.items():
             me = LabelStudio(base_url=conn.url, api_key=token)
             for t in tasks:
-                pred = t.predictions[0]
-                me.annotations.create(id=t.id, result=_g(pred, "result"), parent_prediction=_g(pred, "id"))
+                doc = by_id[t.data["doc_id"]]
+                recs = {layer: g[layer][doc["doc_id"]] for layer in C.LAYERS_OF[project]}
+                result = to_results(project, doc, recs, unit=t.data if "unit_id" in t.data else None,
+                                    inv=inventory("roundtrip"))
+                me.annotations.create(id=t.id, result=result)
 
     out, exports = tmp_path / "passes", tmp_path / "exports"
     assert _cli(conn, "pull", *common, "--out", str(out), "--exports", str(exports)) == 0
@@ -52,7 +69,7 @@ def test_labelstudio_roundtrip_gold_byte_for_byte(ls_server, annotators, tmp_pat
         for layer_file in sorted(GOLD.glob("*.jsonl")):
             assert (out / name / layer_file.name).read_bytes() == layer_file.read_bytes(), (name, layer_file.name)
     raw = sorted((exports / "roundtrip").glob("*.json"))
-    assert [p.name.split("-")[0] for p in raw] == ["document", "entities", "sentences"]
+    assert [p.name.split("-")[0] for p in raw] == ["document", "entities", "facts", "sentences", "spans"]
     export = json.loads(raw[1].read_bytes())
     assert {a["completed_by"]["email"] for t in export for a in t["annotations"]} == set(annotators)
 

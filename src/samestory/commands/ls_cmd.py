@@ -10,6 +10,8 @@ from samestory.errors import Problem, SameStoryError
 from samestory.jsonl import atomic_write_text, read_jsonl
 
 CONFIGS_DIR = paths.ANNOTATIONS / "labelstudio" / "configs"
+PROJECTS = ("entities", "document", "facts", "sentences", "spans")
+"""= labelstudio.config.PROJECTS (checked by a test; kept literal so --help does not import the SDK)."""
 
 
 def register(sub) -> None:
@@ -26,8 +28,8 @@ def register(sub) -> None:
             q.add_argument("--url", help="Server URL (default: LABEL_STUDIO_URL or the local server).")
             q.add_argument("--token", help="API token (default: LABEL_STUDIO_API_KEY or the local server's).")
             q.add_argument("--timeout", type=float, default=60.0, help="Seconds per request (default 60).")
-            q.add_argument("--projects", nargs="+", choices=("entities", "document", "sentences"),
-                           help="Only these projects (default: all three).")
+            q.add_argument("--projects", nargs="+", choices=PROJECTS,
+                           help=f"Only these projects (default: all: {', '.join(PROJECTS)}).")
 
     def docs_args(q):
         q.add_argument("--corpus", type=Path, default=paths.CORPUS, help="Corpus folder (documents and clean text).")
@@ -35,32 +37,46 @@ def register(sub) -> None:
                        help="JSONL of `documents` rows to use instead of --corpus (e.g. from a release).")
 
     c = ls.add_parser("config", help="Write the labeling configs generated from the schema.",
-                      description="Writes <out>/<story>/{entities,document,sentences}.xml; --check compares instead.")
+                      description="Writes <out>/<story>/<project>.xml; --check compares "
+                                  "instead.")
     common(c, server=False)
     c.add_argument("--out", type=Path, default=CONFIGS_DIR, help=f"Folder (default {CONFIGS_DIR}).")
     c.add_argument("--check", action="store_true", help="Fail if the written configs differ from the generated.")
     c.set_defaults(func=run_config)
 
     u = ls.add_parser("push", help="Create/update projects and tasks; optional pre-annotations.",
-                      description="Idempotent: one project per kind and story, one task per document; "
-                                  "pre-annotations become Label Studio predictions.")
+                      description="Idempotent: one project per kind and story, one task per document (per 8 facts in `facts`, per run of "
+                                  "4 sentences in `sentences`). Annotation projects are blind: --annotators "
+                                  "per task, no predictions or other annotators' work shown. Gold and a "
+                                  "system's predictions go to separate '<title> review' projects.")
     common(u)
     docs_args(u)
-    u.add_argument("--preannotate", metavar="gold|DIR",
-                   help="'gold' (the story's gold, for review), a folder of a system's prediction files in the "
-                        "gold layout (`samestory predict --out DIR`), or a proposals folder (`samestory story "
-                        "propose`; its proposed inventories stand in for the ones the story lacks).")
-    u.add_argument("--model-version", help="Prediction model_version (default: 'gold' or the folder name).")
+    u.add_argument("--annotators", type=int, default=2,
+                   help="Independent annotators per task in the annotation projects (default 2).")
+    u.add_argument("--preannotate", help="'gold' (the story's gold) or a folder of a system's prediction files "
+                                         "in the gold layout: both go to the review projects only. 'proposals': "
+                                         "machine proposals (entity-table aliases, a pretrained NER if installed, "
+                                         "quotation marks) pre-label the entities and spans annotation projects; "
+                                         "a story without inventories uses those of `samestory story propose` "
+                                         "(annotations/<story>/proposals, or give that folder instead of "
+                                         "'proposals').")
+    u.add_argument("--model-version", help="Prediction model_version (default: 'gold', 'proposals' or the folder "
+                                           "name).")
     u.set_defaults(func=run_push)
 
     q = ls.add_parser("pull", help="Export (full JSON), keep the raw export, convert to per-annotator passes.",
                       description="Raw exports go to annotations/labelstudio/exports/<story>/; passes to "
-                                  "--out/<annotator>/<layer>.jsonl. Nothing is written if any annotation fails.")
+                                  "--out/<annotator>/<layer>.jsonl. Each annotation is checked with the rules of "
+                                  "`samestory validate`; valid ones are written, invalid ones listed (task, "
+                                  "annotator, region) and the exit code is 1.")
     common(q)
     docs_args(q)
     q.add_argument("--out", type=Path, help="Passes folder (default: annotations/<story>/passes).")
     q.add_argument("--exports", type=Path, help="Raw exports folder (default: annotations/labelstudio/exports).")
     q.add_argument("--overwrite", action="store_true", help="Replace pass files whose content differs.")
+    q.add_argument("--annotator", action="append", default=[], metavar="EMAIL=FOLDER",
+                   help="Write this account's passes to FOLDER (recorded in <out>/annotators.json). Needed when "
+                        "the email's name part is already a pass folder of someone else.")
     q.set_defaults(func=run_pull)
 
     v = ls.add_parser("convert", help="Convert a stored full JSON export offline.",
@@ -68,7 +84,7 @@ def register(sub) -> None:
     common(v, server=False)
     docs_args(v)
     v.add_argument("export", type=Path, help="A raw export file (JSON list of tasks).")
-    v.add_argument("--project", required=True, choices=("entities", "document", "sentences"))
+    v.add_argument("--project", required=True, choices=PROJECTS)
     v.add_argument("--out", type=Path, help="Passes folder to write (omit to only check).")
     v.add_argument("--overwrite", action="store_true", help="Replace pass files whose content differs.")
     v.set_defaults(func=run_convert)
@@ -151,14 +167,19 @@ def run_config(args) -> int:
 
 
 def _push_inventory(story: str, args):
-    """The story's inventories; when --preannotate names a proposals folder (`samestory story propose`), its
-    proposed rows stand in for the inventories the story does not have yet, so the pre-annotated mentions
-    and facts link to proposed entities and facts instead of NIL (the hook for machine proposals)."""
+    """The story's inventories. With machine proposals (`--preannotate proposals`, or the folder written by
+    `samestory story propose`), the proposed entity table, facts and stance targets stand in for the
+    inventories the story does not have yet, so proposed mentions link to proposed entities, not NIL."""
     from samestory import proposals
     from samestory.labelstudio import config as C, sync
 
-    folder = Path(args.preannotate) if args.preannotate and args.preannotate != "gold" else None
-    if folder is None or not proposals.is_proposals(folder):
+    folder = None
+    if args.preannotate == "proposals":
+        auto = paths.story_annotations(story, args.annotations) / proposals.FOLDER
+        folder = auto if auto.is_dir() and proposals.is_proposals(auto) else None
+    elif args.preannotate and args.preannotate != "gold" and proposals.is_proposals(Path(args.preannotate)):
+        folder, args.preannotate = Path(args.preannotate), "proposals"
+    if folder is None:
         return sync.load_inventory(story, args.annotations)
     own = proposals.story_inventories(paths.story_annotations(story, args.annotations))
     prop = proposals.read_inventories(folder)
@@ -166,26 +187,30 @@ def _push_inventory(story: str, args):
                                                                              "fact_inventory")}
     inv = C.Inventory(story, rows["entities"], rows["stance_targets"], rows["fact_inventory"])
     inv.check()
-    if args.model_version is None:
-        args.model_version = "machine-proposed"
     return inv
 
 
 @_run
 def run_push(args) -> int:
-    from samestory.labelstudio import sync
+    from samestory.labelstudio import config, sync
     story = _story(args)
     inv = _push_inventory(story, args)
     docs = _docs(args, story)
     pre, version = None, None
-    if args.preannotate:
+    if args.preannotate and args.preannotate != "proposals":
         folder = (paths.story_annotations(story, args.annotations) / "gold" if args.preannotate == "gold"
                   else Path(args.preannotate))
         pre = sync.load_layer_dir(folder, [d["doc_id"] for d in docs], partial=args.preannotate != "gold")
         version = args.model_version or ("gold" if args.preannotate == "gold" else folder.name)
-    s = sync.push(_conn(args), docs, inv, pre, version or "gold", args.projects or ("entities", "document",
-                                                                                     "sentences"))
-    print(f"projects {s.projects}; tasks: {s.created_tasks} created, {s.kept_tasks} kept; predictions: "
+    projects = args.projects or PROJECTS
+    if args.preannotate == "proposals":
+        from samestory.labelstudio import proposals
+        pre = proposals.propose(docs, inv)
+        version = args.model_version or sync.PROPOSALS
+        projects = [p for p in projects if any(layer in pre for layer in config.LAYERS_OF[p])]
+    s = sync.push(_conn(args), docs, inv, pre, version or "gold", projects, annotators=args.annotators)
+    where = "review projects" if pre and version != sync.PROPOSALS else "annotation projects"
+    print(f"{where} {s.projects}; tasks: {s.created_tasks} created, {s.kept_tasks} kept; predictions: "
           f"{s.created_predictions} created, {s.replaced_predictions} replaced, {s.kept_predictions} kept")
     return 0
 
@@ -196,11 +221,23 @@ def run_pull(args) -> int:
     story = _story(args)
     inv = sync.load_inventory(story, args.annotations)
     out = args.out or paths.story_annotations(story, args.annotations) / "passes"
+    chosen = {}
+    for item in args.annotator:
+        email, sep, folder = item.partition("=")
+        if not sep or "@" not in email or not folder:
+            raise SameStoryError("--annotator takes EMAIL=FOLDER", [Problem("--annotator", "bad value", None,
+                                                                            "--annotator", "EMAIL=FOLDER", item)])
+        chosen[email] = folder
     r = sync.pull(_conn(args), _docs(args, story), inv, out, args.exports or sync.EXPORTS, args.overwrite,
-                  args.projects or ("entities", "document", "sentences"))
+                  args.projects or PROJECTS, annotator_folders=chosen)
     for p, f in r["exports"].items():
         print(f"raw export {p}: {f}")
     print(f"annotators: {', '.join(r['annotators']) or 'none'}; {len(r['files'])} pass file(s) written under {out}")
+    if r["problems"]:
+        print(f"error: {len(r['problems'])} annotation(s) not converted (the others were):", file=sys.stderr)
+        for prob in r["problems"]:
+            print(f"  - {prob}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -214,9 +251,13 @@ def run_convert(args) -> int:
         export = json.loads(args.export.read_bytes())
     except (OSError, json.JSONDecodeError) as exc:
         raise SameStoryError(f"{args.export}: cannot read the export", [Problem(str(args.export), str(exc))])
-    passes = sync.convert_export(args.project, export, docs, inv, str(args.export))
-    summary = {a: {layer: len(r) for layer, r in layers.items()} for a, layers in sorted(passes.items())}
+    conv = sync.convert_export(args.project, export, docs, inv, str(args.export))
+    summary = {a: {layer: len(r) for layer, r in layers.items()} for a, layers in sorted(conv.records.items())}
+    if conv.problems:
+        raise SameStoryError(f"{args.export}: {len(conv.problems)} annotation problem(s)", conv.problems)
     if args.out:
+        folders = sync.assign_folders(conv.records, args.out)
+        passes = {folders[e]: layers for e, layers in conv.records.items()}
         writes = sync.plan_pass_writes(passes, args.out)
         clashes = [p for p, d, o in writes if o is not None and o != d]
         if clashes and not args.overwrite:
@@ -226,6 +267,7 @@ def run_convert(args) -> int:
         for path, data, old in writes:
             if old != data:
                 atomic_write_bytes(path, data)
+        sync.record_annotators(args.out, folders)
     print(f"converted {args.export}: {json.dumps(summary)}")
     return 0
 

@@ -9,7 +9,7 @@ records both count offsets in code points (not UTF-16 units), so offsets pass th
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from samestory import schema
@@ -17,6 +17,7 @@ from samestory.labelstudio import config as C
 
 ID_PATTERN = re.compile(r"([a-z]+)(\d+)")
 ID_PREFIX = {"mentions": "m", "bias_spans": "b", "quotes": "q"}
+ROLE_TAGS = (C.MAIN_ROLE, C.PORTRAYAL, *(C.fine_tag(main) for main in schema.FINE_ROLES))
 
 
 class ConvertError(Exception):
@@ -72,11 +73,20 @@ def _need(item: dict, key: str, where: str) -> Any:
     return item[key]
 
 
-def to_results(project: str, doc: dict, records: dict[str, dict]) -> list[dict]:
+def _path(inv: C.Inventory | None, entity_id: str, where: str) -> list[str]:
+    """[type, entity_id]: where an entity sits in the grouped entity dropdown."""
+    types = {e["entity_id"]: e.get("type") for e in (inv.entities if inv else ())}
+    if entity_id not in types:
+        raise ConvertError(where, f"entity {entity_id!r} is not in the story's entity table")
+    return [types[entity_id], entity_id]
+
+
+def to_results(project: str, doc: dict, records: dict[str, dict], unit: dict | None = None,
+               inv: C.Inventory | None = None) -> list[dict]:
     """The result list of `project` for one document from its layer records (missing layers are left out).
 
     Gold records are complete; a system's prediction records may lack optional fields, which are then
-    simply not pre-filled (the annotator completes them).
+    simply not pre-filled (the annotator completes them). `unit` is the task data of a `sentences` task.
     """
     off = Offsets(doc["text"])
     where = f"doc {doc['doc_id']}"
@@ -90,8 +100,8 @@ def to_results(project: str, doc: dict, records: dict[str, dict]) -> list[dict]:
             if m.get("kind") is not None:
                 out.append(_region(off, mid, C.KIND, "choices", s, e, "choices", [m["kind"]]))
             if "entity_id" in m:
-                out.append(_region(off, mid, C.ENTITY, "choices", s, e, "choices",
-                                   [m["entity_id"] if m["entity_id"] is not None else C.NIL]))
+                out.append(_region(off, mid, C.ENTITY, "taxonomy", s, e, "taxonomy",
+                                   [[m["type"], m["entity_id"]] if m["entity_id"] is not None else [C.NIL]]))
         for item in records.get("entity_frames", {}).get("entities", []):
             here = f"{where} entity_frames[{item.get('entity_id')}]"
             evidence = list(item.get("evidence") or [])
@@ -105,8 +115,11 @@ def to_results(project: str, doc: dict, records: dict[str, dict]) -> list[dict]:
                 m = mentions[mid]
                 if m.get("entity_id") != item.get("entity_id"):
                     raise ConvertError(here, f"evidence {mid} links to {m.get('entity_id')!r}")
-                for tag, vals in ((C.MAIN_ROLE, [item.get("main_role")]), (C.FINE_ROLES, list(item.get("fine_roles")
-                                                                                               or [])),
+                fine_tag = C.fine_tag(item.get("main_role")) if item.get("main_role") in schema.FINE_ROLES else None
+                if item.get("fine_roles") and fine_tag is None:
+                    raise ConvertError(here, f"fine roles under main role {item.get('main_role')!r}")
+                for tag, vals in ((C.MAIN_ROLE, [item.get("main_role")]), (fine_tag, list(item.get("fine_roles")
+                                                                                         or [])),
                                   (C.PORTRAYAL, [item.get("portrayal")])):
                     vals = [v for v in vals if v is not None]
                     if vals:
@@ -132,44 +145,121 @@ def to_results(project: str, doc: dict, records: dict[str, dict]) -> list[dict]:
             if st.get("note") is not None:
                 out.append({"id": C.NOTE_PREFIX + st["target"], "from_name": C.NOTE_PREFIX + st["target"],
                             "to_name": C.TEXT, "type": "textarea", "value": {"text": [st["note"]]}})
+    elif project == "facts":
+        if unit is None:
+            raise ValueError("facts results belong to one page of facts")
         reported = {v: k for k, v in C.REPORTED.items()}
-        for f in records.get("facts", {}).get("facts", []):
+        facts = {f.get("fact_id"): f for f in records.get("facts", {}).get("facts", [])}
+        for i, fid in enumerate(unit["fact_ids"], 1):
+            f = facts.get(fid)
+            if f is None:
+                continue
             if f.get("reported") is not None:
-                out.append(_doc_choice(C.FACT_PREFIX + f["fact_id"], C.FACT_PREFIX + f["fact_id"],
-                                       [reported[f["reported"]]]))
+                out.append(_doc_choice(f"{C.FACT_PREFIX}f{i}", f"{C.FACT_PREFIX}f{i}", [reported[f["reported"]]]))
             for n, e in enumerate(f.get("evidence") or [], 1):
-                out.append(_region(off, f"{f['fact_id']}.e{n}", C.FACT_EVIDENCE, "labels", e["start"], e["end"],
-                                   "labels", [f["fact_id"]]))
+                out.append(_region(off, f"{fid}.e{n}", C.FACT_EVIDENCE, "labels", e["start"], e["end"],
+                                   "labels", [C.fact_slot_label(i)]))
     elif project == "sentences":
-        sents = {s["id"]: s for s in doc["sentences"]}
-        for st in records.get("bias_sentences", {}).get("sentences", []):
-            if st.get("label") is None:
-                continue  # a region needs its label; the opinion alone cannot be shown
-            if st.get("sentence_id") not in sents:
-                raise ConvertError(where, f"unknown sentence {st.get('sentence_id')!r}")
-            span = sents[st["sentence_id"]]
-            out.append(_region(off, st["sentence_id"], C.SENTENCE, "labels", span["start"], span["end"], "labels",
-                               [st["label"]]))
-            if st.get("opinion") is not None:
-                out.append(_region(off, st["sentence_id"], C.OPINION, "choices", span["start"], span["end"],
-                                   "choices", [st["opinion"]]))
+        if unit is None:
+            raise ValueError("sentences results belong to one unit task")
+        labels = {st.get("sentence_id"): st for st in records.get("bias_sentences", {}).get("sentences", [])}
+        for i, sid in enumerate(unit["sentence_ids"], 1):
+            st = labels.get(sid)
+            if st is None or st.get("label") is None or st.get("opinion") is None:
+                continue  # a unit choice needs both halves; a partial proposal is left for the annotator
+            out.append({"id": f"{sid}", "from_name": f"{C.SENTENCE}__{C.slot(i)}", "to_name": C.slot(i),
+                        "type": "choices", "value": {"choices": [f"{st['label']}{C.UNIT_SEP}{st['opinion']}"]}})
+    elif project == "spans":
         items = records.get("bias_spans", {}).get("spans", [])
         for bid, b in zip(_ids_for(items, "b", f"{where} bias_spans"), items):
             s, e = b["start"], b["end"]
             out.append(_region(off, bid, C.TECHNIQUE, "labels", s, e, "labels", [_need(b, "technique", f"{where} {bid}")]))
             if b.get("target_entity_id") is not None:
-                out.append(_region(off, bid, C.TARGET, "choices", s, e, "choices", [b["target_entity_id"]]))
+                out.append(_region(off, bid, C.TARGET, "taxonomy", s, e, "taxonomy",
+                                   [_path(inv, b["target_entity_id"], f"{where} {bid}")]))
             if b.get("polarity") is not None:
                 out.append(_region(off, bid, C.POLARITY, "choices", s, e, "choices", [b["polarity"]]))
         items = records.get("quotes", {}).get("quotes", [])
         for qid, q in zip(_ids_for(items, "q", f"{where} quotes"), items):
             out.append(_region(off, qid, C.QUOTE_TAG, "labels", q["start"], q["end"], "labels", [C.QUOTE]))
             if q.get("speaker_entity_id") is not None:
-                out.append(_region(off, qid, C.SPEAKER, "choices", q["start"], q["end"], "choices",
-                                   [q["speaker_entity_id"]]))
+                out.append(_region(off, qid, C.SPEAKER, "taxonomy", q["start"], q["end"], "taxonomy",
+                                   [_path(inv, q["speaker_entity_id"], f"{where} {qid}")]))
     else:
         raise ValueError(f"unknown project {project!r}")
     return out
+
+
+def unit_labels(doc: dict, unit: dict, results: list[dict], where: str) -> dict[str, tuple[str, str]]:
+    """sentence id -> (bias label, opinion) from one annotator's results on one `sentences` unit task;
+    every sentence of the unit needs exactly one choice (errors name the sentence id the UI shows)."""
+    sents = {s["id"]: s for s in doc["sentences"]}
+    slots = {f"{C.SENTENCE}__{C.slot(i)}": (C.slot(i), sid) for i, sid in enumerate(unit["sentence_ids"], 1)}
+    got: dict[str, tuple[str, str]] = {}
+    for pos, r in enumerate(results):
+        if not isinstance(r, dict):
+            raise ConvertError(where, f"result {pos} is not an object")
+        tag = r.get("from_name")
+        here = f"{where}, result {r.get('id')} [{tag}]"
+        if tag not in slots:
+            raise ConvertError(here, "unknown control (or a choice on an empty slot) in the sentences config")
+        obj, sid = slots[tag]
+        if sid not in sents:
+            raise ConvertError(here, f"unknown sentence {sid!r}")
+        if r.get("to_name") != obj or r.get("type") != "choices":
+            raise ConvertError(here, f"expected type 'choices' on {obj!r}, found {r.get('type')!r} on "
+                                     f"{r.get('to_name')!r}")
+        vals = (r.get("value") or {}).get("choices")
+        if not isinstance(vals, list) or len(vals) != 1 or vals[0] not in C.BIAS_UNIT_VALUES:
+            raise ConvertError(here, f"sentence {sid}: expected one of {', '.join(C.BIAS_UNIT_VALUES)}, found {vals!r}")
+        if sid in got:
+            raise ConvertError(here, f"sentence {sid} labelled twice")
+        label, opinion = vals[0].split(C.UNIT_SEP)
+        got[sid] = (label, opinion)
+    missing = [sid for sid in unit["sentence_ids"] if sid not in got]
+    if missing:
+        raise ConvertError(f"{where} [{C.SENTENCE}]", f"sentences without a label: {', '.join(missing)}")
+    return got
+
+
+def fact_page(doc: dict, inv: C.Inventory, unit: dict, results: list[dict], where: str) -> dict[str, dict]:
+    """fact_id -> fact item from one annotator's results on one `facts` page; every fact of the page needs
+    its reported/not reported choice, and evidence labels name a fact of the page."""
+    regs, docv = _parse("facts", doc, inv, results, where)
+    slots = {C.fact_slot_label(i): fid for i, fid in enumerate(unit["fact_ids"], 1)}
+    for r in regs:
+        if r.label not in slots:
+            raise ConvertError(f"{where}, region {r.rid} [{r.label_tag}]",
+                               f"evidence label {r.label} but this page has {len(slots)} fact(s)")
+        if r.choices:
+            raise ConvertError(f"{where}, region {r.rid}", "per-region choices are not used in this project")
+    out: dict[str, dict] = {}
+    empty = [tag for tag in docv if int(tag.removeprefix(C.FACT_PREFIX + "f")) > len(slots)]
+    if empty:
+        raise ConvertError(f"{where} [{empty[0]}]", "a choice on an empty place of the page")
+    missing = []
+    for i, fid in enumerate(unit["fact_ids"], 1):
+        tag = f"{C.FACT_PREFIX}f{i}"
+        if tag not in docv:
+            missing.append(f"F{i} {fid}")
+            continue
+        out[fid] = {"fact_id": fid, "reported": C.REPORTED[docv[tag][0]],
+                    "evidence": [_span(r) for r in regs if slots[r.label] == fid]}
+    if missing:
+        raise ConvertError(f"{where} [{C.FACT_PREFIX}]", f"facts without reported/not reported: {', '.join(missing)}")
+    return out
+
+
+def facts_record(doc: dict, inv: C.Inventory, items: dict[str, dict]) -> dict:
+    """The facts record of a document from all its pages, in inventory order."""
+    return {"doc_id": doc["doc_id"], "facts": [items[f["fact_id"]] for f in inv.facts if f["fact_id"] in items]}
+
+
+def bias_sentences_record(doc: dict, labels: dict[str, tuple[str, str]]) -> dict:
+    """The bias_sentences record of a document from the labels of all its units (in sentence order)."""
+    return {"doc_id": doc["doc_id"], "sentences": [
+        {"sentence_id": s["id"], "label": labels[s["id"]][0], "opinion": labels[s["id"]][1]}
+        for s in doc["sentences"] if s["id"] in labels]}
 
 
 # --- results -> records -----------------------------------------------------------------------------------
@@ -183,6 +273,8 @@ class _Region:
     label_tag: str | None = None
     label: str | None = None
     choices: dict[str, list[str]] | None = None
+    groups: dict[str, str] = field(default_factory=dict)
+    """Taxonomy tag -> the group (entity type) the value was picked under."""
     first: int = 0
     """Position of the region's first result in the list (keeps the annotator's order)."""
 
@@ -191,37 +283,47 @@ def _allowed(project: str, inv: C.Inventory) -> dict[str, tuple[str, tuple[str, 
     """from_name -> (kind, allowed values, multiple) for every control tag of the project's config."""
     ents = tuple(e["entity_id"] for e in inv.entities)
     if project == "entities":
-        return {C.MENTION: ("labels", schema.ENTITY_TYPES, False),
-                C.KIND: ("choices", schema.MENTION_KINDS, False),
-                C.ENTITY: ("choices", ents + (C.NIL,), False),
-                C.MAIN_ROLE: ("choices", schema.MAIN_ROLES, False),
-                C.FINE_ROLES: ("choices", schema.ALL_FINE_ROLES, True),
-                C.PORTRAYAL: ("choices", schema.PORTRAYALS, False)}
+        out = {C.MENTION: ("labels", schema.ENTITY_TYPES, False),
+               C.KIND: ("choices", schema.MENTION_KINDS, False),
+               C.ENTITY: ("taxonomy", ents + (C.NIL,), False),
+               C.MAIN_ROLE: ("choices", schema.MAIN_ROLES, False),
+               C.PORTRAYAL: ("choices", schema.PORTRAYALS, False)}
+        for main, roles in schema.FINE_ROLES.items():
+            out[C.fine_tag(main)] = ("choices", roles, True)
+        return out
+    if project == "facts":
+        out = {C.FACT_EVIDENCE: ("labels", tuple(C.fact_slot_label(i) for i in range(1, C.FACT_SLOTS + 1)), False)}
+        for i in range(1, C.FACT_SLOTS + 1):
+            out[f"{C.FACT_PREFIX}f{i}"] = ("choices", tuple(C.REPORTED), False)
+        return out
     if project == "document":
         out = {C.PARAGRAPH_FRAME: ("labels", schema.FRAMES, False),
-               C.FACT_EVIDENCE: ("labels", tuple(f["fact_id"] for f in inv.facts), False),
                C.FRAMES: ("choices", schema.FRAMES, True),
                C.PRIMARY_FRAME: ("choices", schema.FRAMES, False)}
         for t in inv.targets:
             out[C.STANCE_PREFIX + t["target_id"]] = ("choices", schema.STANCE_LABELS, False)
             out[C.NOTE_PREFIX + t["target_id"]] = ("textarea", (), False)
-        for f in inv.facts:
-            out[C.FACT_PREFIX + f["fact_id"]] = ("choices", tuple(C.REPORTED), False)
         return out
-    if project == "sentences":
-        return {C.SENTENCE: ("labels", schema.BIAS_LABELS, False),
-                C.TECHNIQUE: ("labels", schema.TECHNIQUES, False),
+    if project == "spans":
+        return {C.TECHNIQUE: ("labels", schema.TECHNIQUES, False),
                 C.QUOTE_TAG: ("labels", (C.QUOTE,), False),
-                C.OPINION: ("choices", schema.OPINION_LABELS, False),
-                C.TARGET: ("choices", ents, False),
+                C.TARGET: ("taxonomy", ents, False),
                 C.POLARITY: ("choices", schema.PORTRAYALS, False),
-                C.SPEAKER: ("choices", ents, False)}
+                C.SPEAKER: ("taxonomy", ents, False)}
     raise ValueError(f"unknown project {project!r}")
+
+
+def _shown(inv: C.Inventory) -> dict[str, str]:
+    """What the UI shows -> the id results should carry (alias); accepted in case a client sends it."""
+    out = {C.entity_label(e): e["entity_id"] for e in inv.entities}
+    out[C.NIL_LABEL] = C.NIL
+    return out
 
 
 def _parse(project: str, doc: dict, inv: C.Inventory, results: list[dict], where: str):
     """Check every result against the config; return (regions by id in order, doc-level values)."""
     allowed = _allowed(project, inv)
+    shown = _shown(inv)
     off = Offsets(doc["text"])
     regions: dict[str, _Region] = {}
     doc_values: dict[str, list[str]] = {}
@@ -242,10 +344,17 @@ def _parse(project: str, doc: dict, inv: C.Inventory, results: list[dict], where
                 raise ConvertError(here, f"expected one note, found {texts!r}")
             doc_values[tag] = texts
             continue
-        key = "labels" if kind == "labels" else "choices"
+        key = {"labels": "labels", "taxonomy": "taxonomy"}.get(kind, "choices")
         got = value.get(key)
         if not isinstance(got, list) or not got:
             raise ConvertError(here, f"no {key}")
+        group = None
+        if kind == "taxonomy":  # [[type, entity_id]] or [[NIL]]: one path, its leaf is the value
+            if len(got) != 1 or not isinstance(got[0], list) or not 1 <= len(got[0]) <= 2:
+                raise ConvertError(here, f"expected one entity, found {got!r}")
+            group = got[0][0] if len(got[0]) == 2 else None
+            got = [got[0][-1]]
+        got = [shown.get(v, v) if isinstance(v, str) else v for v in got]
         for v in got:
             if v not in values:
                 raise ConvertError(here, f"unknown label {v!r}; allowed: {', '.join(values)}")
@@ -281,6 +390,11 @@ def _parse(project: str, doc: dict, inv: C.Inventory, results: list[dict], where
             if tag in reg.choices:
                 raise ConvertError(here, "given twice for one region")
             reg.choices[tag] = got
+            if group is not None:
+                types = {e["entity_id"]: e.get("type") for e in inv.entities}
+                if types.get(got[0]) != group:
+                    raise ConvertError(here, f"entity {got[0]!r} given under group {group!r}")
+                reg.groups[tag] = group
     for reg in regions.values():
         if reg.label is None:
             raise ConvertError(f"{where}, region {reg.rid}", "per-region choices on a region without a label")
@@ -337,18 +451,29 @@ def from_results(project: str, doc: dict, inv: C.Inventory, results: list[dict],
     if project == "entities":
         mregs = [r for r in regs if r.label_tag == C.MENTION]
         ids = _ids(mregs, ID_PREFIX["mentions"])
+        for r in mregs:
+            t = r.groups.get(C.ENTITY)
+            if t is not None and t != r.label:
+                raise ConvertError(f"{where}, region {r.rid}", f"entity chosen from the {t} group on a {r.label} "
+                                                               f"mention {r.text!r}")
+            for main in schema.FINE_ROLES:
+                chosen = _one(r, C.MAIN_ROLE, where, False)
+                if C.fine_tag(main) in r.choices and chosen != main:
+                    raise ConvertError(f"{where}, region {r.rid} [{C.fine_tag(main)}]",
+                                       f"fine roles {r.choices[C.fine_tag(main)]} belong under main role {main!r}, "
+                                       f"but the main role is {chosen!r}")
         mentions = [{"id": ids[r.rid], **_span(r), "type": r.label, "kind": _one(r, C.KIND, where, True),
                      "entity_id": _one(r, C.ENTITY, where, True, null=C.NIL)} for r in mregs]
         frames: dict[str, dict] = {}
         first_role: dict[str, int] = {}
         for r, m in zip(mregs, mentions):
-            if not any(t in r.choices for t in (C.MAIN_ROLE, C.FINE_ROLES, C.PORTRAYAL)):
+            if not any(t in r.choices for t in (C.MAIN_ROLE, C.PORTRAYAL, *map(C.fine_tag, schema.FINE_ROLES))):
                 continue
             here = f"{where}, region {r.rid}"
             if m["entity_id"] is None:
                 raise ConvertError(here, "role or portrayal on a mention without an entity (NIL)")
             judgement = {"main_role": _one(r, C.MAIN_ROLE, where, True),
-                         "fine_roles": list(r.choices.get(C.FINE_ROLES, [])),
+                         "fine_roles": [v for main in schema.FINE_ROLES for v in r.choices.get(C.fine_tag(main), [])],
                          "portrayal": _one(r, C.PORTRAYAL, where, True)}
             eid = m["entity_id"]
             if eid in frames:
@@ -360,12 +485,12 @@ def from_results(project: str, doc: dict, inv: C.Inventory, results: list[dict],
             else:
                 frames[eid] = {"entity_id": eid, **judgement, "evidence": [m["id"]]}
             role_pos = min(i for i, x in enumerate(results) if x.get("id") == r.rid
-                           and x.get("from_name") in (C.MAIN_ROLE, C.FINE_ROLES, C.PORTRAYAL))
+                           and x.get("from_name") in ROLE_TAGS)
             first_role[eid] = min(first_role.get(eid, role_pos), role_pos)
         # keep evidence in the order of the role results, entities in the order they first appear
         for eid, item in frames.items():
             pos = {m_id: min(i for i, x in enumerate(results) if x.get("id") == rid and x.get("from_name") in
-                             (C.MAIN_ROLE, C.FINE_ROLES, C.PORTRAYAL)) for rid, m_id in ids.items()
+                             ROLE_TAGS) for rid, m_id in ids.items()
                    if m_id in item["evidence"]}
             item["evidence"].sort(key=lambda m_id: pos[m_id])
         ents = [frames[e] for e in sorted(frames, key=lambda e: first_role[e])]
@@ -398,29 +523,8 @@ def from_results(project: str, doc: dict, inv: C.Inventory, results: list[dict],
                 raise ConvertError(f"{where} [{tag}]", f"missing stance toward {t['target_id']!r}")
             note = docv.get(C.NOTE_PREFIX + t["target_id"]) or [None]
             stances.append({"target": t["target_id"], "label": docv[tag][0], "note": note[0] or None})
-        facts = []
-        for f in sorted(inv.facts, key=lambda f: order.get(C.FACT_PREFIX + f["fact_id"], len(order))):
-            tag = C.FACT_PREFIX + f["fact_id"]
-            if tag not in docv:
-                raise ConvertError(f"{where} [{tag}]", f"missing coverage of fact {f['fact_id']!r}")
-            evidence = [_span(r) for r in regs if r.label_tag == C.FACT_EVIDENCE and r.label == f["fact_id"]]
-            facts.append({"fact_id": f["fact_id"], "reported": C.REPORTED[docv[tag][0]], "evidence": evidence})
-        return {"stance": {"doc_id": doc_id, "stances": stances}, "frames": frames_rec,
-                "facts": {"doc_id": doc_id, "facts": facts}}
-    if project == "sentences":
-        labels: dict[str, tuple[str, str]] = {}
-        for r in regs:
-            if r.label_tag != C.SENTENCE:
-                continue
-            sid = _within(r, doc["sentences"], "sentence", where)
-            val = (r.label, _one(r, C.OPINION, where, True))
-            if labels.get(sid, val) != val:
-                raise ConvertError(f"{where}, region {r.rid}", f"sentence {sid} labelled twice: {labels[sid]} and "
-                                                               f"{val}")
-            labels[sid] = val
-        missing = [s["id"] for s in doc["sentences"] if s["id"] not in labels]
-        if missing:
-            raise ConvertError(f"{where} [{C.SENTENCE}]", f"sentences without a bias label: {', '.join(missing)}")
+        return {"stance": {"doc_id": doc_id, "stances": stances}, "frames": frames_rec}
+    if project == "spans":
         for r in regs:
             if r.label_tag != C.TECHNIQUE and (C.TARGET in r.choices or C.POLARITY in r.choices):
                 raise ConvertError(f"{where}, region {r.rid}", "target/polarity on a region that is no technique")
@@ -430,9 +534,6 @@ def from_results(project: str, doc: dict, inv: C.Inventory, results: list[dict],
         qregs = [r for r in regs if r.label_tag == C.QUOTE_TAG]
         tids, qids = _ids(tregs, ID_PREFIX["bias_spans"]), _ids(qregs, ID_PREFIX["quotes"])
         return {
-            "bias_sentences": {"doc_id": doc_id, "sentences": [
-                {"sentence_id": s["id"], "label": labels[s["id"]][0], "opinion": labels[s["id"]][1]}
-                for s in doc["sentences"]]},
             "bias_spans": {"doc_id": doc_id, "spans": [
                 {"id": tids[r.rid], **_span(r), "technique": r.label,
                  "target_entity_id": _one(r, C.TARGET, where, False),
