@@ -10,7 +10,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from samestory import paths
+from samestory import guard, paths
 from samestory.cleaning import PROFILES, clean
 from samestory.errors import Problem, SameStoryError
 from samestory.jsonl import read_jsonl
@@ -35,7 +35,10 @@ def load_stories(corpus_dir: Path = paths.CORPUS) -> list[dict]:
     out = []
     for d in story_dirs(corpus_dir):
         f = d / "story.json"
-        story = json.loads(f.read_text(encoding="utf-8"))
+        story = guard.read_json(f, "story.json")
+        if not isinstance(story, dict):
+            raise SameStoryError(f"{f}: not a JSON object", [Problem(str(f), "wrong type", expected="a JSON object",
+                                                                    found=type(story).__name__)])
         missing = [k for k in STORY_FIELDS if k not in story]
         if missing:
             raise SameStoryError(f"{f}: missing fields", [Problem(str(f), "missing field", field=k) for k in missing])
@@ -54,6 +57,21 @@ def load_metadata(corpus_dir: Path = paths.CORPUS) -> list[tuple[Path, int, dict
         f = d / "documents.jsonl"
         if f.exists():
             out.extend((f, line, rec) for line, rec in read_jsonl(f))
+    return out
+
+
+def metadata_problems(f: Path, line: int, meta: dict) -> list[Problem]:
+    """Ids and paths of one documents.jsonl row that would build an unsafe path (checked before any use):
+    doc_id and story_id are safe ids, raw_path and extracted_path lie under the story's folder."""
+    out = [p for p in (guard.id_problem(meta.get("doc_id"), "doc_id", str(f), line),
+                       guard.id_problem(meta.get("story_id"), "story_id", str(f), line)) if p]
+    if out:
+        return out
+    for key in ("raw_path", "extracted_path"):
+        if key == "raw_path" or meta.get(key) is not None:
+            p = guard.relpath_problem(meta.get(key), key, str(f), line, under=meta["story_id"])
+            if p:
+                out.append(p)
     return out
 
 
@@ -85,6 +103,8 @@ def read_raw(corpus_dir: Path, meta: dict, where: tuple[Path, int]) -> tuple[str
 
 
 def clean_path(corpus_dir: Path, meta: dict) -> Path:
+    guard.check_id(meta["story_id"], "story_id", "documents.jsonl")
+    guard.check_id(meta["doc_id"], "doc_id", "documents.jsonl")
     return Path(corpus_dir) / meta["story_id"] / "clean" / f"{meta['doc_id']}.txt"
 
 
@@ -125,7 +145,12 @@ def load_rows(corpus_dir: Path, metas: list[tuple[Path, int, dict]], seen: dict[
         missing = [k for k in METADATA_FIELDS if k not in meta]
         if missing:
             problems.extend(Problem(str(f), "missing field", line=line, field=k) for k in missing)
-            broken.add(meta.get("doc_id"))
+            broken.add(meta.get("doc_id") if isinstance(meta.get("doc_id"), str) else None)
+            continue
+        unsafe = metadata_problems(f, line, meta)
+        if unsafe:
+            problems.extend(unsafe)
+            broken.add(meta["doc_id"] if isinstance(meta["doc_id"], str) else None)
             continue
         if meta["doc_id"] in seen:
             problems.append(Problem(str(f), f"duplicate doc_id (first at {seen[meta['doc_id']]})", line=line,

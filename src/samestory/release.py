@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow
 
-from samestory import card, paths, schema
+from samestory import card, guard, paths, schema
 from samestory.build import Collector, ParquetSink
 from samestory.errors import Problem, SameStoryError
-from samestory.jsonl import atomic_write_text, replace_dir
+from samestory.jsonl import atomic_write_text
 from samestory.schema import CONFIGS
 from samestory.validate import validate
 from samestory.version import DATASET_VERSION
@@ -140,59 +139,77 @@ def build_release(version: str = DATASET_VERSION, src: Sources = Sources(), out:
     """Validate, build into a temporary folder, compare with `releases/v<version>.json`, rename into place.
 
     Invalid input or a released version with other content raises, and nothing is written."""
+    version = guard.parse_version(version)
     out, releases = Path(out), Path(releases)
     target = out / release_name(version)
     manifest_path = releases / f"v{version}.json"
     made_out = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{release_name(version)}.", dir=out))
-    tmp.chmod(0o755)  # mkdtemp makes it private; a release folder is for everyone
     try:
-        sink = ParquetSink(tmp)
-        try:
-            report, stats = collect(src, sink, progress)
-        finally:
-            sink.close()
-        card_text = render_card(src, version, stats)
-        (tmp / "README.md").write_text(card.front_matter() + "\n" + card_text, encoding="utf-8")
-        from samestory.eval.schemas import write_all
+        # one build of a build folder at a time: the release comparison and the swap happen under the lock,
+        # so two concurrent builds of one version cannot both say "built"
+        with guard.locked(out, f"building into {out}"), \
+                guard.scratch_dir(out, f".{release_name(version)}.", mode=0o755) as tmp:
+            sink = ParquetSink(tmp)
+            try:
+                report, stats = collect(src, sink, progress)
+            finally:
+                sink.close()
+            card_text = render_card(src, version, stats)
+            (tmp / "README.md").write_text(card.front_matter() + "\n" + card_text, encoding="utf-8")
+            from samestory.eval.schemas import write_all
 
-        write_all(tmp / "schemas")  # JSON Schema of each task's prediction file, shipped with the data
-        files = _checksums(tmp)
-        inputs = {_input_name(p, src): sha256_file(p) for p in report.inputs}
-        manifest = make_manifest(version, files, inputs, stats["rows"])
-        old = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else None
-        if old is not None and _comparable(old) != _comparable(manifest):
-            raise SameStoryError(
-                f"release v{version} already exists ({manifest_path}) with different content: "
-                f"bump the version in src/samestory/version.py and add a CHANGELOG entry", _diff(old, manifest))
-        status = "unchanged" if old is not None else "built"
-        if target.exists() and status == "unchanged" and _files_match(target, files):
-            shutil.rmtree(tmp)
-        else:
-            replace_dir(tmp, target)
-        if record and old is None:
-            atomic_write_text(manifest_path, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
-        return BuildResult(target, manifest_path, old if old is not None else manifest, status)
+            write_all(tmp / "schemas")  # JSON Schema of each task's prediction file, shipped with the data
+            files = _checksums(tmp)
+            inputs = {_input_name(p, src): sha256_file(p) for p in report.inputs}
+            manifest = make_manifest(version, files, inputs, stats["rows"])
+            old = guard.read_json(manifest_path, "release manifest") if manifest_path.exists() else None
+            if old is not None and _comparable(old) != _comparable(manifest):
+                raise SameStoryError(
+                    f"release v{version} already exists ({manifest_path}) with different content: "
+                    f"bump the version in src/samestory/version.py and add a CHANGELOG entry", _diff(old, manifest))
+            status = "unchanged" if old is not None else "built"
+            if not (target.exists() and status == "unchanged" and _files_match(target, files)):
+                # a release folder holds only the files its manifest lists (old or new); anything else is
+                # the user's and is never deleted
+                known = set(files) | set((old or {}).get("files", {}))
+                guard.replace_dir(tmp, target, known, "build")
+            if record and old is None:
+                atomic_write_text(manifest_path, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+            return BuildResult(target, manifest_path, old if old is not None else manifest, status)
     finally:
-        if tmp.exists():
-            shutil.rmtree(tmp)
-        if made_out and not any(out.iterdir()):
+        if made_out and out.exists() and not any(out.iterdir()):
             out.rmdir()  # a refused build leaves no trace
 
 
 def _files_match(folder: Path, files: dict[str, str]) -> bool:
-    have = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
-    return have == set(files) and all(sha256_file(folder / n) == h for n, h in files.items())
+    return not folder_problems(folder, files)
+
+
+def folder_problems(folder: Path, files: dict[str, str]) -> list[Problem]:
+    """Each file of a built release folder that is missing, extra or differs from the manifest's hash."""
+    have = {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*")) if p.is_file()}
+    out = [Problem(str(folder / n), "listed in the manifest but missing", field=n, expected=h, found="absent")
+           for n, h in sorted(files.items()) if n not in have]
+    out += [Problem(str(have[n]), "not in the manifest", field=n, expected="absent", found="a file")
+            for n in sorted(have) if n not in files]
+    for n, h in sorted(files.items()):
+        if n in have:
+            got = sha256_file(have[n])
+            if got != h:
+                out.append(Problem(str(have[n]), "differs from the manifest (sha256)", field=n, expected=h, found=got))
+    return out
 
 
 def verify(version: str, src: Sources = Sources(), releases: Path = paths.RELEASES,
-           progress: bool = True) -> dict:
-    """Rebuild `version` in a scratch folder and compare every hash with its committed manifest."""
+           progress: bool = True, out: Path | None = None) -> dict:
+    """Rebuild `version` in a scratch folder and compare every hash with its committed manifest; with `out`,
+    also compare the existing built folder `out/samestory-v<version>/` (if any) with the manifest."""
+    version = guard.parse_version(version, "version")
     manifest_path = Path(releases) / f"v{version}.json"
     if not manifest_path.exists():
         raise SameStoryError(f"no release v{version}", [Problem(str(manifest_path), "release manifest missing")])
-    old = json.loads(manifest_path.read_text(encoding="utf-8"))
+    old = guard.read_json(manifest_path, "release manifest")
     with tempfile.TemporaryDirectory(prefix="samestory-verify-") as scratch:
         result = build_release(version, src, Path(scratch) / "build", Path(scratch) / "releases",
                                progress=progress)
@@ -203,11 +220,18 @@ def verify(version: str, src: Sources = Sources(), releases: Path = paths.RELEAS
         hint = (f" (built with pyarrow {env}, this machine has {pyarrow.__version__})"
                 if env and env != pyarrow.__version__ else "")
         raise SameStoryError(f"release v{version} does not rebuild identically{hint}", problems)
+    folder = Path(out) / release_name(version) if out is not None else None
+    if folder is not None and folder.exists():
+        bad = folder_problems(folder, old.get("files", {}))
+        if bad:
+            raise SameStoryError(f"v{version} rebuilds identically, but the built folder {folder} does not match "
+                                 f"{manifest_path}: run `samestory build --version {version}` to restore it", bad)
     return old
 
 
 def check_release_dir(version: str, out: Path = paths.BUILD, releases: Path = paths.RELEASES) -> Path:
     """The built release folder, after checking every file against the committed manifest."""
+    version = guard.parse_version(version)
     manifest_path = Path(releases) / f"v{version}.json"
     folder = Path(out) / release_name(version)
     if not manifest_path.exists():
@@ -215,10 +239,10 @@ def check_release_dir(version: str, out: Path = paths.BUILD, releases: Path = pa
                                                                 "run `samestory build` first")])
     if not folder.exists():
         raise SameStoryError(f"release v{version} is not built", [Problem(str(folder), "missing; run `samestory build`")])
-    files = json.loads(manifest_path.read_text(encoding="utf-8"))["files"]
-    if not _files_match(folder, files):
-        raise SameStoryError(f"{folder} does not match {manifest_path}",
-                             [Problem(str(folder), "files differ from the release manifest; rebuild it")])
+    files = guard.read_json(manifest_path, "release manifest")["files"]
+    bad = folder_problems(folder, files)
+    if bad:
+        raise SameStoryError(f"{folder} does not match {manifest_path}; rebuild it", bad)
     return folder
 
 

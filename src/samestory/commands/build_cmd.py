@@ -56,9 +56,12 @@ def cmd_build(args) -> int:
 def cmd_verify(args) -> int:
     from samestory.release import verify
 
-    manifest = verify(args.version, _sources(args), Path(args.releases), progress=not args.quiet)
-    print(f"v{args.version}: rebuilt identically ({len(manifest['files'])} files, "
-          f"{len(manifest['inputs'])} inputs)")
+    out = Path(args.out)
+    manifest = verify(args.version, _sources(args), Path(args.releases), progress=not args.quiet, out=out)
+    built = out / f"samestory-v{manifest['dataset_version']}"
+    print(f"v{manifest['dataset_version']}: rebuilt identically ({len(manifest['files'])} files, "
+          f"{len(manifest['inputs'])} inputs)" + (f"; {built} matches the manifest" if built.exists() else
+                                                   f"; {built} is not built (not compared)"))
     return 0
 
 
@@ -112,9 +115,11 @@ def register(sub) -> None:
 
     p = sub.add_parser("verify", help="rebuild a released version and compare it with its manifest",
                        description="Rebuild <version> in a scratch folder and compare every hash with "
-                       "releases/v<version>.json.")
+                       "releases/v<version>.json; also compare the built folder <out>/samestory-v<version>/, "
+                       "if it exists, with the manifest.")
     p.add_argument("version", help="e.g. 1.0.0")
     _add_inputs(p)
+    p.add_argument("--out", default=str(paths.BUILD), help="build folder compared too (default: %(default)s)")
     p.add_argument("--releases", default=str(paths.RELEASES), help="release manifests (default: %(default)s)")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.set_defaults(func=cmd_verify)

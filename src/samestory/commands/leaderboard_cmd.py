@@ -32,6 +32,12 @@ def run(args) -> int:
         print(f"ok: {args.check} ({data['system']['name']!r}, {len(data['tasks'])} task(s)) matches release "
               f"{data['dataset_version']} gold {data['gold_sha256'][:12]}, scorer {data['scorer_version']}")
         return 0
+    from samestory.errors import Problem, SameStoryError
+
+    bad = next((q for q in (args.out, *args.out.parents) if q.exists() and not q.is_dir()), None)
+    if bad is not None:  # before any work: --out is a folder the board's three files go into
+        raise SameStoryError(f"--out {args.out}: {bad} is a file, not a folder",
+                             [Problem(str(bad), "expected a folder", field="--out", found="a file")])
     board = leaderboard.build(leaderboard.load(args.results))
     for path in write_all(board, args.out):
         print(f"wrote {path}")

@@ -8,7 +8,11 @@ from samestory import paths
 
 def _report(args) -> int:
     """Write one self-contained HTML page plus PNG figures for a story."""
-    from samestory.report import load_story, write_report  # matplotlib: load only when used
+    from samestory import guard
+    from samestory.report import load_story, owns, write_report  # matplotlib: load only when used
+
+    guard.check_id(args.story, "--story")
+    guard.check_replaceable(Path(args.out), owns, "report")  # before any work: never replace a folder not ours
 
     if args.predictions:
         data = load_story(args.story, Path(args.predictions), source=f"predictions: {args.predictions}",
@@ -35,7 +39,8 @@ def register(sub) -> None:
     src = p.add_mutually_exclusive_group()
     src.add_argument("--source", choices=["gold"], default="gold", help="use the adjudicated gold (default)")
     src.add_argument("--predictions", metavar="DIR", help="a predictions folder with <layer>.jsonl files")
-    p.add_argument("--out", required=True, help="output folder (replaced as a whole)")
+    p.add_argument("--out", required=True, help="output folder, replaced as a whole: it must be new or hold only files "
+                   "`samestory report` writes (index.html, report.json, *.png); any other file makes it refuse")
     p.add_argument("--corpus", default=str(paths.CORPUS), help="corpus folder (default: %(default)s)")
     p.add_argument("--annotations", default=str(paths.ANNOTATIONS), help="annotations folder (default: %(default)s)")
     p.set_defaults(func=_report)

@@ -1,12 +1,11 @@
 """Compare two results files: paired bootstrap over the documents both were scored on."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
 
-from samestory.errors import Problem
+from samestory.errors import Problem, SameStoryError
 from samestory.eval import bootstrap as bs
 from samestory.eval.evaluate import RESULTS_FORMAT
 from samestory.eval.predictions import PredictionError
@@ -18,10 +17,12 @@ STAMPS = ("dataset_version", "gold_sha256", "schema_version", "scorer_version")
 def read_results(path: Path) -> dict:
     """A results file written by `samestory evaluate`; anything else is an error naming the field."""
     path = Path(path)
+    from samestory.guard import read_json
+
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise PredictionError(f"{path}: not a readable results file", [Problem(str(path), str(exc))]) from None
+        data = read_json(path, "results file")
+    except SameStoryError as exc:
+        raise PredictionError(f"{path}: not a readable results file", exc.problems) from None
     if not isinstance(data, dict) or data.get("format") != RESULTS_FORMAT:
         raise PredictionError(f"{path}: not a results file", [Problem(str(path), "not a SameStory results file",
                                                                       field="format", expected=RESULTS_FORMAT,

@@ -198,9 +198,14 @@ def _evaluate(predictions: Path, gold: Gold, opts: Options, timings: dict | None
             raise problems[0]
         raise PredictionError("; ".join(str(e.args[0]) for e in problems), [x for e in problems for x in e.problems])
     if not results_tasks:
+        p = Path(predictions)
+        empty = p.is_file() and p.stat().st_size < (1 << 20) and not p.read_bytes().strip()
         raise PredictionError(f"no task to score in {predictions}",
-                              [Problem(str(predictions), "no prediction file for any task with gold",
-                                       expected=", ".join(f"{t}.jsonl" for t in tasks))])
+                              [Problem(str(predictions), "the prediction file is empty" if empty else
+                                       "no prediction file for any task with gold",
+                                       expected=("one JSON record per line" if empty else
+                                                 ", ".join(f"{t}.jsonl" for t in tasks)),
+                                       found="0 records" if empty else None)])
     results_tasks = {t: results_tasks[t] for t in TASKS if t in results_tasks}
     add_intervals(results_tasks, tables, opts)
     clock("bootstrap")
@@ -241,7 +246,7 @@ def _job(job, opts: Options):
             return [], warnings
         cfg = TASKS[tasks[0]].meta.config
         required = set().union(*(TASKS[t].meta.required for t in keep))
-        preds = check_file(path, cfg, required, gold.layers[cfg], gold.documents, rows)
+        preds = check_file(path, cfg, required, gold.layers[cfg], gold.documents, rows, gold.refs)
         scored = []
         for t in keep:
             block, table, w = score_task(t, gold, preds.records, opts)

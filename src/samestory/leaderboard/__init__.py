@@ -21,6 +21,8 @@ TOP_FIELDS = {"format": str, "format_version": str, "system": dict, "dataset_ver
               "bootstrap": dict, "tasks": dict}
 TASK_FIELDS = {"main_score": str, "metrics": dict, "higher_is_better": bool, "n_documents": int}
 METRIC_FIELDS = ("value", "ci_low", "ci_high")
+MAX_VERSION, MAX_DESCRIPTION = 100, 1000
+"""Longest system version and description/url shown on the board (the name's limit is guard.MAX_NAME)."""
 
 
 @dataclass(frozen=True)
@@ -87,8 +89,21 @@ def check_shape(path: Path, data) -> list[Problem]:
     if data["format"] != RESULTS_FORMAT:
         out.append(Problem(f, "not a SameStory results file", field="format", expected=RESULTS_FORMAT,
                            found=data["format"]))
-    if not isinstance(data["system"].get("name"), str) or not data["system"]["name"].strip():
-        out.append(Problem(f, "system name missing or empty", field="system.name"))
+    from samestory.guard import name_problem
+
+    bad_name = name_problem(data["system"].get("name"), "system.name", f)
+    if bad_name:
+        out.append(bad_name)
+    for key, limit in (("version", MAX_VERSION), ("description", MAX_DESCRIPTION), ("url", MAX_DESCRIPTION)):
+        if data["system"].get(key) is not None:  # shown on the board too
+            bad = name_problem(data["system"][key], f"system.{key}", f, limit=limit)
+            if bad:
+                out.append(bad)
+    resamples = data["bootstrap"].get("resamples")
+    if not isinstance(resamples, int) or isinstance(resamples, bool) or resamples < 1:
+        out.append(Problem(f, "results without bootstrap intervals cannot be ranked; rerun `samestory evaluate` "
+                           "without --resamples 0", field="bootstrap.resamples", expected=">= 1",
+                           found=repr(resamples)))
     if not data["tasks"]:
         out.append(Problem(f, "no task was scored", field="tasks"))
     for tname, t in data["tasks"].items():
@@ -108,6 +123,9 @@ def check_shape(path: Path, data) -> list[Problem]:
             if not isinstance(m, dict) or any(k not in m or not _num_ok(m[k]) for k in METRIC_FIELDS):
                 out.append(Problem(f, "metric needs numeric-or-null value, ci_low, ci_high",
                                    field=f"{where}.metrics.{mname}"))
+            elif m["value"] is not None and None in (m["ci_low"], m["ci_high"]):
+                out.append(Problem(f, "a score without its interval", field=f"{where}.metrics.{mname}",
+                                   expected="ci_low and ci_high (bootstrap resamples >= 1)", found="null"))
             elif None not in (m["value"], m["ci_low"], m["ci_high"]) and not (
                     m["ci_low"] - 1e-9 <= m["value"] <= m["ci_high"] + 1e-9):
                 out.append(Problem(f, "value outside its interval", field=f"{where}.metrics.{mname}",
@@ -118,12 +136,9 @@ def check_shape(path: Path, data) -> list[Problem]:
 def read_results(path: Path) -> dict:
     """One results file, parsed and shape-checked (an error names the file and field)."""
     path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SameStoryError(f"{path}: cannot read", [Problem(str(path), str(exc))])
-    except json.JSONDecodeError as exc:
-        raise SameStoryError(f"{path}: invalid JSON", [Problem(str(path), f"invalid JSON: {exc.msg}", line=exc.lineno)])
+    from samestory.guard import read_json
+
+    data = read_json(path, "results file")
     problems = check_shape(path, data)
     if problems:
         raise SameStoryError(f"{path}: not a valid results file", problems)
@@ -213,13 +228,15 @@ def current_reference(version: str | None = None, releases_dir: Path | None = No
     from samestory.eval import SCORER_VERSION
     from samestory.version import DATASET_VERSION
 
-    version = (version or DATASET_VERSION).lstrip("v")
+    from samestory.guard import parse_version, read_json
+
+    version = parse_version(version or DATASET_VERSION, "--release")
     manifest_path = Path(releases_dir or paths.RELEASES) / f"v{version}.json"
     if not manifest_path.exists():
         raise SameStoryError(f"{manifest_path}: release manifest not found",
                              [Problem(str(manifest_path), "no manifest for this release; build it first "
                                       "(`samestory build`) or pass --release")])
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest = read_json(manifest_path, "release manifest")
     ref = {"dataset_version": manifest["dataset_version"], "gold_sha256": manifest.get("gold_sha256"),
            "schema_version": schema.SCHEMA_VERSION, "scorer_version": SCORER_VERSION}
     return ref, str(manifest_path)

@@ -47,7 +47,8 @@ def render(data: StoryData, figures: dict[str, bytes], meta: dict) -> str:
         f"<title>{escape(data.story['title'])} — SameStory report</title><style>{CSS}</style></head><body>",
         f"<h1>{escape(data.story['title'])}</h1>",
         f"<p class='muted'>Story <code>{escape(data.story['story_id'])}</code>, "
-        f"{escape(data.story['event_date'])}, {escape(data.story['place'])}. Source of labels: "
+        f"{escape(', '.join(str(v) for v in (data.story['event_date'], data.story.get('place')) if v))}. "
+        "Source of labels: "
         f"<b>{escape(data.source)}</b>. {escape(meta.get('stamp', ''))}</p>",
         "<h2 id='documents'>Documents</h2><table><tr><th>column</th><th>doc_id</th><th>title</th><th>outlet</th>"
         "<th>byline</th><th>machine translated</th></tr>",
