@@ -213,7 +213,8 @@ LOCK_TIMEOUT = 600.0
 
 
 @contextmanager
-def locked(folder: Path, what: str, timeout: float | None = None) -> Iterator[None]:
+def locked(folder: Path, what: str, timeout: float | None = None,
+           holder: str = "another samestory command") -> Iterator[None]:
     """An exclusive advisory lock on an existing folder (flock on the folder itself: no lock file to leave
     behind; released by the kernel when the process dies)."""
     folder = Path(folder)
@@ -227,7 +228,7 @@ def locked(folder: Path, what: str, timeout: float | None = None) -> Iterator[No
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise SameStoryError(f"{folder}: another samestory command is {what}; try again when it ends",
+                    raise SameStoryError(f"{folder}: {holder} is {what}; try again when it ends",
                                          [Problem(str(folder), "locked by another process",
                                                   expected=f"the lock within {timeout:.0f} s")]) from None
                 time.sleep(0.05)

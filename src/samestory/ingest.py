@@ -9,18 +9,15 @@ extracted/<doc_id>.txt (trafilatura's main text, the cleaner's input) and clean/
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import json
 import os
 import re
 import shutil
-import tempfile
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 
-from samestory import __version__, dedup, language, segment
+from samestory import __version__, dedup, guard, language, segment
 from samestory.cleaning import PROFILES, clean, clean_to_raw
 from samestory.corpus import (METADATA_FIELDS, STORY_FIELDS, build_document, load_documents, load_metadata,
                               load_stories, sha256_bytes)
@@ -29,6 +26,9 @@ from samestory.jsonl import atomic_write_bytes, atomic_write_text, dumps
 from samestory.schema import INVENTORIES
 from tqdm import tqdm
 
+STAGING = ".staging-"
+"""Prefix of the scratch folders `add` and `story new` build in before moving files into place; leftovers
+of a killed run are swept by the next run (guard.scratch_dir) and ignored by git."""
 SUFFIXES = {".txt": "text", ".html": "html", ".htm": "html"}
 """File types `samestory add` accepts, by suffix (case-insensitive)."""
 STORY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -114,10 +114,8 @@ def new_story(corpus: Path, story_id: str, title: str, date: str, place: str | N
     assert tuple(story) == STORY_FIELDS
     corpus.mkdir(parents=True, exist_ok=True)
     annotations.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=".staging-", dir=corpus))
-    astage = Path(tempfile.mkdtemp(prefix=".staging-", dir=annotations))
-    placed = False
-    try:
+    with guard.locked(corpus, "changing this corpus"), guard.scratch_dir(corpus, STAGING) as stage, \
+            guard.scratch_dir(annotations, STAGING) as astage:
         (stage / story_id).mkdir()
         atomic_write_text(stage / story_id / "story.json", json.dumps(story, ensure_ascii=False, indent=2) + "\n")
         (astage / story_id / "gold").mkdir(parents=True)
@@ -127,14 +125,11 @@ def new_story(corpus: Path, story_id: str, title: str, date: str, place: str | N
             if t.exists():
                 raise SameStoryError(f"story {story_id!r} already exists", [_problem(t, "folder appeared meanwhile")])
         os.rename(stage / story_id, target)
-        placed = True
-        os.rename(astage / story_id, atarget)
-        placed = False
-    finally:
-        if placed:  # annotations could not be placed: take the story folder back out
+        try:
+            os.rename(astage / story_id, atarget)
+        except BaseException:  # annotations could not be placed: take the story folder back out
             shutil.rmtree(target, ignore_errors=True)
-        shutil.rmtree(stage, ignore_errors=True)
-        shutil.rmtree(astage, ignore_errors=True)
+            raise
     return target, atarget
 
 
@@ -468,27 +463,13 @@ def validate(p: Planned, row: dict) -> list[Problem]:
     return problems
 
 
-@contextmanager
-def _story_lock(story_dir: Path):
-    """An exclusive lock on the story folder, so two `add` runs cannot interleave."""
-    fd = os.open(story_dir, os.O_RDONLY)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise SameStoryError(f"{story_dir}: another `samestory add` is writing to this story; try again")
-        yield
-    finally:
-        os.close(fd)
-
-
 def commit(corpus: Path, story_id: str, planned: list[Planned], dry_run: bool = False) -> list[dict]:
     """Stage, validate with load_documents, then move files into place and replace documents.jsonl last.
     Returns the validated `documents` rows. With dry_run, nothing in the corpus changes."""
     corpus = Path(corpus)
     story_dir = corpus / story_id
-    with _story_lock(story_dir):
-        stage = Path(tempfile.mkdtemp(prefix=".staging-", dir=corpus))
+    with guard.locked(story_dir, "writing to this story", timeout=0, holder="another `samestory add`"), \
+            guard.scratch_dir(corpus, STAGING) as stage:
         moved: list[Path] = []
         made: list[Path] = []
         try:
@@ -533,11 +514,16 @@ def commit(corpus: Path, story_id: str, planned: list[Planned], dry_run: bool = 
             for d in made:
                 if not any(d.iterdir()):
                     d.rmdir()
-            shutil.rmtree(stage, ignore_errors=True)
 
 
 def add(corpus: Path, story_id: str, inputs: list[Path], opts: Options, dry_run: bool = False):
-    """Plan, validate and write; returns (planned, rows, skipped files)."""
-    planned, skipped = plan(corpus, story_id, inputs, opts)
-    rows = commit(corpus, story_id, planned, dry_run=dry_run)
+    """Plan, validate and write; returns (planned, rows, skipped files). The corpus lock is taken BEFORE
+    planning: numbering (000_, 001_, …) and the duplicate checks read the corpus, so two concurrent runs
+    must not both plan against the same state (a second run waits, then sees the first one's documents)."""
+    corpus = Path(corpus)
+    if not corpus.is_dir():
+        raise SameStoryError(f"{corpus}: no such corpus folder", [_problem(corpus, "not a folder", "--corpus")])
+    with guard.locked(corpus, "adding articles to this corpus"):
+        planned, skipped = plan(corpus, story_id, inputs, opts)
+        rows = commit(corpus, story_id, planned, dry_run=dry_run)
     return planned, rows, skipped

@@ -187,10 +187,9 @@ def run_convert(args) -> int:
     story = _story(args)
     inv = sync.load_inventory(story, args.annotations)
     docs = {d["doc_id"]: d for d in _docs(args, story)}
-    try:
-        export = json.loads(args.export.read_bytes())
-    except (OSError, json.JSONDecodeError) as exc:
-        raise SameStoryError(f"{args.export}: cannot read the export", [Problem(str(args.export), str(exc))])
+    from samestory.guard import read_json
+
+    export = read_json(args.export, "Label Studio JSON export")  # bounded: depth and size
     passes = sync.convert_export(args.project, export, docs, inv, str(args.export))
     summary = {a: {layer: len(r) for layer, r in layers.items()} for a, layers in sorted(passes.items())}
     if args.out:

@@ -16,7 +16,7 @@ from typing import Any, Iterable
 
 from tqdm import tqdm
 
-from samestory import paths, schema
+from samestory import guard, paths, schema
 from samestory.errors import Problem, SameStoryError
 from samestory.jsonl import atomic_write_bytes, dumps, read_jsonl
 from samestory.labelstudio import client as lsclient
@@ -195,6 +195,9 @@ def annotator_name(completed_by: Any, where: str) -> str:
         raise ConvertError(where, f"annotation without the annotator's email (completed_by={completed_by!r}); "
                                   "the export must expand annotations__completed_by")
     name = re.sub(r"[^a-z0-9._-]", "-", email.split("@")[0].lower())
+    bad = guard.id_problem(name, "completed_by.email", where)
+    if bad:  # the name becomes a folder under passes/: never '..', a hidden name or empty
+        raise ConvertError(where, f"annotator email {email!r} does not give a safe folder name ({bad.expected})")
     return name
 
 
@@ -206,9 +209,14 @@ def convert_export(project: str, export: Any, docs: dict[str, dict], inv: C.Inve
     out: dict[str, dict[str, dict[str, dict]]] = {}
     emails: dict[str, str] = {}
     problems: list[Problem] = []
-    for task in export:
-        tid = task.get("id") if isinstance(task, dict) else None
-        data = task.get("data") or {} if isinstance(task, dict) else {}
+    first: dict[tuple[str, str], tuple[str, dict]] = {}  # (doc_id, annotator) -> (where, records)
+    for i, task in enumerate(export):
+        if not isinstance(task, dict) or not isinstance(task.get("data") or {}, dict):
+            problems.append(Problem(source, f"task [{i}] is not a Label Studio task", field=f"[{i}]",
+                                    expected="an object with a `data` object", found=type(task).__name__))
+            continue
+        tid = task.get("id")
+        data = task.get("data") or {}
         doc_id = data.get("doc_id")
         where_task = f"task {tid} (doc {doc_id})"
         if doc_id not in docs:
@@ -220,7 +228,12 @@ def convert_export(project: str, export: Any, docs: dict[str, dict], inv: C.Inve
             problems.append(Problem(source, f"{where_task}: task text differs from the clean text", field="data.text"))
             continue
         seen: dict[str, Any] = {}
-        for ann in task.get("annotations") or []:
+        anns = task.get("annotations") or []
+        if not isinstance(anns, list) or not all(isinstance(a, dict) for a in anns):
+            problems.append(Problem(source, f"{where_task}: annotations are not a list of objects",
+                                    field="annotations"))
+            continue
+        for ann in anns:
             if ann.get("was_cancelled"):
                 continue
             who = ann.get("completed_by")
@@ -235,6 +248,12 @@ def convert_export(project: str, export: Any, docs: dict[str, dict], inv: C.Inve
                     raise ConvertError(where, f"a second annotation by the same annotator (first: {seen[name]})")
                 seen[name] = ann.get("id")
                 records = from_results(project, doc, inv, ann.get("result") or [], where)
+                earlier = first.setdefault((doc_id, name), (where, records))
+                if earlier[0] != where and earlier[1] != records:
+                    # two tasks of one document: which annotation is the annotator's is not ours to guess
+                    raise ConvertError(where, f"conflicts with {earlier[0]}: two tasks of document {doc_id} "
+                                              "annotated differently by the same annotator; delete or fix one "
+                                              "in Label Studio and export again")
             except ConvertError as exc:
                 problems.append(Problem(source, str(exc)))
                 continue
