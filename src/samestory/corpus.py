@@ -22,6 +22,42 @@ METADATA_FIELDS = ("doc_id", "story_id", "raw_path", "raw_sha256", "title", "out
 """Fields of corpus/<story>/documents.jsonl, written by curators (and by `samestory add`)."""
 
 
+MAX_RAW_BYTES = 10 * 1024 * 1024
+"""Largest raw file accepted (a saved web page with its markup; article text is far smaller)."""
+MAX_TEXT_CHARS = 1_000_000
+"""Longest article text (raw text, or text extracted from a page): about 150,000 words, ten times a long read."""
+MAX_LINE_CHARS = 50_000
+"""Longest line of an article text: a paragraph longer than this is a broken file, not prose."""
+MAX_PARAGRAPHS = 5_000
+"""Most non-blank lines (at most one paragraph each) in an article text."""
+
+
+def size_problem(path: Path, size: int, line: int | None = None, field: str | None = None) -> Problem | None:
+    """A Problem when a raw file exceeds MAX_RAW_BYTES (checked before reading it)."""
+    if size <= MAX_RAW_BYTES:
+        return None
+    return Problem(str(path), "file too large for an article", line=line, field=field,
+                   expected=f"<= {MAX_RAW_BYTES // (1024 * 1024)} MiB", found=f"{size / 1024 / 1024:.1f} MiB")
+
+
+def text_problems(text: str, where: str, line: int | None = None) -> list[Problem]:
+    """Limits on an article text (size, line length, paragraph count), so every later step stays small and
+    linear; each Problem says which limit and by how much."""
+    out = []
+    if len(text) > MAX_TEXT_CHARS:
+        out.append(Problem(where, "text too long for an article", line=line,
+                           expected=f"<= {MAX_TEXT_CHARS} characters", found=f"{len(text)} characters"))
+    longest, lineno = max(((len(x), i) for i, x in enumerate(text.split("\n"), 1)), default=(0, 0))
+    if longest > MAX_LINE_CHARS:
+        out.append(Problem(where, f"line {lineno} of the text is too long (no line breaks?)", line=line,
+                           expected=f"<= {MAX_LINE_CHARS} characters per line", found=f"{longest} characters"))
+    paras = sum(1 for x in text.split("\n") if x.strip())
+    if paras > MAX_PARAGRAPHS:
+        out.append(Problem(where, "too many paragraphs (non-blank lines) for an article", line=line,
+                           expected=f"<= {MAX_PARAGRAPHS}", found=str(paras)))
+    return out
+
+
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -80,8 +116,11 @@ def read_raw(corpus_dir: Path, meta: dict, where: tuple[Path, int]) -> tuple[str
     text, or for a web page (meta has `extracted_path`) the text extracted from the raw HTML."""
     f, line = where
     raw_path = Path(corpus_dir) / meta["raw_path"]
-    if not raw_path.exists():
+    if not raw_path.is_file():
         return "", [Problem(str(f), f"raw file {raw_path} is missing", line=line, field="raw_path")]
+    too_big = size_problem(raw_path, raw_path.stat().st_size)
+    if too_big:
+        return "", [too_big]
     data = raw_path.read_bytes()
     problems = []
     digest = sha256_bytes(data)
@@ -96,10 +135,14 @@ def read_raw(corpus_dir: Path, meta: dict, where: tuple[Path, int]) -> tuple[str
                            p.field and p.field.replace("raw_", "extracted_"), p.expected, p.found) for p in more]
         return text, problems + renamed
     try:
-        return data.decode("utf-8"), problems
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         problems.append(Problem(str(raw_path), f"not UTF-8 (invalid byte at offset {exc.start})"))
         return "", problems
+    limits = text_problems(text, str(raw_path))
+    if limits:
+        return "", problems + limits
+    return text, problems
 
 
 def clean_path(corpus_dir: Path, meta: dict) -> Path:

@@ -20,7 +20,7 @@ from pathlib import Path
 from samestory import __version__, dedup, guard, language, segment
 from samestory.cleaning import PROFILES, clean, clean_to_raw
 from samestory.corpus import (METADATA_FIELDS, STORY_FIELDS, build_document, load_documents, load_metadata,
-                              load_stories, sha256_bytes)
+                              load_stories, sha256_bytes, size_problem, text_problems)
 from samestory.errors import Problem, SameStoryError
 from samestory.jsonl import atomic_write_bytes, atomic_write_text, dumps
 from samestory.schema import INVENTORIES
@@ -170,7 +170,7 @@ def collect(inputs: list[Path]) -> tuple[list[Path], list[Path]]:
 def _guess_encoding(data: bytes) -> str | None:
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    best = from_bytes(data[:1 << 20]).best()  # a sample: the guess only adds one reading to the advice
     return best.encoding if best else None
 
 
@@ -185,6 +185,9 @@ def _looks_binary(data: bytes) -> bool:
 def read_source(path: Path) -> Source:
     """Read and decode one file; empty, binary and non-UTF-8 text files are refused with the reason."""
     path = Path(path)
+    too_big = size_problem(path, path.stat().st_size)
+    if too_big:  # checked before reading: cost stays bounded whatever the file
+        raise SameStoryError(f"{path}: file too large", [too_big])
     data = path.read_bytes()
     kind = SUFFIXES[path.suffix.lower()]
     if not data.strip():
@@ -216,12 +219,35 @@ def read_source(path: Path) -> Source:
                 raise SameStoryError(f"{path}: cannot decode", [_problem(
                     path, f"the page declares charset {name!r} but does not decode with it ({exc})",
                     "encoding", name, guess)])
-    advice = (f"it looks like {guess} (charset-normalizer); raw files are kept byte for byte, so convert it "
-              f"first, e.g. iconv -f {guess} -t UTF-8" if guess else "no encoding could be identified")
+    advice = encoding_advice(data, bad.start, guess)
     hint = "" if kind == "text" else " and declares no charset"
     raise SameStoryError(f"{path}: not UTF-8{hint}", [_problem(
         path, f"invalid UTF-8 byte 0x{data[bad.start]:02x} at offset {bad.start}; {advice}", "encoding",
-        "UTF-8", guess or "unknown", line=line)])
+        "UTF-8", f"byte 0x{data[bad.start]:02x}", line=line)])
+
+
+SINGLE_BYTE = ("latin-1", "cp1252", "cp1250", "iso8859-15")
+"""Single-byte encodings that decode almost any bytes: which one a file uses cannot be detected reliably
+(ñ in latin-1 is ń in cp1250), so the advice shows what each makes of the text instead of guessing."""
+
+
+def encoding_advice(data: bytes, offset: int, guess: str | None) -> str:
+    """Neutral advice for a non-UTF-8 file: the text around the first bad byte as each plausible encoding
+    reads it, and the command to convert once the user has seen which one is right."""
+    lo = data.rfind(b"\n", 0, offset) + 1
+    hi = data.find(b"\n", offset)
+    lo, hi = max(lo, offset - 30), min(hi if hi != -1 else len(data), offset + 30)
+    groups: dict[str, list[str]] = {}  # reading -> encodings that give it
+    for enc in dict.fromkeys([*SINGLE_BYTE, *([guess] if guess else [])]):
+        try:
+            groups.setdefault(data[lo:hi].decode(enc), []).append(enc)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    readings = [f"{'/'.join(encs)}: {shown!r}" for shown, encs in groups.items()]
+    return ("the encoding cannot be told for sure from the bytes; around it the text reads as "
+            + "; ".join(readings[:5])
+            + ". Raw files are kept byte for byte, so convert it first with the encoding that reads right: "
+              "iconv -f ENCODING -t UTF-8 FILE > FILE.utf8.txt")
 
 
 def html_lang(html: str) -> str | None:
@@ -356,6 +382,9 @@ def plan_one(src: Source, story_id: str, seq: int, opts: Options) -> Planned:
     if src.kind == "html":
         extracted, emeta, provenance = extract(src)
     cleaner_input = extracted if extracted is not None else src.text
+    limits = text_problems(cleaner_input, str(src.path))
+    if limits:
+        raise SameStoryError(f"{src.path}: not an article of a sane size", limits)
     result = clean(cleaner_input, PROFILES[opts.profile])
     if len(result.text) < MIN_ARTICLE_CHARS:
         what = "extracted main text" if extracted is not None else "text"
