@@ -198,14 +198,9 @@ def _evaluate(predictions: Path, gold: Gold, opts: Options, timings: dict | None
             raise problems[0]
         raise PredictionError("; ".join(str(e.args[0]) for e in problems), [x for e in problems for x in e.problems])
     if not results_tasks:
-        p = Path(predictions)
-        empty = p.is_file() and p.stat().st_size < (1 << 20) and not p.read_bytes().strip()
         raise PredictionError(f"no task to score in {predictions}",
-                              [Problem(str(predictions), "the prediction file is empty" if empty else
-                                       "no prediction file for any task with gold",
-                                       expected=("one JSON record per line" if empty else
-                                                 ", ".join(f"{t}.jsonl" for t in tasks)),
-                                       found="0 records" if empty else None)])
+                              [Problem(str(predictions), "no prediction file for any task with gold",
+                                       expected=", ".join(f"{t}.jsonl" for t in tasks))])
     results_tasks = {t: results_tasks[t] for t in TASKS if t in results_tasks}
     add_intervals(results_tasks, tables, opts)
     clock("bootstrap")
@@ -241,6 +236,10 @@ def _job(job, opts: Options):
     gold = _GOLD
     try:
         rows = read_rows(path)
+        if not rows:  # a 0-byte or blank file is a mistake, not a system that predicts nothing
+            raise PredictionError(f"{path}: the prediction file is empty", [Problem(
+                str(path), "the prediction file is empty", expected="one JSON record per line, one per document",
+                found="0 records")])
         keep, warnings = shared_file_tasks({t: path for t in tasks}, declared, {path: rows})
         if not keep:
             return [], warnings
