@@ -143,6 +143,11 @@ def build_release(version: str = DATASET_VERSION, src: Sources = Sources(), out:
     out, releases = Path(out), Path(releases)
     target = out / release_name(version)
     manifest_path = releases / f"v{version}.json"
+    for folder, option in ((out, "--out"), (releases, "--releases")):
+        bad = next((q for q in (folder, *folder.parents) if q.exists() and not q.is_dir()), None)
+        if bad is not None:
+            raise SameStoryError(f"{option} {folder}: {bad} is a file, not a folder",
+                                 [Problem(str(bad), "expected a folder", field=option, found="a file")])
     made_out = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
     try:
