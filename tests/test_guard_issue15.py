@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from samestory import guard, ingest, release
+from samestory import ingest, release
 from samestory.cli import main
 from tests.build_helpers import STORY, copy_fixture, run, tree
 from tests.eval_helpers import DOCUMENTS, GOLD, NOISY, score
@@ -62,11 +62,27 @@ def concurrently(*argvs):
 
 
 def slow(monkeypatch, module, name, seconds=1.5):
-    """Make module.name sleep first, so concurrent runs overlap in the racy window (inherited by forks)."""
+    """Make module.name sleep first (inherited by forks), to widen a window or to simulate a long step."""
     orig = getattr(module, name)
 
     def wrapped(*a, **k):
         time.sleep(seconds)
+        return orig(*a, **k)
+    monkeypatch.setattr(module, name, wrapped)
+
+
+def meet(monkeypatch, module, name, timeout=8.0):
+    """Make two forked runs meet before module.name: without a lock both are then inside the racy window
+    together; with the lock the second never gets there while the first holds it (the wait times out and
+    the first goes on alone), so the runs are serialised."""
+    orig = getattr(module, name)
+    barrier = FORK.Barrier(2)
+
+    def wrapped(*a, **k):
+        try:
+            barrier.wait(timeout)
+        except Exception:  # BrokenBarrierError: the other run is waiting for the lock
+            pass
         return orig(*a, **k)
     monkeypatch.setattr(module, name, wrapped)
 
@@ -107,7 +123,7 @@ def test_release_concurrent_builds_of_one_version_cannot_both_say_built(tmp_path
     text = stance.read_text()
     assert '"neutral"' in text
     stance.write_text(text.replace('"neutral"', '"against"', 1))  # other content, same version
-    slow(monkeypatch, release, "render_card")  # both runs inside the window between validate and compare
+    meet(monkeypatch, release, "make_manifest")  # both runs just before the comparison with releases/
     common = [*CARD, "--out", str(tmp_path / "build"), "--releases", str(tmp_path / "releases"), "--version",
               "9.9.9", "--quiet"]
     res = concurrently(["build", "--corpus", ca, "--annotations", aa, *common],
@@ -128,7 +144,7 @@ def test_ingest_concurrent_adds_number_documents_distinctly_and_refuse_duplicate
     for sid in ("one-story", "two-story"):
         assert run("story", "new", sid, "--title", "T", "--date", "2025-05-16", "--corpus", corpus,
                    "--annotations", ann)[0] == 0
-    slow(monkeypatch, ingest, "plan_one")  # both runs would number/check in the same window without the lock
+    meet(monkeypatch, ingest, "plan_one")  # both runs numbering/checking at once, unless a lock serialises them
     res = concurrently(["add", "--story", "one-story", "--corpus", corpus, INGEST / "globalwire.txt"],
                        ["add", "--story", "one-story", "--corpus", corpus, INGEST / "lequotidien.txt"])
     assert [r[1] for r in res] == [0, 0], res
