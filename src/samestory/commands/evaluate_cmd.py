@@ -96,6 +96,12 @@ def _evaluate(args) -> int:
             gold = data.load_release(args.release or f"v{DATASET_VERSION}", Path(args.build_dir),
                                      Path(args.releases_dir))
         system = _system(args)
+        from samestory.guard import name_problem
+
+        bad = name_problem(system.get("name") or Path(args.predictions).stem, "--system / system.name",
+                           str(args.system_json or "command line"))
+        if bad:  # the leaderboard would refuse it: say so before scoring
+            raise SameStoryError("unusable system name", [bad])
         declared = system.pop("tasks", None)
         opts = Options(tasks=args.task, declared_tasks=None if args.task else declared, unit=args.unit,
                        resamples=args.resamples, seed=args.seed, strict=args.strict, system=system,

@@ -89,7 +89,8 @@ def register(sub) -> None:
 
 def _story(args) -> str:
     if args.story:
-        return args.story
+        from samestory.guard import check_id
+        return check_id(args.story, "--story")  # it becomes a folder name
     stories = sorted(d.name for d in Path(args.annotations).iterdir()
                      if d.is_dir() and (d / "entities.jsonl").exists()) if Path(args.annotations).is_dir() else []
     if len(stories) != 1:
@@ -189,7 +190,10 @@ def run_convert(args) -> int:
     docs = {d["doc_id"]: d for d in _docs(args, story)}
     from samestory.guard import read_json
 
-    export = read_json(args.export, "Label Studio JSON export")  # bounded: depth and size
+    try:
+        export = read_json(args.export, "Label Studio JSON export")  # bounded: depth and size
+    except SameStoryError as exc:
+        raise SameStoryError(f"{args.export}: cannot read the export", exc.problems) from None
     passes = sync.convert_export(args.project, export, docs, inv, str(args.export))
     summary = {a: {layer: len(r) for layer, r in layers.items()} for a, layers in sorted(passes.items())}
     if args.out:
