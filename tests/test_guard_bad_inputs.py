@@ -305,6 +305,16 @@ VALIDATE = {
     "gold_duplicate_record": (_v(lambda c: c.gold("stance").write_text(
         c.gold("stance").read_text() + c.gold("stance").read_text().splitlines()[0] + "\n")),
         ["stance.jsonl:3", "doc_id"]),
+    "duplicate_raw_file": (_v(lambda c: (
+        shutil.copy(c.corpus / STORY / "raw" / "a_doc.txt", c.corpus / STORY / "raw" / "c_doc.txt"),
+        shutil.copy(c.corpus / STORY / "clean" / "a_doc.txt", c.corpus / STORY / "clean" / "c_doc.txt"),
+        c.docs_jsonl().write_text(c.docs_jsonl().read_text() + json.dumps(
+            {**json.loads(c.docs_jsonl().read_text().splitlines()[0]), "doc_id": "c_doc",
+             "raw_path": f"{STORY}/raw/c_doc.txt"}) + "\n"))),
+        ["documents.jsonl:3 [raw_sha256]", "exact duplicate"]),
+    "duplicate_number": (_v(lambda c: (edit_line(c.docs_jsonl(), 1, lambda r: r.update(doc_id="000_" + "a" * 16)),
+                                       edit_line(c.docs_jsonl(), 2, lambda r: r.update(doc_id="000_" + "b" * 16)))),
+                         ["documents.jsonl:2 [doc_id]", "number used twice"]),
     "inventory_other_story": (_v(lambda c: edit_line(c.ann / STORY / "entities.jsonl", 1,
                                                      lambda r: r.update(story_id="other"))),
                               ["entities.jsonl:1 [story_id]"]),

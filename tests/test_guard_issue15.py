@@ -158,6 +158,8 @@ def test_ingest_concurrent_adds_number_documents_distinctly_and_refuse_duplicate
     shas = [json.loads(x)["raw_sha256"] for p in corpus.glob("*/documents.jsonl") for x in p.read_text().split("\n")
             if x]
     assert len(shas) == len(set(shas))
+    code, out, err = run("validate", *io_args, "--quiet")  # and validate would refuse the racy states
+    assert code == 0, err
 
 
 # --- 3. leftovers of killed runs are swept and ignored by git -------------------------------------------

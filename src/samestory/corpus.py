@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 from samestory import guard, paths
@@ -178,6 +179,15 @@ def build_document(meta: dict, raw: str) -> dict:
     }
 
 
+SEQ = re.compile(r"(\d{3,})_[0-9a-f]{16}")
+"""doc ids written by `samestory add`: a per-story sequence number and the raw file's sha256 prefix."""
+
+
+def _seq_key(meta: dict) -> str | None:
+    m = SEQ.fullmatch(str(meta.get("doc_id")))
+    return f"seq:{meta.get('story_id')}:{int(m.group(1))}" if m else None
+
+
 def load_rows(corpus_dir: Path, metas: list[tuple[Path, int, dict]], seen: dict[str, str],
               problems: list[Problem], check: bool = True) -> tuple[list[dict], set[str]]:
     """`documents` rows for the given metadata rows (e.g. one story's), appending every problem (missing
@@ -200,6 +210,15 @@ def load_rows(corpus_dir: Path, metas: list[tuple[Path, int, dict]], seen: dict[
                                     field="doc_id", found=meta["doc_id"]))
             continue
         seen[meta["doc_id"]] = f"{f}:{line}"
+        for key, field, what in ((f"raw_sha256:{meta['raw_sha256']}", "raw_sha256", "exact duplicate (same raw "
+                                  "file bytes)"),
+                                 (_seq_key(meta), "doc_id", "document number used twice in the story")):
+            if key is None:
+                continue
+            if key in seen:  # what concurrent `add`s once produced: refuse it here too
+                problems.append(Problem(str(f), f"{what} as {seen[key]}", line=line, field=field,
+                                        found=str(meta.get(field))))
+            seen.setdefault(key, f"{meta['doc_id']} ({f}:{line})")
         raw, raw_problems = read_raw(corpus_dir, meta, (f, line))
         problems.extend(raw_problems)
         if raw_problems and not raw:
