@@ -69,6 +69,11 @@ class Board:
     """task → {main_score, higher_is_better, metrics (ordered names), descriptions} from the results."""
 
 
+def _shown(x) -> str:
+    """A value as the file writes it (null, not None)."""
+    return json.dumps(x, ensure_ascii=False) if x is None or not isinstance(x, str) else x
+
+
 def _num_ok(x) -> bool:
     return x is None or (isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x))
 
@@ -182,10 +187,10 @@ def check_comparable(entries: list[Entry], reference: dict | None = None, refere
             for value, files in groups.items():
                 if value != want:
                     problems += [Problem(f, f"{key} differs from {reference_name}", field=key,
-                                         expected=str(reference[key]), found=str(raw)) for f, raw in files]
+                                         expected=_shown(reference[key]), found=_shown(raw)) for f, raw in files]
         elif len(groups) > 1:
             detail = "; ".join(f"{fs[0][1]} in {', '.join(f for f, _ in fs)}" for fs in groups.values())
-            problems += [Problem(f, f"{key} differs between results files ({detail})", field=key, found=str(raw))
+            problems += [Problem(f, f"{key} differs between results files ({detail})", field=key, found=_shown(raw))
                          for fs in groups.values() for f, raw in fs]
     if problems:
         raise SameStoryError("refusing to rank results that are not comparable", problems)
@@ -257,7 +262,7 @@ def recompute_problems(path: Path, data: dict) -> list[Problem]:
         task = TASKS[tname]
         if t.get("main_score") != task.meta.main_score:
             out.append(Problem(str(path), "main score differs from the task definition", field=f"{where}.main_score",
-                               expected=task.meta.main_score, found=str(t.get("main_score"))))
+                               expected=task.meta.main_score, found=_shown(t.get("main_score"))))
         keys, per_doc = t.get("count_keys"), t.get("per_document")
         if list(keys or []) != list(task.keys) or not isinstance(per_doc, dict):
             out.append(Problem(str(path), "count columns differ from the task definition", field=f"{where}.count_keys"))
@@ -274,7 +279,7 @@ def recompute_problems(path: Path, data: dict) -> list[Problem]:
             want = None if math.isnan(want) else want
             if (got is None) != (want is None) or (got is not None and abs(got - want) > 1e-6):
                 out.append(Problem(str(path), "value does not follow from the per-document counts",
-                                   field=f"{where}.metrics.{mname}.value", expected=str(want), found=str(got)))
+                                   field=f"{where}.metrics.{mname}.value", expected=_shown(want), found=_shown(got)))
     return out
 
 
