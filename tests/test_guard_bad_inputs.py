@@ -689,23 +689,37 @@ def test_guard_busy_lock_is_a_clear_error_and_writes_nothing(ctx, monkeypatch, w
         check(ctx, argv, ["another", "try again"])
 
 
-@pytest.mark.parametrize("where,prefix", [("corpus", ".staging-"), ("annotations", ".staging-"),
-                                          ("build", ".samestory-v9.9.9."), ("inp", ".rep.")])
+@pytest.mark.parametrize("where,prefix", [("corpus", ".staging-samestory-tmp-"),
+                                          ("annotations", ".staging-samestory-tmp-"),
+                                          ("build", ".samestory-v9.9.9-samestory-tmp-"),
+                                          ("build", ".samestory-v9.9.9-samestory-old-"),
+                                          ("inp", ".rep-samestory-tmp-"), ("inp", ".rep-samestory-old-")])
 def test_guard_leftover_of_a_killed_run_is_swept_unless_held(ctx, where, prefix, built_release):
     parent = {"corpus": ctx.corpus, "annotations": ctx.ann, "build": ctx.repo / "build", "inp": ctx.inp}[where]
+    if where == "build":
+        shutil.copytree(built_release / "build", parent)
+        shutil.copytree(built_release / "releases", ctx.repo / "releases")
+    if where == "inp":
+        assert cli(*_report(ctx, ctx.inp / "rep"))[0] == 0  # a report to replace
     parent.mkdir(exist_ok=True)
     dead, live = parent / f"{prefix}dead", parent / f"{prefix}live"
-    for d in (dead, live):
-        (d / "sub").mkdir(parents=True)
+    mine = [parent / f".{prefix.split('-samestory')[0].lstrip('.')}.bak", parent / ".staging-notes",
+            parent / ".rep.old"]  # user folders with look-alike names are never touched
+    for d in (dead, live, *mine):
+        (d / "sub").mkdir(parents=True, exist_ok=True)
         (d / "sub" / "half.parquet").write_bytes(b"half")
     with held(live):
         argv = {"corpus": ["story", "new", "s-3", "--title", "T", "--date", "2025-01-01", *ctx.io],
                 "annotations": ["story", "new", "s-3", "--title", "T", "--date", "2025-01-01", *ctx.io],
                 "build": _build(ctx),
                 "inp": _report(ctx, ctx.inp / "rep")}[where]
+        if where == "build":  # the release folder must really be replaced for the trash to be swept
+            _flip(parent / "samestory-v9.9.9" / "README.md")
         code, out, err = cli(*argv)
         assert code == 0, err
     assert not dead.exists() and (live / "sub" / "half.parquet").read_bytes() == b"half"
+    assert all((d / "sub" / "half.parquet").read_bytes() == b"half" for d in mine)
+    assert not [p for p in parent.iterdir() if "-samestory-" in p.name and p not in (live,)]
 
 
 # --- properties ---------------------------------------------------------------------------------------

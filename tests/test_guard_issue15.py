@@ -171,17 +171,17 @@ def test_guard_sweeps_scratch_folders_of_killed_runs(tmp_path, monkeypatch):
     p.start()
     build = tmp_path / "build"
     deadline = time.time() + 60
-    while not list(build.glob(".samestory-v9.9.9.*")) and time.time() < deadline:
+    while not list(build.glob(".samestory-v9.9.9-samestory-tmp-*")) and time.time() < deadline:
         time.sleep(0.1)
     os.kill(p.pid, signal.SIGKILL)
     p.join()
-    left = list(build.glob(".samestory-v9.9.9.*"))
+    left = list(build.glob(".samestory-v9.9.9-samestory-tmp-*"))
     assert left, "the killed build left no scratch folder to sweep"
     monkeypatch.undo()
-    staging = corpus / ".staging-killed"
+    staging = corpus / ".staging-samestory-tmp-killed"
     staging.mkdir()
     (staging / "x").write_text("half")
-    held = tmp_path / "build" / ".samestory-v9.9.9.held"
+    held = tmp_path / "build" / ".samestory-v9.9.9-samestory-tmp-held"
     held.mkdir()
     fd = os.open(held, os.O_RDONLY)
     import fcntl
@@ -196,7 +196,8 @@ def test_guard_sweeps_scratch_folders_of_killed_runs(tmp_path, monkeypatch):
 
 
 def test_guard_scratch_folders_are_gitignored():
-    for path in ("corpus/.staging-abc123", "annotations/.staging-x", "build/.samestory-v1.0.0.k2j3"):
+    for path in ("corpus/.staging-samestory-tmp-abc123", "annotations/.staging-samestory-tmp-x",
+                 "build/.samestory-v1.0.0-samestory-tmp-k2j3", "reports/.story-samestory-old-x1"):
         r = subprocess.run(["git", "check-ignore", "-q", "--no-index", path], cwd=ROOT)
         assert r.returncode == 0, f"{path} is not ignored by git"
 

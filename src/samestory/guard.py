@@ -189,21 +189,20 @@ def check_replaceable(target: Path, owns: Callable[[str], bool] | Iterable[str],
 
 
 def replace_dir(new: Path, target: Path, owns, command: str, option: str = "--out") -> None:
-    """Swap the finished folder `new` (built beside `target`) into place, after `check_replaceable`."""
+    """Swap the finished folder `new` (built beside `target`) into place, after `check_replaceable`. The old
+    folder goes to a locked trash folder first, so a kill at any point leaves either version whole."""
     new, target = Path(new), Path(target)
     check_replaceable(target, owns, command, option)
-    if target.exists():
-        trash = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
+    if not target.exists():
+        os.replace(new, target)
+        return
+    with scratch_dir(target.parent, target.name, kind=OLD) as trash:
         os.replace(target, trash / "old")
         try:
             os.replace(new, target)
         except BaseException:
             os.replace(trash / "old", target)
             raise
-        finally:
-            shutil.rmtree(trash, ignore_errors=True)
-    else:
-        os.replace(new, target)
 
 
 # --- locks and scratch folders ------------------------------------------------------------------------
@@ -274,12 +273,19 @@ def glob_escape(text: str) -> str:
     return re.sub(r"([\[\]*?])", r"[\1]", text)
 
 
+SCRATCH = "-samestory-tmp-"
+OLD = "-samestory-old-"
+"""Scratch and trash folders are named `.<name>-samestory-tmp-XXXX` / `.<name>-samestory-old-XXXX`: a name no
+user folder has, so sweeping them can never delete something of the user's (and git ignores them)."""
+
+
 @contextmanager
-def scratch_dir(parent: Path, prefix: str, mode: int | None = None) -> Iterator[Path]:
-    """A temporary folder `parent/<prefix>XXXX`, locked while in use and removed afterwards (unless it was
-    renamed away); stale ones from killed runs are swept first."""
+def scratch_dir(parent: Path, name: str, mode: int | None = None, kind: str = SCRATCH) -> Iterator[Path]:
+    """A temporary folder `parent/.<name>-samestory-tmp-XXXX`, locked while in use and removed afterwards
+    (unless it was renamed into place); stale ones from killed runs are swept first."""
     parent = Path(parent)
     parent.mkdir(parents=True, exist_ok=True)
+    prefix = f".{name}{kind}"
     sweep(parent, prefix)
     tmp = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
     if mode is not None:

@@ -26,9 +26,9 @@ from samestory.jsonl import atomic_write_bytes, atomic_write_text, dumps
 from samestory.schema import INVENTORIES
 from tqdm import tqdm
 
-STAGING = ".staging-"
-"""Prefix of the scratch folders `add` and `story new` build in before moving files into place; leftovers
-of a killed run are swept by the next run (guard.scratch_dir) and ignored by git."""
+STAGING = "staging"
+"""Name of the scratch folders (`.staging-samestory-tmp-*`) `add` and `story new` build in before moving
+files into place; leftovers of a killed run are swept by the next run (guard.scratch_dir), git ignores them."""
 SUFFIXES = {".txt": "text", ".html": "html", ".htm": "html"}
 """File types `samestory add` accepts, by suffix (case-insensitive)."""
 STORY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

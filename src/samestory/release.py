@@ -154,7 +154,7 @@ def build_release(version: str = DATASET_VERSION, src: Sources = Sources(), out:
         # one build of a build folder at a time: the release comparison and the swap happen under the lock,
         # so two concurrent builds of one version cannot both say "built"
         with guard.locked(out, f"building into {out}"), \
-                guard.scratch_dir(out, f".{release_name(version)}.", mode=0o755) as tmp:
+                guard.scratch_dir(out, release_name(version), mode=0o755) as tmp:
             sink = ParquetSink(tmp)
             try:
                 report, stats = collect(src, sink, progress)

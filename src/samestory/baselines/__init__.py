@@ -111,7 +111,7 @@ def write_predictions(out: Path, system: System, params: dict, predictions: dict
     then replaces `out`: readers see the old set of files or the new one, never a mix."""
     out = Path(out)
     guard.check_replaceable(out, MANAGED, "predict")
-    with guard.scratch_dir(out.parent, f".{out.name}.") as tmp:
+    with guard.scratch_dir(out.parent, out.name) as tmp:
         names = []
         for config, records in predictions.items():
             jsonl.write_jsonl(tmp / f"{config}.jsonl", sorted(records, key=lambda r: r["doc_id"]))

@@ -57,7 +57,7 @@ def write_report(data: StoryData, out_dir: Path) -> Path:
               "fact_coverage": fact_coverage(data), "portrayal": portrayal(data), "stance": stance(data),
               "frames": frames(data), "naming_choices": naming_choices(data)}
     guard.check_replaceable(out_dir, owns, "report")  # before any work: --out must be ours to replace
-    with guard.scratch_dir(out_dir.parent, f".{out_dir.name}.") as tmp:
+    with guard.scratch_dir(out_dir.parent, out_dir.name) as tmp:
         (tmp / "index.html").write_text(html, encoding="utf-8")
         for name, png in figures.items():
             (tmp / f"{name}.png").write_bytes(png)
