@@ -293,7 +293,11 @@ def pull(conn: lsclient.Connection, docs: list[dict], inv: C.Inventory, out_dir:
         raw = _download(ls, conn, proj.id)
         source = f"{inv.story_id}/{project}-{stamp}.json"
         try:
-            export = json.loads(raw)
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise SameStoryError(f"{source}: not UTF-8", [Problem(source, f"not UTF-8 at byte {exc.start}")])
+            export = guard.loads(text, source)  # bounded: depth and size
             converted = convert_export(project, export, by_id, inv, source)
         except (json.JSONDecodeError, SameStoryError) as exc:
             kept = Path(rejected_dir) / inv.story_id / f"{project}-{stamp}.json"
