@@ -177,15 +177,22 @@ def check_replaceable(target: Path, owns: Callable[[str], bool] | Iterable[str],
     if not callable(owns):
         names = set(owns)
         owns = names.__contains__
-    foreign = sorted(p.relative_to(target).as_posix() for p in target.rglob("*")
-                     if (p.is_file() or p.is_symlink()) and not owns(p.relative_to(target).as_posix()))
-    foreign += sorted(p.relative_to(target).as_posix() + "/" for p in target.rglob("*")
-                      if p.is_dir() and not p.is_symlink() and not any(p.iterdir()))
+    foreign: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(target):  # stops early: `--out /` must not walk the disk
+        rel = Path(dirpath).relative_to(target)
+        for n in sorted(filenames) + sorted(d for d in dirnames if (Path(dirpath) / d).is_symlink()):
+            if not owns((rel / n).as_posix()):
+                foreign.append((rel / n).as_posix())
+        if not filenames and not dirnames and rel != Path("."):
+            foreign.append(rel.as_posix() + "/")  # an empty folder of the user's
+        dirnames[:] = sorted(d for d in dirnames if not (Path(dirpath) / d).is_symlink())
+        if len(foreign) > 20:
+            break
     if foreign:
         raise SameStoryError(
             f"{target}: holds files {command} did not write; refusing to replace it (choose another {option})",
             [Problem(str(target / n), f"not written by {command}", field=option) for n in foreign[:20]]
-            + ([Problem(str(target), f"... and {len(foreign) - 20} more", field=option)] if len(foreign) > 20 else []))
+            + ([Problem(str(target), "... and more", field=option)] if len(foreign) > 20 else []))
 
 
 def replace_dir(new: Path, target: Path, owns, command: str, option: str = "--out") -> None:
