@@ -50,7 +50,7 @@ CASES = {
     "duplicate_record": ("stance", lambda r: dumps(r + [r[0]]), "[doc_id]", "duplicate record"),
     "duplicate_item": ("stance", lambda r: dumps([r[0], {**r[1], "stances": r[1]["stances"][:1] * 2}, *r[2:]]),
                        "[stances[1]]", "duplicate item"),
-    "offset_range": ("quotes", None, "[quotes[0].start]", "offsets out of range"),
+    "offset_range": ("quotes", None, "[quotes[0].end]", "offsets out of range"),  # issue 15: under .end
     "start_ge_end": ("bias_spans", None, "[spans[0].start]", "start >= end"),
     "bad_label": ("stance", first_item("stances", label="pro"), "[stances[0].label]", "label outside the schema"),
     "bad_type": ("mentions", first_item("mentions", type="PERSON"), "[mentions[0].type]", "label outside the schema"),

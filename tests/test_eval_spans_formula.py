@@ -40,10 +40,17 @@ def direct(pred, gold, aware):
                 ov = max(0, min(e, te) - max(s, ts))
                 p_num += ov / (e - s)
                 r_num += ov / (te - ts)
-    p = p_num / n_s if n_s else 0.0
-    r = r_num / n_t if n_t else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
+    p = p_num / n_s if n_s else None  # 0/0 is undefined: null, the harness's one convention (issue 15)
+    r = r_num / n_t if n_t else None
+    f = 2 * p * r / (p + r) if p and r else 0.0
     return p, r, f
+
+
+def _same(value, want) -> bool:
+    """A harness value (NaN = null) equals the direct formula's (None = undefined)."""
+    if want is None:
+        return value is None or math.isnan(value)
+    return value == pytest.approx(want, abs=1e-12)
 
 
 def random_case(rng):
@@ -73,8 +80,8 @@ def test_eval_bias_spans_equal_semeval_formula():
                         records(pred, n, "spans", lambda t: {"technique": t}))
         for prefix, aware in (("span", False), ("technique", True)):
             p, r, f = direct(pred, gold, aware)
-            assert v[f"{prefix}_precision"] == pytest.approx(p, abs=1e-12)
-            assert v[f"{prefix}_recall"] == pytest.approx(r, abs=1e-12)
+            assert _same(v[f"{prefix}_precision"], p)
+            assert _same(v[f"{prefix}_recall"], r)
             assert v[f"{prefix}_f1"] == pytest.approx(f, abs=1e-12)
 
 
@@ -91,6 +98,6 @@ def test_eval_quotes_span_f1_equal_semeval_formula():
                         records(pred, n, "quotes", lambda t: {"speaker_entity_id": None}))
         p, r, f = direct(pred, gold, False)
         assert v["span_f1"] == pytest.approx(f, abs=1e-12)
-        assert v["span_precision"] == pytest.approx(p, abs=1e-12)
+        assert _same(v["span_precision"], p)
         matched = v["speaker_accuracy"]
         assert math.isnan(matched) or matched == 1.0  # every matched quote has the same (null) speaker

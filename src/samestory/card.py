@@ -161,7 +161,9 @@ def section_agreement(ctx) -> str:
         path = Path(ctx["annotations_dir"]) / story / "agreement.json"
         if path.exists():
             try:
-                report = json.loads(path.read_text(encoding="utf-8"))
+                from samestory.guard import read_json
+
+                report = read_json(path, "agreement report")  # bounded: depth and size
                 body = agreement.report_markdown(report).rstrip()
             except (ValueError, KeyError, TypeError) as exc:
                 raise SameStoryError(f"{path}: cannot read the agreement report",

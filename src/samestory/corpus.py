@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
-from samestory import paths
+from samestory import guard, paths
 from samestory.cleaning import CLEANERS, PROFILES, clean
 from samestory.errors import Problem, SameStoryError
 from samestory.jsonl import read_jsonl
@@ -23,6 +24,42 @@ METADATA_FIELDS = ("doc_id", "story_id", "raw_path", "raw_sha256", "title", "out
 OPTIONAL_METADATA = {"cleaner": "v1", "translation_of": None}
 """Fields a documents.jsonl row may omit, with their value when absent: rows written before they existed
 (the seed release) were cleaned by cleaner v1 and link no translation."""
+
+
+MAX_RAW_BYTES = 10 * 1024 * 1024
+"""Largest raw file accepted (a saved web page with its markup; article text is far smaller)."""
+MAX_TEXT_CHARS = 1_000_000
+"""Longest article text (raw text, or text extracted from a page): about 150,000 words, ten times a long read."""
+MAX_LINE_CHARS = 50_000
+"""Longest line of an article text: a paragraph longer than this is a broken file, not prose."""
+MAX_PARAGRAPHS = 5_000
+"""Most non-blank lines (at most one paragraph each) in an article text."""
+
+
+def size_problem(path: Path, size: int, line: int | None = None, field: str | None = None) -> Problem | None:
+    """A Problem when a raw file exceeds MAX_RAW_BYTES (checked before reading it)."""
+    if size <= MAX_RAW_BYTES:
+        return None
+    return Problem(str(path), "file too large for an article", line=line, field=field,
+                   expected=f"<= {MAX_RAW_BYTES // (1024 * 1024)} MiB", found=f"{size / 1024 / 1024:.1f} MiB")
+
+
+def text_problems(text: str, where: str, line: int | None = None) -> list[Problem]:
+    """Limits on an article text (size, line length, paragraph count), so every later step stays small and
+    linear; each Problem says which limit and by how much."""
+    out = []
+    if len(text) > MAX_TEXT_CHARS:
+        out.append(Problem(where, "text too long for an article", line=line,
+                           expected=f"<= {MAX_TEXT_CHARS} characters", found=f"{len(text)} characters"))
+    longest, lineno = max(((len(x), i) for i, x in enumerate(text.split("\n"), 1)), default=(0, 0))
+    if longest > MAX_LINE_CHARS:
+        out.append(Problem(where, f"line {lineno} of the text is too long (no line breaks?)", line=line,
+                           expected=f"<= {MAX_LINE_CHARS} characters per line", found=f"{longest} characters"))
+    paras = sum(1 for x in text.split("\n") if x.strip())
+    if paras > MAX_PARAGRAPHS:
+        out.append(Problem(where, "too many paragraphs (non-blank lines) for an article", line=line,
+                           expected=f"<= {MAX_PARAGRAPHS}", found=str(paras)))
+    return out
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -38,7 +75,10 @@ def load_stories(corpus_dir: Path = paths.CORPUS) -> list[dict]:
     out = []
     for d in story_dirs(corpus_dir):
         f = d / "story.json"
-        story = json.loads(f.read_text(encoding="utf-8"))
+        story = guard.read_json(f, "story.json")
+        if not isinstance(story, dict):
+            raise SameStoryError(f"{f}: not a JSON object", [Problem(str(f), "wrong type", expected="a JSON object",
+                                                                    found=type(story).__name__)])
         missing = [k for k in STORY_FIELDS if k not in story]
         if missing:
             raise SameStoryError(f"{f}: missing fields", [Problem(str(f), "missing field", field=k) for k in missing])
@@ -60,13 +100,31 @@ def load_metadata(corpus_dir: Path = paths.CORPUS) -> list[tuple[Path, int, dict
     return out
 
 
+def metadata_problems(f: Path, line: int, meta: dict) -> list[Problem]:
+    """Ids and paths of one documents.jsonl row that would build an unsafe path (checked before any use):
+    doc_id and story_id are safe ids, raw_path and extracted_path lie under the story's folder."""
+    out = [p for p in (guard.id_problem(meta.get("doc_id"), "doc_id", str(f), line),
+                       guard.id_problem(meta.get("story_id"), "story_id", str(f), line)) if p]
+    if out:
+        return out
+    for key in ("raw_path", "extracted_path"):
+        if key == "raw_path" or meta.get(key) is not None:
+            p = guard.relpath_problem(meta.get(key), key, str(f), line, under=meta["story_id"])
+            if p:
+                out.append(p)
+    return out
+
+
 def read_raw(corpus_dir: Path, meta: dict, where: tuple[Path, int]) -> tuple[str, list[Problem]]:
     """The cleaner's input, after checking it exists, matches its sha256 and decodes as UTF-8: the raw
     text, or for a web page (meta has `extracted_path`) the text extracted from the raw HTML."""
     f, line = where
     raw_path = Path(corpus_dir) / meta["raw_path"]
-    if not raw_path.exists():
+    if not raw_path.is_file():
         return "", [Problem(str(f), f"raw file {raw_path} is missing", line=line, field="raw_path")]
+    too_big = size_problem(raw_path, raw_path.stat().st_size)
+    if too_big:
+        return "", [too_big]
     data = raw_path.read_bytes()
     problems = []
     digest = sha256_bytes(data)
@@ -81,13 +139,19 @@ def read_raw(corpus_dir: Path, meta: dict, where: tuple[Path, int]) -> tuple[str
                            p.field and p.field.replace("raw_", "extracted_"), p.expected, p.found) for p in more]
         return text, problems + renamed
     try:
-        return data.decode("utf-8"), problems
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         problems.append(Problem(str(raw_path), f"not UTF-8 (invalid byte at offset {exc.start})"))
         return "", problems
+    limits = text_problems(text, str(raw_path))
+    if limits:
+        return "", problems + limits
+    return text, problems
 
 
 def clean_path(corpus_dir: Path, meta: dict) -> Path:
+    guard.check_id(meta["story_id"], "story_id", "documents.jsonl")
+    guard.check_id(meta["doc_id"], "doc_id", "documents.jsonl")
     return Path(corpus_dir) / meta["story_id"] / "clean" / f"{meta['doc_id']}.txt"
 
 
@@ -153,6 +217,15 @@ def check_translations(metas: list[tuple[Path, int, dict]]) -> list[Problem]:
     return problems
 
 
+SEQ = re.compile(r"(\d{3,})_[0-9a-f]{16}")
+"""doc ids written by `samestory add`: a per-story sequence number and the raw file's sha256 prefix."""
+
+
+def _seq_key(meta: dict) -> str | None:
+    m = SEQ.fullmatch(str(meta.get("doc_id")))
+    return f"seq:{meta.get('story_id')}:{int(m.group(1))}" if m else None
+
+
 def load_rows(corpus_dir: Path, metas: list[tuple[Path, int, dict]], seen: dict[str, str],
               problems: list[Problem], check: bool = True) -> tuple[list[dict], set[str]]:
     """`documents` rows for the given metadata rows (e.g. one story's), appending every problem (missing
@@ -163,7 +236,12 @@ def load_rows(corpus_dir: Path, metas: list[tuple[Path, int, dict]], seen: dict[
         missing = [k for k in METADATA_FIELDS if k not in meta]
         if missing:
             problems.extend(Problem(str(f), "missing field", line=line, field=k) for k in missing)
-            broken.add(meta.get("doc_id"))
+            broken.add(meta.get("doc_id") if isinstance(meta.get("doc_id"), str) else None)
+            continue
+        unsafe = metadata_problems(f, line, meta)
+        if unsafe:
+            problems.extend(unsafe)
+            broken.add(meta["doc_id"] if isinstance(meta["doc_id"], str) else None)
             continue
         bad = _check_optional(meta)
         if bad:
@@ -176,6 +254,15 @@ def load_rows(corpus_dir: Path, metas: list[tuple[Path, int, dict]], seen: dict[
                                     field="doc_id", found=meta["doc_id"]))
             continue
         seen[meta["doc_id"]] = f"{f}:{line}"
+        for key, field, what in ((f"raw_sha256:{meta['raw_sha256']}", "raw_sha256", "exact duplicate (same raw "
+                                  "file bytes)"),
+                                 (_seq_key(meta), "doc_id", "document number used twice in the story")):
+            if key is None:
+                continue
+            if key in seen:  # what concurrent `add`s once produced: refuse it here too
+                problems.append(Problem(str(f), f"{what} as {seen[key]}", line=line, field=field,
+                                        found=str(meta.get(field))))
+            seen.setdefault(key, f"{meta['doc_id']} ({f}:{line})")
         raw, raw_problems = read_raw(corpus_dir, meta, (f, line))
         problems.extend(raw_problems)
         if raw_problems and not raw:

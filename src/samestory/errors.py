@@ -19,9 +19,8 @@ class Problem:
         where = self.file + (f":{self.line}" if self.line is not None else "")
         if self.field:
             where += f" [{self.field}]"
-        detail = ""
-        if self.expected is not None or self.found is not None:
-            detail = f" (expected {self.expected!s}, found {self.found!s})"
+        parts = [f"{k} {v!s}" for k, v in (("expected", self.expected), ("found", self.found)) if v is not None]
+        detail = f" ({', '.join(parts)})" if parts else ""  # never "found None": say only what is known
         return f"{where}: {self.message}{detail}"
 
 

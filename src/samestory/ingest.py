@@ -9,26 +9,26 @@ extracted/<doc_id>.txt (trafilatura's main text, the cleaner's input) and clean/
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import json
 import os
 import re
 import shutil
-import tempfile
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 
-from samestory import __version__, dedup, language, segment
+from samestory import __version__, dedup, guard, language, segment
 from samestory.cleaning import CURRENT_CLEANER, PROFILES, clean, clean_to_raw
 from samestory.corpus import (METADATA_FIELDS, STORY_FIELDS, build_document, load_documents, load_metadata,
-                              load_stories, sha256_bytes)
+                              load_stories, sha256_bytes, size_problem, text_problems)
 from samestory.errors import Problem, SameStoryError
 from samestory.jsonl import atomic_write_bytes, atomic_write_text, dumps
 from samestory.schema import INVENTORIES
 from tqdm import tqdm
 
+STAGING = "staging"
+"""Name of the scratch folders (`.staging-samestory-tmp-*`) `add` and `story new` build in before moving
+files into place; leftovers of a killed run are swept by the next run (guard.scratch_dir), git ignores them."""
 SUFFIXES = {".txt": "text", ".html": "html", ".htm": "html"}
 """File types `samestory add` accepts, by suffix (case-insensitive)."""
 STORY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -114,10 +114,8 @@ def new_story(corpus: Path, story_id: str, title: str, date: str, place: str | N
     assert tuple(story) == STORY_FIELDS
     corpus.mkdir(parents=True, exist_ok=True)
     annotations.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=".staging-", dir=corpus))
-    astage = Path(tempfile.mkdtemp(prefix=".staging-", dir=annotations))
-    placed = False
-    try:
+    with guard.locked(corpus, "changing this corpus"), guard.scratch_dir(corpus, STAGING) as stage, \
+            guard.scratch_dir(annotations, STAGING) as astage:
         (stage / story_id).mkdir()
         atomic_write_text(stage / story_id / "story.json", json.dumps(story, ensure_ascii=False, indent=2) + "\n")
         (astage / story_id / "gold").mkdir(parents=True)
@@ -127,14 +125,11 @@ def new_story(corpus: Path, story_id: str, title: str, date: str, place: str | N
             if t.exists():
                 raise SameStoryError(f"story {story_id!r} already exists", [_problem(t, "folder appeared meanwhile")])
         os.rename(stage / story_id, target)
-        placed = True
-        os.rename(astage / story_id, atarget)
-        placed = False
-    finally:
-        if placed:  # annotations could not be placed: take the story folder back out
+        try:
+            os.rename(astage / story_id, atarget)
+        except BaseException:  # annotations could not be placed: take the story folder back out
             shutil.rmtree(target, ignore_errors=True)
-        shutil.rmtree(stage, ignore_errors=True)
-        shutil.rmtree(astage, ignore_errors=True)
+            raise
     return target, atarget
 
 
@@ -175,7 +170,7 @@ def collect(inputs: list[Path]) -> tuple[list[Path], list[Path]]:
 def _guess_encoding(data: bytes) -> str | None:
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    best = from_bytes(data[:1 << 20]).best()  # a sample: the guess only adds one reading to the advice
     return best.encoding if best else None
 
 
@@ -190,6 +185,9 @@ def _looks_binary(data: bytes) -> bool:
 def read_source(path: Path) -> Source:
     """Read and decode one file; empty, binary and non-UTF-8 text files are refused with the reason."""
     path = Path(path)
+    too_big = size_problem(path, path.stat().st_size)
+    if too_big:  # checked before reading: cost stays bounded whatever the file
+        raise SameStoryError(f"{path}: file too large", [too_big])
     data = path.read_bytes()
     kind = SUFFIXES[path.suffix.lower()]
     if not data.strip():
@@ -221,12 +219,35 @@ def read_source(path: Path) -> Source:
                 raise SameStoryError(f"{path}: cannot decode", [_problem(
                     path, f"the page declares charset {name!r} but does not decode with it ({exc})",
                     "encoding", name, guess)])
-    advice = (f"it looks like {guess} (charset-normalizer); raw files are kept byte for byte, so convert it "
-              f"first, e.g. iconv -f {guess} -t UTF-8" if guess else "no encoding could be identified")
+    advice = encoding_advice(data, bad.start, guess)
     hint = "" if kind == "text" else " and declares no charset"
     raise SameStoryError(f"{path}: not UTF-8{hint}", [_problem(
         path, f"invalid UTF-8 byte 0x{data[bad.start]:02x} at offset {bad.start}; {advice}", "encoding",
-        "UTF-8", guess or "unknown", line=line)])
+        "UTF-8", f"byte 0x{data[bad.start]:02x}", line=line)])
+
+
+SINGLE_BYTE = ("latin-1", "cp1252", "cp1250", "iso8859-15")
+"""Single-byte encodings that decode almost any bytes: which one a file uses cannot be detected reliably
+(ñ in latin-1 is ń in cp1250), so the advice shows what each makes of the text instead of guessing."""
+
+
+def encoding_advice(data: bytes, offset: int, guess: str | None) -> str:
+    """Neutral advice for a non-UTF-8 file: the text around the first bad byte as each plausible encoding
+    reads it, and the command to convert once the user has seen which one is right."""
+    lo = data.rfind(b"\n", 0, offset) + 1
+    hi = data.find(b"\n", offset)
+    lo, hi = max(lo, offset - 30), min(hi if hi != -1 else len(data), offset + 30)
+    groups: dict[str, list[str]] = {}  # reading -> encodings that give it
+    for enc in dict.fromkeys([*SINGLE_BYTE, *([guess] if guess else [])]):
+        try:
+            groups.setdefault(data[lo:hi].decode(enc), []).append(enc)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    readings = [f"{'/'.join(encs)}: {shown!r}" for shown, encs in groups.items()]
+    return ("the encoding cannot be told for sure from the bytes; around it the text reads as "
+            + "; ".join(readings[:5])
+            + ". Raw files are kept byte for byte, so convert it first with the encoding that reads right: "
+              "iconv -f ENCODING -t UTF-8 FILE > FILE.utf8.txt")
 
 
 def html_lang(html: str) -> str | None:
@@ -366,6 +387,9 @@ def plan_one(src: Source, story_id: str, seq: int, opts: Options) -> Planned:
     if src.kind == "html":
         extracted, emeta, provenance = extract(src)
     cleaner_input = extracted if extracted is not None else src.text
+    limits = text_problems(cleaner_input, str(src.path))
+    if limits:
+        raise SameStoryError(f"{src.path}: not an article of a sane size", limits)
     guess = opts.language or language.detect(cleaner_input).language  # picks jusText's stoplist
     result = clean(cleaner_input, PROFILES[opts.profile], cleaner=CURRENT_CLEANER, language=guess)
     if len(result.text) < MIN_ARTICLE_CHARS:
@@ -491,27 +515,13 @@ def validate(p: Planned, row: dict) -> list[Problem]:
     return problems
 
 
-@contextmanager
-def _story_lock(story_dir: Path):
-    """An exclusive lock on the story folder, so two `add` runs cannot interleave."""
-    fd = os.open(story_dir, os.O_RDONLY)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise SameStoryError(f"{story_dir}: another `samestory add` is writing to this story; try again")
-        yield
-    finally:
-        os.close(fd)
-
-
 def commit(corpus: Path, story_id: str, planned: list[Planned], dry_run: bool = False) -> list[dict]:
     """Stage, validate with load_documents, then move files into place and replace documents.jsonl last.
     Returns the validated `documents` rows. With dry_run, nothing in the corpus changes."""
     corpus = Path(corpus)
     story_dir = corpus / story_id
-    with _story_lock(story_dir):
-        stage = Path(tempfile.mkdtemp(prefix=".staging-", dir=corpus))
+    with guard.locked(story_dir, "writing to this story", timeout=0, holder="another `samestory add`"), \
+            guard.scratch_dir(corpus, STAGING) as stage:
         moved: list[Path] = []
         made: list[Path] = []
         try:
@@ -556,11 +566,16 @@ def commit(corpus: Path, story_id: str, planned: list[Planned], dry_run: bool = 
             for d in made:
                 if not any(d.iterdir()):
                     d.rmdir()
-            shutil.rmtree(stage, ignore_errors=True)
 
 
 def add(corpus: Path, story_id: str, inputs: list[Path], opts: Options, dry_run: bool = False):
-    """Plan, validate and write; returns (planned, rows, skipped files)."""
-    planned, skipped = plan(corpus, story_id, inputs, opts)
-    rows = commit(corpus, story_id, planned, dry_run=dry_run)
+    """Plan, validate and write; returns (planned, rows, skipped files). The corpus lock is taken BEFORE
+    planning: numbering (000_, 001_, …) and the duplicate checks read the corpus, so two concurrent runs
+    must not both plan against the same state (a second run waits, then sees the first one's documents)."""
+    corpus = Path(corpus)
+    if not corpus.is_dir():
+        raise SameStoryError(f"{corpus}: no such corpus folder", [_problem(corpus, "not a folder", "--corpus")])
+    with guard.locked(corpus, "adding articles to this corpus"):
+        planned, skipped = plan(corpus, story_id, inputs, opts)
+        rows = commit(corpus, story_id, planned, dry_run=dry_run)
     return planned, rows, skipped

@@ -3,28 +3,36 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import tempfile
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from samestory import guard
 from samestory.errors import Problem, SameStoryError
 
 
 def read_jsonl(path: Path) -> Iterator[tuple[int, dict]]:
-    """Yield (line number, record); invalid UTF-8, invalid JSON or a non-object is an error naming the line."""
+    """Yield (line number, record); invalid UTF-8, invalid or too deep/long JSON or a non-object is an error
+    naming the line (bounds in `guard`). Lines are split at \n only, like every JSONL writer: a U+2028 inside
+    a string is text, not a line break."""
+    path = Path(path)
     try:
-        data = Path(path).read_bytes().decode("utf-8")
+        if path.is_dir():
+            raise SameStoryError(f"{path}: is a folder", [Problem(str(path), "expected a .jsonl file, found a folder")])
+        size = path.stat().st_size
+        if size > guard.MAX_FILE_BYTES:
+            raise SameStoryError(f"{path}: too large", [Problem(str(path), "JSONL file too large",
+                                                                 expected=f"<= {guard.MAX_FILE_BYTES} bytes",
+                                                                 found=f"{size} bytes")])
+        data = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SameStoryError(f"{path}: not UTF-8", [Problem(str(path), f"not UTF-8 at byte {exc.start}")])
-    for lineno, line in enumerate(data.splitlines(), 1):
+    except OSError as exc:
+        raise SameStoryError(f"{path}: cannot read", [Problem(str(path), f"cannot read: {exc.strerror or exc}")])
+    for lineno, line in enumerate(data.split("\n"), 1):
         if not line.strip():
             continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise SameStoryError(f"{path}:{lineno}: invalid JSON",
-                                 [Problem(str(path), f"invalid JSON: {exc.msg}", line=lineno)])
+        obj = guard.loads(line, str(path), lineno)
         if not isinstance(obj, dict):
             raise SameStoryError(f"{path}:{lineno}: expected a JSON object",
                                  [Problem(str(path), "expected a JSON object", line=lineno,
@@ -58,15 +66,3 @@ def write_jsonl(path: Path, records: Iterable[dict]) -> None:
 
 def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
-
-
-def replace_dir(new: Path, target: Path) -> None:
-    """Swap a finished folder (built beside `target`) into place; an old generated folder is removed."""
-    new, target = Path(new), Path(target)
-    if target.exists():
-        trash = target.with_name(f".{target.name}.old.{os.getpid()}")
-        os.replace(target, trash)
-        os.replace(new, target)
-        shutil.rmtree(trash)
-    else:
-        os.replace(new, target)

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pyarrow
 
-from samestory import card, paths, schema
+from samestory import card, guard, paths, schema
 from samestory.build import Collector, ParquetSink
 from samestory.errors import Problem, SameStoryError
-from samestory.jsonl import atomic_write_text, replace_dir
+from samestory.jsonl import atomic_write_text
 from samestory.schema import CONFIGS
 from samestory.validate import validate
 from samestory.version import DATASET_VERSION
@@ -169,54 +169,62 @@ def build_release(version: str = DATASET_VERSION, src: Sources = Sources(), out:
     """Validate, build into a temporary folder, compare with `releases/v<version>.json`, rename into place.
 
     Invalid input or a released version with other content raises, and nothing is written."""
+    version = guard.parse_version(version)
     out, releases = Path(out), Path(releases)
     target = out / release_name(version)
     manifest_path = releases / f"v{version}.json"
     if record and not manifest_path.exists():
         check_changelog(version, Path(src.changelog))
+    for folder, option in ((out, "--out"), (releases, "--releases")):
+        bad = next((q for q in (folder, *folder.parents) if q.exists() and not q.is_dir()), None)
+        if bad is not None:
+            raise SameStoryError(f"{option} {folder}: {bad} is a file, not a folder",
+                                 [Problem(str(bad), "expected a folder", field=option, found="a file")])
     made_out = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{release_name(version)}.", dir=out))
-    tmp.chmod(0o755)  # mkdtemp makes it private; a release folder is for everyone
-    old = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else None
-    if layout is None:  # a released version keeps the layout it was released with
-        layout = old.get("layout", 1) if old is not None else LAYOUT
     try:
-        sink = ParquetSink(tmp)
-        try:
-            report, stats = collect(src, sink, progress)
-        finally:
-            sink.close()
-        card_text = render_card(src, version, stats)
-        (tmp / "README.md").write_text(card.front_matter(stats) + "\n" + card_text, encoding="utf-8")
-        from samestory.eval.schemas import write_all
+        # one build of a build folder at a time: the release comparison and the swap happen under the lock,
+        # so two concurrent builds of one version cannot both say "built"
+        with guard.locked(out, f"building into {out}"), \
+                guard.scratch_dir(out, release_name(version), mode=0o755) as tmp:
+            old = guard.read_json(manifest_path, "release manifest") if manifest_path.exists() else None
+            if layout is None:  # a released version keeps the layout it was released with
+                layout = old.get("layout", 1) if old is not None else LAYOUT
+            sink = ParquetSink(tmp)
+            try:
+                report, stats = collect(src, sink, progress)
+            finally:
+                sink.close()
+            card_text = render_card(src, version, stats)
+            (tmp / "README.md").write_text(card.front_matter(stats) + "\n" + card_text, encoding="utf-8")
+            from samestory.eval.schemas import write_all
 
-        write_all(tmp / "schemas")  # JSON Schema of each task's prediction file, shipped with the data
-        inputs = {_input_name(p, src): sha256_file(p) for p in report.inputs}
-        if layout >= 2:
-            _write_self_contained(tmp, src, inputs)
-        files = _checksums(tmp)
-        manifest = make_manifest(version, files, inputs, stats["rows"], layout)
-        if old is not None and _comparable(old) != _comparable(manifest):
-            raise SameStoryError(
-                f"release v{version} already exists ({manifest_path}) with different content: "
-                f"bump the version in src/samestory/version.py and add a CHANGELOG entry", _diff(old, manifest))
-        status = "unchanged" if old is not None else "built"
-        recorded = old if old is not None else manifest
-        manifest_text = json.dumps(recorded, indent=2, ensure_ascii=False) + "\n"
-        (tmp / MANIFEST).write_text(manifest_text, encoding="utf-8")
-        if (target.exists() and status == "unchanged" and _files_match(target, files)
-                and (target / MANIFEST).exists() and (target / MANIFEST).read_text(encoding="utf-8") == manifest_text):
-            shutil.rmtree(tmp)
-        else:
-            replace_dir(tmp, target)
-        if record and old is None:
-            atomic_write_text(manifest_path, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
-        return BuildResult(target, manifest_path, old if old is not None else manifest, status)
+            write_all(tmp / "schemas")  # JSON Schema of each task's prediction file, shipped with the data
+            inputs = {_input_name(p, src): sha256_file(p) for p in report.inputs}
+            if layout >= 2:
+                _write_self_contained(tmp, src, inputs)
+            files = _checksums(tmp)
+            manifest = make_manifest(version, files, inputs, stats["rows"], layout)
+            if old is not None and _comparable(old) != _comparable(manifest):
+                raise SameStoryError(
+                    f"release v{version} already exists ({manifest_path}) with different content: "
+                    f"bump the version in src/samestory/version.py and add a CHANGELOG entry", _diff(old, manifest))
+            status = "unchanged" if old is not None else "built"
+            recorded = old if old is not None else manifest
+            manifest_text = json.dumps(recorded, indent=2, ensure_ascii=False) + "\n"
+            (tmp / MANIFEST).write_text(manifest_text, encoding="utf-8")
+            if not (target.exists() and status == "unchanged" and _files_match(target, files)
+                    and (target / MANIFEST).exists()
+                    and (target / MANIFEST).read_text(encoding="utf-8") == manifest_text):
+                # a release folder holds only the files its manifest lists (old or new) and the manifest;
+                # anything else is the user's and is never deleted
+                known = set(files) | set((old or {}).get("files", {})) | {MANIFEST}
+                guard.replace_dir(tmp, target, known, "build")
+            if record and old is None:
+                atomic_write_text(manifest_path, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+            return BuildResult(target, manifest_path, recorded, status)
     finally:
-        if tmp.exists():
-            shutil.rmtree(tmp)
-        if made_out and not any(out.iterdir()):
+        if made_out and out.exists() and not any(out.iterdir()):
             out.rmdir()  # a refused build leaves no trace
 
 
@@ -233,20 +241,38 @@ def _write_self_contained(tmp: Path, src: Sources, inputs: dict[str, str]) -> No
 
 
 def _files_match(folder: Path, files: dict[str, str]) -> bool:
-    have = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()} - {MANIFEST}
-    return have == set(files) and all(sha256_file(folder / n) == h for n, h in files.items())
+    return not folder_problems(folder, files)
+
+
+def folder_problems(folder: Path, files: dict[str, str]) -> list[Problem]:
+    """Each file of a release folder that is missing, extra or differs from the manifest's hash (the
+    folder's own manifest.json, which cannot list itself, is not counted as extra)."""
+    have = {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*")) if p.is_file()}
+    have.pop(MANIFEST, None)
+    out = [Problem(str(folder / n), "listed in the manifest but missing", field=n, expected=h, found="absent")
+           for n, h in sorted(files.items()) if n not in have]
+    out += [Problem(str(have[n]), "not in the manifest", field=n, expected="absent", found="a file")
+            for n in sorted(have) if n not in files]
+    for n, h in sorted(files.items()):
+        if n in have:
+            got = sha256_file(have[n])
+            if got != h:
+                out.append(Problem(str(have[n]), "differs from the manifest (sha256)", field=n, expected=h, found=got))
+    return out
 
 
 def verify(version: str, src: Sources = Sources(), releases: Path = paths.RELEASES,
-           progress: bool = True, from_history: bool | None = None) -> dict:
-    """Rebuild `version` in a scratch folder and compare every hash with its committed manifest.
+           progress: bool = True, from_history: bool | None = None, out: Path | None = None) -> dict:
+    """Rebuild `version` in a scratch folder and compare every hash with its committed manifest; with `out`,
+    also compare the existing built folder `out/samestory-v<version>/` (if any) with the manifest.
 
     The current version is rebuilt from the checkout; an older one (or from_history=True) from the git
     commit that recorded its manifest, with that commit's own code and data (`samestory.history`)."""
+    version = guard.parse_version(version, "version")
     manifest_path = Path(releases) / f"v{version}.json"
     if not manifest_path.exists():
         raise SameStoryError(f"no release v{version}", [Problem(str(manifest_path), "release manifest missing")])
-    old = json.loads(manifest_path.read_text(encoding="utf-8"))
+    old = guard.read_json(manifest_path, "release manifest")
     source = ""
     if from_history is None:
         from_history = version != DATASET_VERSION
@@ -267,11 +293,18 @@ def verify(version: str, src: Sources = Sources(), releases: Path = paths.RELEAS
         hint = (f" (built with pyarrow {env}, this machine has {pyarrow.__version__})"
                 if env and env != pyarrow.__version__ else "")
         raise SameStoryError(f"release v{version} does not rebuild identically{source}{hint}", problems)
+    folder = Path(out) / release_name(version) if out is not None else None
+    if folder is not None and folder.exists():
+        bad = folder_problems(folder, old.get("files", {}))
+        if bad:
+            raise SameStoryError(f"v{version} rebuilds identically, but the built folder {folder} does not match "
+                                 f"{manifest_path}: run `samestory build --version {version}` to restore it", bad)
     return old
 
 
 def check_release_dir(version: str, out: Path = paths.BUILD, releases: Path = paths.RELEASES) -> Path:
     """The built release folder, after checking every file against the committed manifest."""
+    version = guard.parse_version(version)
     manifest_path = Path(releases) / f"v{version}.json"
     folder = Path(out) / release_name(version)
     if not manifest_path.exists():
@@ -280,7 +313,7 @@ def check_release_dir(version: str, out: Path = paths.BUILD, releases: Path = pa
                                                                 "pass --dataset RELEASE_FOLDER_OR_HUB_ID")])
     if not folder.exists():
         raise SameStoryError(f"release v{version} is not built", [Problem(str(folder), "missing; run `samestory build`")])
-    committed = json.loads(manifest_path.read_text(encoding="utf-8"))
+    committed = guard.read_json(manifest_path, "release manifest")
     inner = read_folder_manifest(folder)
     if _comparable(inner) != _comparable(committed):
         raise SameStoryError(f"{folder} does not match {manifest_path}",
@@ -297,10 +330,7 @@ def read_folder_manifest(folder: Path) -> dict:
         raise SameStoryError(f"{folder} is not a SameStory release folder",
                              [Problem(str(f), "release manifest missing", expected=f"{MANIFEST} written by "
                                       "`samestory build` (or downloaded from the Hub with the release)")])
-    try:
-        manifest = json.loads(f.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SameStoryError(f"{f}: not a release manifest", [Problem(str(f), f"invalid JSON: {exc}")]) from None
+    manifest = guard.read_json(f, "release manifest")
     if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict) \
             or "dataset_version" not in manifest:
         raise SameStoryError(f"{f}: not a release manifest",
@@ -312,15 +342,9 @@ def check_folder(folder: Path) -> Path:
     """A release folder checked against the manifest inside it: every listed file present with its
     sha256, nothing else. No checkout needed."""
     folder = Path(folder)
-    files = read_folder_manifest(folder)["files"]
-    if not _files_match(folder, files):
-        have = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()} - {MANIFEST}
-        bad = sorted(n for n in files if n in have and sha256_file(folder / n) != files[n])
-        problems = ([Problem(str(folder / n), "sha256 differs from the release manifest") for n in bad]
-                    + [Problem(str(folder / n), "listed in the release manifest but missing")
-                       for n in sorted(set(files) - have)]
-                    + [Problem(str(folder / n), "not part of the release") for n in sorted(have - set(files))])
-        raise SameStoryError(f"{folder} does not match {folder / MANIFEST}: re-download or rebuild it", problems)
+    bad = folder_problems(folder, read_folder_manifest(folder)["files"])
+    if bad:
+        raise SameStoryError(f"{folder} does not match {folder / MANIFEST}: re-download or rebuild it", bad)
     return folder
 
 

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import importlib
 import json
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from samestory import jsonl, schema
+from samestory import guard, jsonl, schema
 from samestory.errors import Problem, SameStoryError
 
 
@@ -121,16 +119,8 @@ def write_predictions(out: Path, system: System, params: dict, predictions: dict
     """Write `<config>.jsonl` per config, `system.json` and `errors.jsonl` (if any) into a fresh folder that
     then replaces `out`: readers see the old set of files or the new one, never a mix."""
     out = Path(out)
-    if out.exists():
-        if not out.is_dir():
-            raise SameStoryError(f"{out}: not a directory", [Problem(str(out), "--out must be a directory")])
-        foreign = sorted(p.name for p in out.iterdir() if p.name not in MANAGED)
-        if foreign:
-            raise SameStoryError(f"{out}: holds files predict did not write; choose another --out",
-                                 [Problem(str(out / n), "not a predictions file") for n in foreign])
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+    guard.check_replaceable(out, MANAGED, "predict")
+    with guard.scratch_dir(out.parent, out.name) as tmp:
         names = []
         for config, records in predictions.items():
             jsonl.write_jsonl(tmp / f"{config}.jsonl", sorted(records, key=lambda r: r["doc_id"]))
@@ -142,10 +132,7 @@ def write_predictions(out: Path, system: System, params: dict, predictions: dict
         if errors:
             jsonl.write_jsonl(tmp / "errors.jsonl", errors)
             names.append("errors.jsonl")
-        jsonl.replace_dir(tmp, out)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp)
+        guard.replace_dir(tmp, out, MANAGED, "predict")
     return [out / n for n in names]
 
 

@@ -228,10 +228,13 @@ def parse_json(content: str) -> dict:
     fence = re.fullmatch(r"```(?:json)?\s*(.*?)\s*```", s, flags=re.S)
     if fence:
         s = fence.group(1)
+    from samestory.errors import SameStoryError
+    from samestory.guard import loads
+
     try:
-        obj = json.loads(s)
-    except json.JSONDecodeError as exc:
-        raise InvalidOutput(f"not JSON: {exc.msg} at char {exc.pos}")
+        obj = loads(s, "answer")  # bounded: a model's answer nested 100,000 deep is invalid output, not a crash
+    except SameStoryError as exc:
+        raise InvalidOutput(f"not JSON: {exc.problems[0].message if exc.problems else exc}")
     if not isinstance(obj, dict):
         raise InvalidOutput(f"expected a JSON object, got {type(obj).__name__}")
     return obj

@@ -71,16 +71,20 @@ def cmd_verify(args) -> int:
     from samestory.release import verify
 
     history = True if args.from_history else None
+    out = Path(args.out)
     manifest = verify(args.version, _sources(args), Path(args.releases), progress=not args.quiet,
-                      from_history=history)
-    if history or args.version != DATASET_VERSION:
+                      from_history=history, out=out)
+    version = manifest["dataset_version"]
+    if history or version != DATASET_VERSION:
         from samestory.history import release_source
 
-        where = f"the sources of commit {release_source(Path(args.releases) / f'v{args.version}.json').commit[:12]}"
+        where = f"the sources of commit {release_source(Path(args.releases) / f'v{version}.json').commit[:12]}"
     else:
         where = "this checkout"
-    print(f"v{args.version}: rebuilt identically from {where} ({len(manifest['files'])} files, "
-          f"{len(manifest['inputs'])} inputs)")
+    built = out / f"samestory-v{version}"
+    print(f"v{version}: rebuilt identically from {where} ({len(manifest['files'])} files, "
+          f"{len(manifest['inputs'])} inputs)" + (f"; {built} matches the manifest" if built.exists() else
+                                                   f"; {built} is not built (not compared)"))
     return 0
 
 
@@ -163,11 +167,13 @@ def register(sub) -> None:
 
     p = sub.add_parser("verify", help="rebuild a released version and compare it with its manifest",
                        description="Rebuild <version> in a scratch folder and compare every hash with "
-                       "releases/v<version>.json. The current version is rebuilt from this checkout; an older "
-                       "one from the git commit that recorded its manifest (its own code and data, exported "
-                       "with git archive; needs the git history).")
+                       "releases/v<version>.json, and compare the built folder <out>/samestory-v<version>/, "
+                       "if it exists, with the manifest. The current version is rebuilt from this checkout; an "
+                       "older one from the git commit that recorded its manifest (its own code and data, "
+                       "exported with git archive; needs the git history).")
     p.add_argument("version", help="e.g. 1.0.0")
     _add_inputs(p)
+    p.add_argument("--out", default=str(paths.BUILD), help="build folder compared too (default: %(default)s)")
     p.add_argument("--releases", default=str(paths.RELEASES), help="release manifests (default: %(default)s)")
     p.add_argument("--from-history", action="store_true",
                    help="rebuild from the commit that recorded the manifest even for the current version")

@@ -4,7 +4,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from samestory import paths
-from samestory.corpus import clean_path, load_documents, load_metadata, read_raw, build_document
+from samestory.corpus import (METADATA_FIELDS, build_document, clean_path, load_documents, load_metadata,
+                              metadata_problems, read_raw)
+from samestory.errors import Problem
 from samestory.errors import SameStoryError
 from samestory.jsonl import atomic_write_text
 
@@ -14,7 +16,13 @@ def _clean(args) -> int:
     paths.require_checkout("corpus clean", args.corpus)
     corpus = Path(args.corpus)
     wrote = 0
-    for f, line, meta in load_metadata(corpus):
+    rows = load_metadata(corpus)
+    bad = [Problem(str(f), "missing field", line=line, field=k) for f, line, m in rows for k in METADATA_FIELDS
+           if k not in m]
+    bad += [p for f, line, m in rows for p in metadata_problems(f, line, m)]
+    if bad:  # every id and path is checked before any file is written
+        raise SameStoryError("cannot clean: documents.jsonl has problems; run `samestory validate`", bad)
+    for f, line, meta in rows:
         if args.story and meta["story_id"] != args.story:
             continue
         raw, problems = read_raw(corpus, meta, (f, line))

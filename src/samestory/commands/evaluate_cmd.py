@@ -26,13 +26,30 @@ def _system(args) -> dict:
     if not sj and Path(args.predictions).is_dir() and (Path(args.predictions) / "system.json").exists():
         sj = Path(args.predictions) / "system.json"  # written by `samestory predict`
     if sj:
-        try:
-            data = json.loads(Path(sj).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise SameStoryError(f"{sj}: cannot read system metadata: {exc}") from None
+        from samestory.errors import Problem
+        from samestory.guard import read_json
+
+        data = read_json(Path(sj), "system metadata file")
         if not isinstance(data, dict):
-            raise SameStoryError(f"{sj}: system metadata must be a JSON object")
-        params = {**data.pop("parameters", {}), **params}
+            raise SameStoryError(f"{sj}: system metadata must be a JSON object",
+                                 [Problem(str(sj), "wrong type", expected="a JSON object",
+                                          found=type(data).__name__)])
+        file_params = data.pop("parameters", None) or {}
+        if not isinstance(file_params, dict):
+            raise SameStoryError(f"{sj}: parameters must be an object",
+                                 [Problem(str(sj), "wrong type", field="parameters", expected="a JSON object",
+                                          found=type(file_params).__name__)])
+        for key in ("name", "version", "description", "url"):
+            if data.get(key) is not None and not isinstance(data[key], str):
+                raise SameStoryError(f"{sj}: {key} must be a string",
+                                     [Problem(str(sj), "wrong type", field=key, expected="a string",
+                                              found=type(data[key]).__name__)])
+        if data.get("tasks") is not None and not (isinstance(data["tasks"], list)
+                                                  and all(isinstance(t, str) for t in data["tasks"])):
+            raise SameStoryError(f"{sj}: tasks must be a list of task names",
+                                 [Problem(str(sj), "wrong type", field="tasks", expected="a list of strings",
+                                          found=type(data["tasks"]).__name__)])
+        params = {**file_params, **params}
         base = data
     else:
         base = {}
@@ -46,11 +63,33 @@ def _system(args) -> dict:
     return system
 
 
+def _check_out_file(out: Path, option: str = "--out") -> None:
+    """--out names a file to write: refuse a folder (or a path under a file) before any work is done."""
+    from samestory.errors import Problem
+
+    if out.is_dir():
+        raise SameStoryError(f"{option} {out}: is a folder", [Problem(str(out), "expected a file path, found a "
+                                                                      "folder", field=option)])
+    for parent in out.parents:
+        if parent.exists() and not parent.is_dir():
+            raise SameStoryError(f"{option} {out}: {parent} is a file", [Problem(str(parent), "not a folder",
+                                                                               field=option)])
+        if parent.exists():
+            break
+
+
 def _evaluate(args) -> int:
+    from samestory.errors import Problem
     from samestory.eval import data
     from samestory.eval.evaluate import Options, evaluate, table
 
     try:
+        if args.out:
+            _check_out_file(Path(args.out))
+        if args.resamples is not None and args.resamples < 0:
+            raise SameStoryError("--resamples must be >= 0", [Problem("command line", "negative count",
+                                                                     field="--resamples", expected=">= 0",
+                                                                     found=str(args.resamples))])
         chosen = [f for f, v in (("--dataset", args.dataset), ("--release", args.release), ("--gold", args.gold)) if v]
         if len(chosen) > 1:
             raise SameStoryError(f"give one of --dataset, --release, --gold (got {', '.join(chosen)})")
@@ -66,6 +105,12 @@ def _evaluate(args) -> int:
             gold = data.load_release(args.release or f"v{DATASET_VERSION}", Path(args.build_dir),
                                      Path(args.releases_dir))
         system = _system(args)
+        from samestory.guard import name_problem
+
+        bad = name_problem(system.get("name") or Path(args.predictions).stem, "--system / system.name",
+                           str(args.system_json or "command line"))
+        if bad:  # the leaderboard would refuse it: say so before scoring
+            raise SameStoryError("unusable system name", [bad])
         declared = system.pop("tasks", None)
         opts = Options(tasks=args.task, declared_tasks=None if args.task else declared, unit=args.unit,
                        resamples=args.resamples, seed=args.seed, strict=args.strict, system=system,
@@ -89,6 +134,8 @@ def _compare(args) -> int:
     from samestory.jsonl import atomic_write_text
 
     try:
+        if args.out:
+            _check_out_file(Path(args.out))
         result = compare(Path(args.a), Path(args.b), args.resamples, args.seed)
     except SameStoryError as exc:
         return _fail(exc)

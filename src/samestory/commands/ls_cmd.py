@@ -107,7 +107,8 @@ def register(sub) -> None:
 
 def _story(args) -> str:
     if args.story:
-        return args.story
+        from samestory.guard import check_id
+        return check_id(args.story, "--story")  # it becomes a folder name
     stories = sorted(d.name for d in Path(args.annotations).iterdir()
                      if d.is_dir() and (d / "entities.jsonl").exists()) if Path(args.annotations).is_dir() else []
     if len(stories) != 1:
@@ -247,10 +248,12 @@ def run_convert(args) -> int:
     story = _story(args)
     inv = sync.load_inventory(story, args.annotations)
     docs = {d["doc_id"]: d for d in _docs(args, story)}
+    from samestory.guard import read_json
+
     try:
-        export = json.loads(args.export.read_bytes())
-    except (OSError, json.JSONDecodeError) as exc:
-        raise SameStoryError(f"{args.export}: cannot read the export", [Problem(str(args.export), str(exc))])
+        export = read_json(args.export, "Label Studio JSON export")  # bounded: depth and size
+    except SameStoryError as exc:
+        raise SameStoryError(f"{args.export}: cannot read the export", exc.problems) from None
     conv = sync.convert_export(args.project, export, docs, inv, str(args.export))
     summary = {a: {layer: len(r) for layer, r in layers.items()} for a, layers in sorted(conv.records.items())}
     if conv.problems:

@@ -8,7 +8,11 @@ from samestory import paths
 
 def _report(args) -> int:
     """Write one self-contained HTML page plus PNG figures for a story."""
-    from samestory.report import load_story, write_report  # matplotlib: load only when used
+    from samestory import guard
+    from samestory.report import load_story, owns, write_report  # matplotlib: load only when used
+
+    guard.check_id(args.story, "--story")
+    guard.check_replaceable(Path(args.out), owns, "report")  # before any work: never replace a folder not ours
     from samestory.report.data import REPORT_LAYERS
 
     if args.dataset:
@@ -51,7 +55,8 @@ def register(sub) -> None:
     p.add_argument("--proposals", metavar="DIR", help="machine proposals for the layers and inventories still "
                    "missing (default: annotations/<story>/proposals when it exists)")
     p.add_argument("--no-proposals", action="store_true", help="never use machine proposals")
-    p.add_argument("--out", required=True, help="output folder (replaced as a whole)")
+    p.add_argument("--out", required=True, help="output folder, replaced as a whole: it must be new or hold only files "
+                   "`samestory report` writes (index.html, report.json, *.png); any other file makes it refuse")
     p.add_argument("--dataset", metavar="PATH_OR_HUB_ID",
                    help="read documents, inventories and gold from a release folder or Hub dataset id "
                         "(no checkout needed) instead of --corpus/--annotations")

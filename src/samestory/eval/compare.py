@@ -5,7 +5,7 @@ from pathlib import Path
 
 import numpy as np
 
-from samestory.errors import Problem
+from samestory.errors import Problem, SameStoryError
 from samestory.eval import bootstrap as bs
 from samestory.eval.predictions import PredictionError
 from samestory.eval.tasks import TASKS
@@ -30,8 +30,9 @@ def read_results(path: Path) -> dict:
 def compare(path_a: Path, path_b: Path, resamples: int = 10000, seed: int = bs.DEFAULT_SEED) -> dict:
     """Per task and metric: A, B, B − A, a 95% interval of the difference and a paired-bootstrap p-value."""
     a, b = read_results(path_a), read_results(path_b)
-    problems = [Problem(str(path_b), "differs from the other results file", field=k, expected=str(a[k]),
-                        found=str(b[k])) for k in STAMPS if a[k] != b[k]]
+    shown = lambda v: "null" if v is None else str(v)  # noqa: E731 (never "None" in a message)
+    problems = [Problem(str(path_b), "differs from the other results file", field=k, expected=shown(a[k]),
+                        found=shown(b[k])) for k in STAMPS if a[k] != b[k]]
     if problems:
         raise PredictionError(f"{path_a} and {path_b} were scored against different gold or scorer versions",
                               problems)

@@ -77,6 +77,23 @@ class Gold:
     source: str
     files: dict[str, str] = field(default_factory=dict)
     """config → file the layer was read from (for messages)."""
+    refs: dict[str, set[str]] = field(default_factory=dict)
+    """ref kind (entity, fact, target) → every id of the inventories; a prediction naming another is an error."""
+
+
+INVENTORY_REFS = {"entity": ("entities", "entity_id"), "fact": ("fact_inventory", "fact_id"),
+                  "target": ("stance_targets", "target_id")}
+"""Which inventory config and id field a `ref` of schema.py resolves against."""
+
+
+def inventory_refs(rows_of) -> dict[str, set[str]]:
+    """ref kind → ids, from `rows_of(inventory config)` (None when that inventory is not available)."""
+    out = {}
+    for kind, (config, key) in INVENTORY_REFS.items():
+        rows = rows_of(config)
+        if rows is not None:
+            out[kind] = {r.get(key) for r in rows if isinstance(r.get(key), str)}
+    return out
 
 
 def load_documents_file(path: Path) -> dict[str, dict]:
@@ -147,16 +164,22 @@ def _load_gold_dir(gold_dir: Path, corpus: Path | None, configs) -> Gold:
         files[config] = str(path)
     if problems:
         raise SameStoryError(f"gold in {gold_dir} is not valid", problems)
-    return Gold(documents, layers, UNRELEASED, gold_dir_sha256(gold_dir), str(gold_dir), files)
+    def rows_of(config):
+        p = gold_dir.parent / f"{config}.jsonl"
+        return [r for _, r in read_jsonl(p)] if p.is_file() else None
+    return Gold(documents, layers, UNRELEASED, gold_dir_sha256(gold_dir), str(gold_dir), files,
+                inventory_refs(rows_of))
 
 
 def release_dir(release: str, build: Path = paths.BUILD, releases: Path = paths.RELEASES) -> tuple[Path, dict]:
     """The built folder of `release` (e.g. v1.0.0) after checking it against its manifest, and the manifest."""
     from samestory.release import check_release_dir
 
-    version = release[1:] if release.startswith("v") else release
+    from samestory.guard import parse_version, read_json
+
+    version = parse_version(release, "--release")
     folder = check_release_dir(version, build, releases)
-    manifest = json.loads((Path(releases) / f"v{version}.json").read_text(encoding="utf-8"))
+    manifest = read_json(Path(releases) / f"v{version}.json", "release manifest")
     return folder, manifest
 
 
@@ -183,4 +206,4 @@ def gold_of(release, configs=schema.LAYERS) -> Gold:
     layers = {config: {r["doc_id"]: r for r in release.rows(config)} for config in configs}
     where = release.folder if release.folder is not None else release.source
     return Gold(docs, layers, release.dataset_version, release.manifest.get("gold_sha256"), str(where),
-                {c: f"{where}/data/{c}" for c in configs})
+                {c: f"{where}/data/{c}" for c in configs}, inventory_refs(release.rows))

@@ -236,12 +236,16 @@ def _job(job, opts: Options):
     gold = _GOLD
     try:
         rows = read_rows(path)
+        if not rows:  # a 0-byte or blank file is a mistake, not a system that predicts nothing
+            raise PredictionError(f"{path}: the prediction file is empty", [Problem(
+                str(path), "the prediction file is empty", expected="one JSON record per line, one per document",
+                found="0 records")])
         keep, warnings = shared_file_tasks({t: path for t in tasks}, declared, {path: rows})
         if not keep:
             return [], warnings
         cfg = TASKS[tasks[0]].meta.config
         required = set().union(*(TASKS[t].meta.required for t in keep))
-        preds = check_file(path, cfg, required, gold.layers[cfg], gold.documents, rows)
+        preds = check_file(path, cfg, required, gold.layers[cfg], gold.documents, rows, gold.refs)
         scored = []
         for t in keep:
             block, table, w = score_task(t, gold, preds.records, opts)

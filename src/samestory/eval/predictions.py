@@ -99,8 +99,13 @@ def _short(value: Any) -> str:
 
 class _Checker:
     def __init__(self, path: str, config: str, required: set[str], gold_docs: dict[str, dict],
-                 documents: dict[str, dict]):
+                 documents: dict[str, dict], refs: dict[str, set[str]] | None = None):
         self.path = path
+        self.refs = dict(refs or {})
+        for kind, key in (("fact", "fact_id"), ("target", "target")):  # enumerated in every gold record
+            if kind not in self.refs and config in ("facts", "stance") and gold_docs:
+                self.refs[kind] = {it.get(key) for r in gold_docs.values() for it in r.get(
+                    schema.CONFIGS[config].items) or [] if isinstance(it, dict)}
         self.cfg = schema.CONFIGS[config]
         self.required = required
         self.gold_docs = gold_docs
@@ -174,13 +179,19 @@ class _Checker:
         plan = self._plans.get(id(f))
         if plan is None:
             plan = self._plans[id(f)] = (f.is_span, [c for c in f.children if c.ref in ("sentence", "paragraph")
+                                                     or c.ref in self.refs
                                                      or (c.dtype == "struct" and c.many)])
         is_span, children = plan
         if is_span and isinstance(item.get("start"), int) and isinstance(item.get("end"), int):
             s, e, n = item["start"], item["end"], len(doc["text"])
-            if not 0 <= s < e <= n:
-                self.add(line, f"{where}.start", "offsets out of range or start >= end",
-                         f"0 <= start < end <= {n}", f"start={s}, end={e}")
+            if not 0 <= s < n:
+                self.add(line, f"{where}.start", "offsets out of range: start outside the document",
+                         f"0 <= start < {n} (document length)", f"start={s}, end={e}")
+            elif e > n:
+                self.add(line, f"{where}.end", "offsets out of range: end beyond the document",
+                         f"end <= {n} (document length)", f"start={s}, end={e}")
+            elif s >= e:
+                self.add(line, f"{where}.start", "start >= end", "start < end", f"start={s}, end={e}")
             elif isinstance(item.get("text"), str) and doc["text"][s:e] != item["text"]:
                 self.add(line, f"{where}.text", "text differs from the document at these offsets",
                          _short(doc["text"][s:e]), _short(item["text"]))
@@ -192,6 +203,10 @@ class _Checker:
                     ids = self._ids[doc["doc_id"], c.ref] = {x["id"] for x in doc.get(c.ref + "s") or []}
                 if val not in ids:
                     self.add(line, f"{where}.{c.name}", f"unknown {c.ref} id", f"a {c.ref} id of the document", val)
+            elif c.ref in self.refs and isinstance(val, str) and val not in self.refs[c.ref]:
+                known = sorted(self.refs[c.ref])
+                self.add(line, f"{where}.{c.name}", f"unknown {c.ref} id (not in the inventory)",
+                         f"one of {', '.join(known[:8])}{' …' if len(known) > 8 else ''}", _short(val))
             if c.dtype == "struct" and c.many and isinstance(val, list):
                 for j, sub in enumerate(val):
                     if isinstance(sub, dict):
@@ -286,10 +301,11 @@ def read_rows(path: Path) -> list[tuple[int, dict]]:
 
 
 def check_file(path: Path, config: str, required: set[str], gold_docs: dict[str, dict],
-               documents: dict[str, dict], rows: list[tuple[int, dict]] | None = None) -> Predictions:
+               documents: dict[str, dict], rows: list[tuple[int, dict]] | None = None,
+               refs: dict[str, set[str]] | None = None) -> Predictions:
     """Check one prediction file of `config` (read unless `rows` are given); raise PredictionError
-    listing the problems."""
-    chk = _Checker(str(path), config, required, gold_docs, documents)
+    listing the problems. `refs`: ref kind → known ids (entity, fact, target) of the inventories."""
+    chk = _Checker(str(path), config, required, gold_docs, documents, refs)
     if rows is None:
         rows = read_rows(path)
     records, lines, seen = {}, {}, {}

@@ -106,10 +106,12 @@ class Results(BaseModel):
     def from_disk(cls, path: Path) -> "Results":
         """A results file; anything else is an error naming the file and field."""
         path = Path(path)
+        from samestory.guard import read_json
+
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise SameStoryError(f"{path}: not a readable results file", [Problem(str(path), str(exc))]) from None
+            data = read_json(path, "results file")  # bounded: depth and size
+        except SameStoryError as exc:
+            raise SameStoryError(f"{path}: not a readable results file", exc.problems) from None
         if not isinstance(data, dict) or data.get("format") != RESULTS_FORMAT:
             found = data.get("format") if isinstance(data, dict) else type(data).__name__
             raise SameStoryError(f"{path}: not a results file",

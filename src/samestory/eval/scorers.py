@@ -403,12 +403,15 @@ def add_si_events(C: Counts, prefix: str, pred: tuple, gold: tuple, n_groups_per
 
 
 def si_prf(c: Columns, prefix: str):
-    """SemEval-2020 Task 11 P, R, F1; P (R) is 0 when there are gold (predicted) spans but no predicted (gold)."""
+    """SemEval-2020 Task 11 P, R, F1 over merged spans, with the harness's one convention for 0/0: precision
+    without predicted spans (recall without gold spans) is undefined, null, as in `ner`; F1 is 0 when only
+    one side has spans and null when neither has (docs/evaluation.md)."""
     npred, ngold = c(f"{prefix}n_pred"), c(f"{prefix}n_gold")
     anything = (npred + ngold) > 0
-    p = np.where(anything, np.nan_to_num(div(c(f"{prefix}p_credit"), npred)), np.nan)
-    r = np.where(anything, np.nan_to_num(div(c(f"{prefix}r_credit"), ngold)), np.nan)
-    f = np.where(anything, np.nan_to_num(div(2 * p * r, p + r)), np.nan)
+    p = div(c(f"{prefix}p_credit"), npred)
+    r = div(c(f"{prefix}r_credit"), ngold)
+    f = np.where(anything, np.nan_to_num(div(2 * np.nan_to_num(p) * np.nan_to_num(r),
+                                             np.nan_to_num(p) + np.nan_to_num(r))), np.nan)
     return p, r, f
 
 

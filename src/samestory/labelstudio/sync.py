@@ -16,7 +16,7 @@ from typing import Any, Iterable
 
 from tqdm import tqdm
 
-from samestory import paths, schema
+from samestory import guard, paths, schema
 from samestory.errors import Problem, SameStoryError
 from samestory.jsonl import atomic_write_bytes, dumps, read_jsonl
 from samestory.labelstudio import client as lsclient
@@ -339,7 +339,11 @@ def annotator_email(completed_by: Any, where: str) -> str:
 def annotator_name(completed_by: Any, where: str) -> str:
     """Default folder name of an annotator: the local part of the account's email, lower-cased."""
     email = annotator_email(completed_by, where)
-    return re.sub(r"[^a-z0-9._-]", "-", email.split("@")[0].lower())
+    name = re.sub(r"[^a-z0-9._-]", "-", email.split("@")[0].lower())
+    bad = guard.id_problem(name, "completed_by.email", where)
+    if bad:  # the name becomes a folder under passes/: never '..', a hidden name or empty
+        raise ConvertError(where, f"annotator email {email!r} does not give a safe folder name ({bad.expected})")
+    return name
 
 
 @dataclass
@@ -384,10 +388,14 @@ def convert_export(project: str, export: Any, docs: dict[str, dict], inv: C.Inve
         raise SameStoryError(f"{source}: not a Label Studio JSON export", [Problem(source, "expected a list of tasks")])
     out = Converted()
     units: dict[tuple[str, str], dict[str, tuple[str, str]]] = {}
-    seen: dict[tuple[str, str], Any] = {}
-    for task in export:
-        tid = task.get("id") if isinstance(task, dict) else None
-        data = task.get("data") or {} if isinstance(task, dict) else {}
+    seen: dict[tuple[str, str], tuple[Any, Any, str]] = {}  # (email, unit) -> (task id, annotation id, result)
+    for i, task in enumerate(export):
+        if not isinstance(task, dict) or not isinstance(task.get("data") or {}, dict):
+            out.problems.append(Problem(source, f"task [{i}] is not a Label Studio task", field=f"[{i}]",
+                                        expected="an object with a `data` object", found=type(task).__name__))
+            continue
+        tid = task.get("id")
+        data = task.get("data") or {}
         doc_id = data.get("doc_id")
         unit = data.get("unit_id", "").rpartition("/")[2] if isinstance(data, dict) else ""
         ids = data.get("sentence_ids") or data.get("fact_ids") or [] if isinstance(data, dict) else []
@@ -403,7 +411,12 @@ def convert_export(project: str, export: Any, docs: dict[str, dict], inv: C.Inve
             out.problems.append(Problem(source, f"{where_task}: task text differs from the clean text",
                                         field="data.text"))
             continue
-        for ann in task.get("annotations") or []:
+        anns = task.get("annotations") or []
+        if not isinstance(anns, list) or not all(isinstance(a, dict) for a in anns):
+            out.problems.append(Problem(source, f"{where_task}: annotations are not a list of objects",
+                                        field="annotations"))
+            continue
+        for ann in anns:
             if ann.get("was_cancelled"):
                 continue
             who = ann.get("completed_by")
@@ -411,10 +424,15 @@ def convert_export(project: str, export: Any, docs: dict[str, dict], inv: C.Inve
             try:
                 email = annotator_email(who, where)
                 where = f"{where_task}, annotator {email}, annotation {ann.get('id')}"
-                if (email, task_key(data)) in seen:
-                    raise ConvertError(where, f"a second annotation by the same annotator "
-                                              f"(first: {seen[(email, task_key(data))]})")
-                seen[(email, task_key(data))] = ann.get("id")
+                result = json.dumps(ann.get("result") or [], sort_keys=True)
+                first = seen.get((email, task_key(data)))
+                if first is not None and first[2] == result:
+                    continue  # the same unit exported twice with identical work: nothing is lost
+                if first is not None:
+                    raise ConvertError(where, f"conflicts with task {first[0]}, annotation {first[1]}: the same "
+                                              "unit annotated twice by one annotator with different labels; "
+                                              "delete one of them in Label Studio")
+                seen[(email, task_key(data))] = (tid, ann.get("id"), result)
                 if project == "sentences":
                     labels = unit_labels(doc, data, ann.get("result") or [], where)
                     units.setdefault((email, doc_id), {}).update(labels)
@@ -424,6 +442,12 @@ def convert_export(project: str, export: Any, docs: dict[str, dict], inv: C.Inve
                                                                            where))
                     continue
                 records = from_results(project, doc, inv, ann.get("result") or [], where)
+                earlier = first.setdefault((doc_id, name), (where, records))
+                if earlier[0] != where and earlier[1] != records:
+                    # two tasks of one document: which annotation is the annotator's is not ours to guess
+                    raise ConvertError(where, f"conflicts with {earlier[0]}: two tasks of document {doc_id} "
+                                              "annotated differently by the same annotator; delete or fix one "
+                                              "in Label Studio and export again")
             except ConvertError as exc:
                 out.problems.append(Problem(source, str(exc)))
                 continue
@@ -471,7 +495,6 @@ def load_annotators(out_dir: Path) -> dict[str, str]:
     return data
 
 
-_FOLDER = re.compile(r"[a-z0-9][a-z0-9._-]*")
 
 
 def assign_folders(emails: Iterable[str], out_dir: Path, chosen: dict[str, str] | None = None) -> dict[str, str]:
@@ -483,9 +506,14 @@ def assign_folders(emails: Iterable[str], out_dir: Path, chosen: dict[str, str] 
     chosen = chosen or {}
     problems = []
     result: dict[str, str] = {}
-    for email, folder in chosen.items():
-        if not _FOLDER.fullmatch(folder):
-            problems.append(Problem("--annotator", "unusable folder name", None, email, "a-z 0-9 . _ -", folder))
+    for email, folder in chosen.items():  # every folder name becomes a path under passes/: one id rule
+        bad = guard.id_problem(folder, f"--annotator {email}", "command line")
+        if bad:
+            problems.append(bad)
+    for email, folder in recorded.items():
+        bad = guard.id_problem(folder, email, str(out_dir / ANNOTATORS_FILE))
+        if bad:
+            problems.append(bad)
     for email in sorted(set(emails)):
         if email in chosen:
             result[email] = chosen[email]
@@ -553,7 +581,11 @@ def pull(conn: lsclient.Connection, docs: list[dict], inv: C.Inventory, out_dir:
         raw = _download(ls, conn, proj.id)
         source = f"{inv.story_id}/{project}-{stamp}.json"
         try:
-            export = json.loads(raw)
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise SameStoryError(f"{source}: not UTF-8", [Problem(source, f"not UTF-8 at byte {exc.start}")])
+            export = guard.loads(text, source)  # bounded: depth and size
             converted = convert_export(project, export, by_id, inv, source)
         except (json.JSONDecodeError, SameStoryError) as exc:
             kept = Path(rejected_dir) / inv.story_id / f"{project}-{stamp}.json"

@@ -31,6 +31,8 @@ ALPHA = 0.05
 """Two systems whose paired-bootstrap p-value is at least this share a rank."""
 TIE_RESAMPLES = 10000
 """Resamples of the paired bootstrap behind ties (the default of `samestory compare`)."""
+MAX_VERSION, MAX_DESCRIPTION = 100, 1000
+"""Longest system version and description/url shown on the board (the name's limit is guard.MAX_NAME)."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,11 @@ class Board:
         return [e for e in self.entries if e.test_informed]
 
 
+def _shown(x) -> str:
+    """A value as the file writes it (null, not None)."""
+    return json.dumps(x, ensure_ascii=False) if x is None or not isinstance(x, str) else x
+
+
 def _num_ok(x) -> bool:
     return x is None or (isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x))
 
@@ -127,10 +134,22 @@ def check_shape(path: Path, data) -> list[Problem]:
     if data["format"] != RESULTS_FORMAT:
         out.append(Problem(f, "not a SameStory results file", field="format", expected=RESULTS_FORMAT,
                            found=data["format"]))
-    if not isinstance(data["system"].get("name"), str) or not data["system"]["name"].strip():
-        out.append(Problem(f, "system name missing or empty", field="system.name"))
-    else:
-        out += declaration.problems(data["system"], f, prefix="system.")
+    from samestory.guard import name_problem
+
+    bad_name = name_problem(data["system"].get("name"), "system.name", f)
+    if bad_name:
+        out.append(bad_name)
+    for key, limit in (("version", MAX_VERSION), ("description", MAX_DESCRIPTION), ("url", MAX_DESCRIPTION)):
+        if data["system"].get(key) is not None:  # shown on the board too
+            bad = name_problem(data["system"][key], f"system.{key}", f, limit=limit)
+            if bad:
+                out.append(bad)
+    resamples = data["bootstrap"].get("resamples")
+    if not isinstance(resamples, int) or isinstance(resamples, bool) or resamples < 1:
+        out.append(Problem(f, "results without bootstrap intervals cannot be ranked; rerun `samestory evaluate` "
+                           "without --resamples 0", field="bootstrap.resamples", expected=">= 1",
+                           found=repr(resamples)))
+    out += declaration.problems(data["system"], f, prefix="system.")
     if not data["tasks"]:
         out.append(Problem(f, "no task was scored", field="tasks"))
     for tname, t in data["tasks"].items():
@@ -150,6 +169,9 @@ def check_shape(path: Path, data) -> list[Problem]:
             if not isinstance(m, dict) or any(k not in m or not _num_ok(m[k]) for k in METRIC_FIELDS):
                 out.append(Problem(f, "metric needs numeric-or-null value, ci_low, ci_high",
                                    field=f"{where}.metrics.{mname}"))
+            elif m["value"] is not None and None in (m["ci_low"], m["ci_high"]):
+                out.append(Problem(f, "a score without its interval", field=f"{where}.metrics.{mname}",
+                                   expected="ci_low and ci_high (bootstrap resamples >= 1)", found="null"))
             elif None not in (m["value"], m["ci_low"], m["ci_high"]) and not (
                     m["ci_low"] - 1e-9 <= m["value"] <= m["ci_high"] + 1e-9):
                 out.append(Problem(f, "value outside its interval", field=f"{where}.metrics.{mname}",
@@ -160,12 +182,9 @@ def check_shape(path: Path, data) -> list[Problem]:
 def read_results(path: Path) -> dict:
     """One results file, parsed and shape-checked (an error names the file and field)."""
     path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SameStoryError(f"{path}: cannot read", [Problem(str(path), str(exc))])
-    except json.JSONDecodeError as exc:
-        raise SameStoryError(f"{path}: invalid JSON", [Problem(str(path), f"invalid JSON: {exc.msg}", line=exc.lineno)])
+    from samestory.guard import read_json
+
+    data = read_json(path, "results file")
     problems = check_shape(path, data)
     if problems:
         raise SameStoryError(f"{path}: not a valid results file", problems)
@@ -209,10 +228,10 @@ def check_comparable(entries: list[Entry], reference: dict | None = None, refere
             for value, files in groups.items():
                 if value != want:
                     problems += [Problem(f, f"{key} differs from {reference_name}", field=key,
-                                         expected=str(reference[key]), found=str(raw)) for f, raw in files]
+                                         expected=_shown(reference[key]), found=_shown(raw)) for f, raw in files]
         elif len(groups) > 1:
             detail = "; ".join(f"{fs[0][1]} in {', '.join(f for f, _ in fs)}" for fs in groups.values())
-            problems += [Problem(f, f"{key} differs between results files ({detail})", field=key, found=str(raw))
+            problems += [Problem(f, f"{key} differs between results files ({detail})", field=key, found=_shown(raw))
                          for fs in groups.values() for f, raw in fs]
     if problems:
         raise SameStoryError("refusing to rank results that are not comparable", problems)
@@ -354,13 +373,15 @@ def current_reference(version: str | None = None, releases_dir: Path | None = No
     from samestory.eval import SCORER_VERSION
     from samestory.version import DATASET_VERSION
 
-    version = (version or DATASET_VERSION).lstrip("v")
+    from samestory.guard import parse_version, read_json
+
+    version = parse_version(version or DATASET_VERSION, "--release")
     manifest_path = Path(releases_dir or paths.RELEASES) / f"v{version}.json"
     if not manifest_path.exists():
         raise SameStoryError(f"{manifest_path}: release manifest not found",
                              [Problem(str(manifest_path), "no manifest for this release; build it first "
                                       "(`samestory build`) or pass --release")])
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest = read_json(manifest_path, "release manifest")
     ref = {"dataset_version": manifest["dataset_version"], "gold_sha256": manifest.get("gold_sha256"),
            "schema_version": schema.SCHEMA_VERSION, "scorer_version": SCORER_VERSION}
     return ref, str(manifest_path)
@@ -381,7 +402,7 @@ def recompute_problems(path: Path, data: dict) -> list[Problem]:
         task = TASKS[tname]
         if t.get("main_score") != task.meta.main_score:
             out.append(Problem(str(path), "main score differs from the task definition", field=f"{where}.main_score",
-                               expected=task.meta.main_score, found=str(t.get("main_score"))))
+                               expected=task.meta.main_score, found=_shown(t.get("main_score"))))
         keys, per_doc = t.get("count_keys"), t.get("per_document")
         if list(keys or []) != list(task.keys) or not isinstance(per_doc, dict):
             out.append(Problem(str(path), "count columns differ from the task definition", field=f"{where}.count_keys"))
@@ -398,7 +419,7 @@ def recompute_problems(path: Path, data: dict) -> list[Problem]:
             want = None if math.isnan(want) else want
             if (got is None) != (want is None) or (got is not None and abs(got - want) > 1e-6):
                 out.append(Problem(str(path), "value does not follow from the per-document counts",
-                                   field=f"{where}.metrics.{mname}.value", expected=str(want), found=str(got)))
+                                   field=f"{where}.metrics.{mname}.value", expected=_shown(want), found=_shown(got)))
     return out
 
 

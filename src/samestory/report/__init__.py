@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 from pathlib import Path
 
-from samestory.jsonl import replace_dir
+from samestory import guard
 from samestory.report import figures as fig
 from samestory.report.data import (StoryData, doc_label, entity_table, fact_coverage, frames, load_story,
                                    loaded_words, naming_choices, portrayal, stance, summary)
@@ -40,6 +38,15 @@ def make_figures(data: StoryData) -> dict[str, bytes]:
     return out
 
 
+FIGURES = ("fact_coverage", "portrayal", "stance", "frames")
+"""The PNG figures a report may hold (see make_figures)."""
+
+
+def owns(name: str) -> bool:
+    """The files `samestory report` writes into its --out folder (and may therefore replace)."""
+    return name in ("index.html", "report.json") or name in {f"{f}.png" for f in FIGURES}
+
+
 def write_report(data: StoryData, out_dir: Path) -> Path:
     """Write index.html, the PNGs and report.json into out_dir (built in a temp dir, then swapped in)."""
     out_dir = Path(out_dir)
@@ -53,19 +60,15 @@ def write_report(data: StoryData, out_dir: Path) -> Path:
               "entities": entity_table(data), "loaded_words": loaded_words(data), "summary": summary(data),
               "fact_coverage": fact_coverage(data), "portrayal": portrayal(data), "stance": stance(data),
               "frames": frames(data), "naming_choices": naming_choices(data)}
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    try:
+    guard.check_replaceable(out_dir, owns, "report")  # before any work: --out must be ours to replace
+    with guard.scratch_dir(out_dir.parent, out_dir.name) as tmp:
         (tmp / "index.html").write_text(html, encoding="utf-8")
         for name, png in figures.items():
             (tmp / f"{name}.png").write_bytes(png)
         (tmp / "report.json").write_text(json.dumps(tables, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
                                          encoding="utf-8")
-        replace_dir(tmp, out_dir)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp)
+        guard.replace_dir(tmp, out_dir, owns, "report")
     return out_dir / "index.html"
 
 
-__all__ = ["load_story", "write_report", "make_figures"]
+__all__ = ["load_story", "write_report", "make_figures", "owns", "FIGURES"]

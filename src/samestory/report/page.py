@@ -62,7 +62,8 @@ def render(data: StoryData, figures: dict[str, bytes], meta: dict) -> str:
         f"<title>{escape(data.story['title'])} — SameStory report</title><style>{CSS}</style></head><body>",
         f"<h1>{escape(data.story['title'])}</h1>",
         f"<p class='muted'>Story <code>{escape(data.story['story_id'])}</code>, "
-        f"{escape(data.story['event_date'])}, {escape(data.story['place'] or 'place unknown')}. Source of labels: "
+        f"{escape(', '.join(str(v) for v in (data.story['event_date'], data.story.get('place')) if v))}. "
+        "Source of labels: "
         f"<b>{escape(data.source)}</b>"
         + ("<span class='machine'>includes machine-proposed labels</span>"
            if data.machine(*data.layer_sources, *data.inventory_sources) else "")
