@@ -13,17 +13,15 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import tempfile
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from samestory import __version__
+from samestory import __version__, guard
 from samestory.errors import Problem, SameStoryError
-from samestory.jsonl import atomic_write_text, dumps, replace_dir
+from samestory.jsonl import atomic_write_text, dumps
 from samestory.schema import ENTITY_TYPES, FRAMED_TYPES
 
 STATUS = "machine-proposed"
@@ -368,39 +366,35 @@ def propose(story_id: str, documents: list[dict], *, fact_threshold: float = FAC
             "manifest": manifest}
 
 
+NAMES = ("entities", "fact_inventory", "stance_targets", "mentions", "facts")
+"""The layer and inventory files of a proposals folder (besides its manifest)."""
+OWNED = {f"{n}.jsonl" for n in NAMES} | {MANIFEST}
+
+
 def write(out: Path, proposal: dict) -> Path:
-    """Write the proposal folder (built in a temp folder, then swapped in). An existing folder is replaced
-    only when it holds a proposals manifest (i.e. this command made it)."""
+    """Write the proposal folder (built in a scratch folder, then swapped in). An existing folder is replaced
+    only when it is a proposals folder holding nothing but the files this command writes."""
     out = Path(out)
-    if out.exists():
-        m = out / MANIFEST
-        try:
-            ok = json.loads(m.read_text(encoding="utf-8")).get("status") == STATUS
-        except (OSError, ValueError):
-            ok = False
-        if not ok:
-            raise SameStoryError(f"{out} exists and is not a proposals folder", [Problem(
-                str(out), "refusing to replace a folder this command did not make", field=MANIFEST,
-                expected=f"a {MANIFEST} with status {STATUS!r}", found="none")])
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
-        for name in ("entities", "fact_inventory", "stance_targets", "mentions", "facts"):
+    if out.exists() and not is_proposals(out):
+        raise SameStoryError(f"{out} exists and is not a proposals folder", [Problem(
+            str(out), "refusing to replace a folder this command did not make", field=MANIFEST,
+            expected=f"a {MANIFEST} with status {STATUS!r}", found="none")])
+    guard.check_replaceable(out, OWNED, "story propose")
+    with guard.scratch_dir(out.parent, out.name) as tmp:
+        for name in NAMES:
             atomic_write_text(tmp / f"{name}.jsonl", "".join(dumps(r) + "\n" for r in proposal[name]))
         atomic_write_text(tmp / MANIFEST, json.dumps(proposal["manifest"], ensure_ascii=False, indent=2) + "\n")
-        replace_dir(tmp, out)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp)
+        guard.replace_dir(tmp, out, OWNED, "story propose")
     return out
 
 
 def is_proposals(folder: Path) -> bool:
     """True when `folder` is a proposals folder written by `write`."""
     try:
-        return json.loads((Path(folder) / MANIFEST).read_text(encoding="utf-8")).get("status") == STATUS
-    except (OSError, ValueError):
+        manifest = guard.read_json(Path(folder) / MANIFEST, "proposals manifest")
+    except SameStoryError:
         return False
+    return isinstance(manifest, dict) and manifest.get("status") == STATUS
 
 
 def story_inventories(story_ann: Path) -> dict[str, list[dict]]:

@@ -16,7 +16,6 @@ STAMPS = ("dataset_version", "gold_sha256", "schema_version", "scorer_version")
 def read_results(path: Path) -> dict:
     """A results file written by `samestory evaluate` (read by `Results.from_disk`); anything else is an
     error naming the field."""
-    from samestory.errors import SameStoryError
     from samestory.eval.results import Results
 
     try:

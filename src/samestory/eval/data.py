@@ -5,7 +5,6 @@ optional fields become null) and labels as names, plus the `documents` rows the 
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 

@@ -442,12 +442,6 @@ def convert_export(project: str, export: Any, docs: dict[str, dict], inv: C.Inve
                                                                            where))
                     continue
                 records = from_results(project, doc, inv, ann.get("result") or [], where)
-                earlier = first.setdefault((doc_id, name), (where, records))
-                if earlier[0] != where and earlier[1] != records:
-                    # two tasks of one document: which annotation is the annotator's is not ours to guess
-                    raise ConvertError(where, f"conflicts with {earlier[0]}: two tasks of document {doc_id} "
-                                              "annotated differently by the same annotator; delete or fix one "
-                                              "in Label Studio and export again")
             except ConvertError as exc:
                 out.problems.append(Problem(source, str(exc)))
                 continue
