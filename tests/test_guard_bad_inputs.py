@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 INGEST = ROOT / "tests" / "fixtures" / "ingest"
 LS = ROOT / "tests" / "fixtures" / "labelstudio"
 RESULTS = ROOT / "leaderboard" / "results"
-CARD = ["--card", str(ROOT / "dataset_card.md"), "--changelog", str(ROOT / "CHANGELOG.md")]
+CARD = ["--card", str(ROOT / "dataset_card.md"), "--changelog", str(ROOT / "tests" / "fixtures" / "build" / "CHANGELOG-9.9.9.md")]
 DEEP = "[" * 100_000 + "]" * 100_000
 BUILT: dict[str, Path] = {}
 """A release built once per session (9.9.9 of the fixture), copied by the cases that need one."""
@@ -336,7 +336,7 @@ def _with_release(c: Ctx) -> Path:
 
 
 def _verify(c: Ctx, version="9.9.9"):
-    return ["verify", version, *c.io, *CARD, "--releases", c.repo / "releases", "--out", c.repo / "build", "--quiet"]
+    return ["verify", version, "--from-sources", *c.io, *CARD, "--releases", c.repo / "releases", "--out", c.repo / "build", "--quiet"]
 
 
 def _flip(p: Path):
@@ -352,7 +352,7 @@ BUILD = {
     "invalid_input": (lambda c: (edit_line(c.gold("stance"), 1, lambda r: r.update(doc_id="zzz")), _build(c))[1],
                       ["build refused", "stance.jsonl:1 [doc_id]"]),
     "other_content_same_version": (lambda c: (_with_release(c), edit_line(
-        c.gold("stance"), 1, lambda r: r["stances"][0].update(label="against")), _build(c))[2],
+        c.gold("stance"), 1, lambda r: r["stances"][0].update(note="not discussed")), _build(c))[2],
         ["bump the version", "stance.jsonl"]),
     "user_file_in_release_folder": (lambda c: (_flip(_with_release(c) / "README.md"),
                                                (c.repo / "build" / "samestory-v9.9.9" / "mine.txt").write_text("x"),
@@ -378,7 +378,7 @@ VERIFY = {
     "missing_file": (lambda c: ((_with_release(c) / "README.md").unlink(), _verify(c))[1],
                      ["README.md", "missing"]),
     "inputs_changed": (lambda c: (_with_release(c), edit_line(c.gold("stance"), 1, lambda r: r["stances"][0].update(
-        label="against")), _verify(c))[2], ["does not rebuild identically", "stance.jsonl"]),
+        note="not discussed")), _verify(c))[2], ["does not rebuild identically", "stance.jsonl"]),
 }
 
 
@@ -473,7 +473,7 @@ EVALUATE = {
     "resamples_negative": (lambda c: _ev(c, NOISY, "--resamples", "-1"), ["--resamples"]),
     "release_not_semver": (lambda c: ["evaluate", "--predictions", NOISY, "--release", "../../x", "--quiet"],
                            ["--release", "MAJOR.MINOR.PATCH"]),
-    "release_and_gold": (lambda c: _ev(c, NOISY, "--release", "v1.0.0"), ["--release or --gold"]),
+    "release_and_gold": (lambda c: _ev(c, NOISY, "--release", "v1.0.0"), ["give one of --dataset, --release, --gold"]),
     "gold_missing": (lambda c: ["evaluate", "--predictions", NOISY, "--gold", c.inp / "nogold", "--corpus", DOCUMENTS],
                      ["nogold", "not a folder"]),
     "predictions_missing": (lambda c: _ev(c, c.inp / "nothing"), ["nothing", "no such file"]),
@@ -527,9 +527,9 @@ LS_CONVERT = {
                     ["export.json", "data.doc_id"]),
     "text_differs": (lambda c: _export(c, lambda d: [{**d[0], "data": {**d[0]["data"], "text": "other"}}] + d[1:]),
                      ["export.json", "data.text"]),
-    "conflicting_tasks": (lambda c: _export(c, _conflict), ["export.json", "task 99", "conflicts with task 3"]),
-    "email_dotdot": (lambda c: _export(c, _email("..@example.org")), ["export.json", "safe folder name"]),
-    "email_hidden": (lambda c: _export(c, _email(".x@example.org")), ["export.json", "safe folder name"]),
+    "conflicting_tasks": (lambda c: _export(c, _conflict), ["export.json", "task 99", "conflicts with task 2"]),
+    "email_dotdot": (lambda c: _export(c, _email("..@example.org")), ["--annotator", "safe folder name"]),
+    "email_hidden": (lambda c: _export(c, _email(".x@example.org")), ["--annotator", "safe folder name"]),
     "email_missing": (lambda c: _export(c, _email(None)), ["export.json", "email"]),
     "export_missing": (lambda c: ["ls", "convert", c.inp / "nope.json", "--project", "entities", "--story",
                                   "fixture-story", "--annotations", LS, "--documents", LS / "documents.jsonl"],
@@ -543,7 +543,7 @@ LS_CONVERT = {
 
 def _sub(change=None, raw=None):
     def setup(c: Ctx):
-        data = json.loads((RESULTS / "rules.json").read_text())
+        data = json.loads((RESULTS / "rules-clean.json").read_text())
         if change:
             change(data)
         p = c.write("sub.json", raw if raw is not None else json.dumps(data))
@@ -582,14 +582,14 @@ LEADERBOARD = {
     "description_bidi": (_sub(lambda d: d["system"].update(description="x\u202ey")), ["[system.description]"]),
     "version_too_long": (_sub(lambda d: d["system"].update(version="1" * 500)), ["[system.version]"]),
     "format_wrong": (_sub(lambda d: d.update(format="other")), ["[format]"]),
-    "release_not_semver": (lambda c: ["leaderboard", "--check", RESULTS / "rules.json", "--release", "x/../y",
+    "release_not_semver": (lambda c: ["leaderboard", "--check", RESULTS / "rules-clean.json", "--release", "x/../y",
                                       "--results", c.inp / "none"], ["--release", "MAJOR.MINOR.PATCH"]),
     "out_is_file": (lambda c: ["leaderboard", "--results", RESULTS, "--out", c.write("board", "mine")],
                     ["--out", "is a file"]),
     "results_empty": (lambda c: ["leaderboard", "--results", c.inp, "--out", c.repo / "board"],
                       ["no results files"]),
-    "two_files_one_name": (lambda c: (shutil.copy(RESULTS / "rules.json", c.write("a.json", "")),
-                                      shutil.copy(RESULTS / "rules.json", c.inp / "b.json"),
+    "two_files_one_name": (lambda c: (shutil.copy(RESULTS / "rules-clean.json", c.write("a.json", "")),
+                                      shutil.copy(RESULTS / "rules-clean.json", c.inp / "b.json"),
                                       ["leaderboard", "--results", c.inp, "--out", c.repo / "board"])[2],
                            ["[system.name]", "same system"]),
 }

@@ -94,12 +94,12 @@ def test_install_wheel_scores_a_real_baseline_like_the_checkout(installed, workd
 
     bin_, env, _ = installed
     work, release = workdir
-    _sh([bin_ / "samestory", "predict", "--system", "rules", "--dataset", release, "--out", "rules"], work, env)
+    _sh([bin_ / "samestory", "predict", "--system", "rules-clean", "--dataset", release, "--out", "rules"], work, env)
     _sh([bin_ / "samestory", "evaluate", "--quiet", "--dataset", release, "--predictions", "rules",
          "--resamples", "0", "--out", "rules.json"], work, env)
     installed_scores = json.loads((work / "rules.json").read_text(encoding="utf-8"))["tasks"]
     # the same system run in the checkout, from corpus/ and annotations/
-    predict_to_dir(baselines.get("rules"), tmp_path / "rules", corpus_dir=REPO / "corpus",
+    predict_to_dir(baselines.get("rules-clean"), tmp_path / "rules", corpus_dir=REPO / "corpus",
                    annotations_dir=REPO / "annotations")
     code, out, err = run("evaluate", "--quiet", "--dataset", work / release, "--predictions", tmp_path / "rules",
                          "--resamples", "0", "--out", tmp_path / "rules.json")
@@ -113,7 +113,7 @@ def test_install_wheel_scores_a_real_baseline_like_the_checkout(installed, workd
 def test_install_wheel_checkout_commands_say_they_need_a_checkout(installed, workdir):
     bin_, env, _ = installed
     work, _ = workdir
-    for cmd in (["build"], ["validate"], ["add", "--story", "s", "x.txt"], ["predict", "--system", "rules",
+    for cmd in (["build"], ["validate"], ["add", "--story", "s", "x.txt"], ["predict", "--system", "rules-clean",
                                                                               "--out", "p"]):
         proc = _sh([bin_ / "samestory", *cmd], work, env, ok=False)
         assert proc.returncode == 1 and "Traceback" not in proc.stderr, (cmd, proc.stderr)

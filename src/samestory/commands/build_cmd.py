@@ -70,12 +70,12 @@ def cmd_build(args) -> int:
 def cmd_verify(args) -> int:
     from samestory.release import verify
 
-    history = True if args.from_history else None
+    history = True if args.from_history else (False if args.from_sources else None)
     out = Path(args.out)
     manifest = verify(args.version, _sources(args), Path(args.releases), progress=not args.quiet,
                       from_history=history, out=out)
     version = manifest["dataset_version"]
-    if history or version != DATASET_VERSION:
+    if history or (history is None and version != DATASET_VERSION):
         from samestory.history import release_source
 
         where = f"the sources of commit {release_source(Path(args.releases) / f'v{version}.json').commit[:12]}"
@@ -175,8 +175,11 @@ def register(sub) -> None:
     _add_inputs(p)
     p.add_argument("--out", default=str(paths.BUILD), help="build folder compared too (default: %(default)s)")
     p.add_argument("--releases", default=str(paths.RELEASES), help="release manifests (default: %(default)s)")
-    p.add_argument("--from-history", action="store_true",
-                   help="rebuild from the commit that recorded the manifest even for the current version")
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--from-history", action="store_true",
+                     help="rebuild from the commit that recorded the manifest even for the current version")
+    how.add_argument("--from-sources", action="store_true",
+                     help="rebuild from --corpus/--annotations as they are, even for an older version")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.set_defaults(func=cmd_verify)
 

@@ -514,7 +514,12 @@ def assign_folders(emails: Iterable[str], out_dir: Path, chosen: dict[str, str] 
         elif email in recorded:
             result[email] = recorded[email]
         else:
-            folder = annotator_name({"email": email}, email)
+            try:
+                folder = annotator_name({"email": email}, email)
+            except ConvertError as exc:
+                problems.append(Problem("--annotator", str(exc), None, email, f"--annotator {email}=<folder>",
+                                        email))
+                continue
             owners = [e for e, f in recorded.items() if f == folder]
             if owners or (out_dir / folder).exists():
                 problems.append(Problem(str(out_dir / folder), f"annotator {email} would write into an existing "
