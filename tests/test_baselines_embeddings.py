@@ -48,7 +48,7 @@ def test_baselines_embeddings_frame_descriptions_come_from_the_codebook():
     from samestory.baselines.llm import GUIDELINES
 
     d = frame_descriptions(GUIDELINES)
-    assert d["Security and defense"].startswith("Security and defense: the war itself")
+    assert d["Security and defense"].startswith("Security and defense: the conflict itself")
     for text in d.values():  # nothing quoted from the test documents or their adjudication
         assert "Adjudication" not in text and "`" not in text and "“" not in text and '"' not in text
     about, fav, ag = stance_poles({"name": "X", "definition": "The X government. favor: good. against: bad. neutral: -"})

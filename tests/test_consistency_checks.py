@@ -136,10 +136,6 @@ def _loaded_word_factual(gold, text):
     _sentence(gold, "s1", "biased", "factual")
 
 
-def _duplicate_evidence(gold, text):
-    gold["facts"]["facts"][1]["evidence"].append(_span(text, "The council voted on Monday"))
-
-
 def _evidence_across_sentences(gold, text):
     s, e = find(text, "Monday. Mayor")
     gold["facts"]["facts"][1]["evidence"] = [{"start": s, "end": e, "text": text[s:e]}]
@@ -188,7 +184,6 @@ CASES = [
     ("stance_cue_found", "budget", "stance", "stances[0].note", _stance_without_cue),
     ("stance_cue_not_neutral_factual", "budget", "stance", "stances[0].label", _stance_on_neutral_factual_sentence),
     ("loaded_word_opinion", "s1", "bias_sentences", "sentences[0].opinion", _loaded_word_factual),
-    ("fact_evidence_spans", "hb-f2", "facts", "facts[1].evidence[1]", _duplicate_evidence),
     ("fact_evidence_spans", "hb-f2", "facts", "facts[1].evidence[0]", _evidence_across_sentences),
     ("fact_evidence_spans", "hb-f2", "facts", "facts[1].evidence[0]", _evidence_inside_evidence),
     ("fact_evidence_every_place", "hb-f3", "facts", "facts[2].evidence", _evidence_not_at_every_place),

@@ -41,7 +41,7 @@ def test_dataset_hub_reads_the_manifest_then_each_config_at_the_revision(folder)
                                                 "repo_type": "dataset", "revision": f"v{version}"})
     loads = [c[1] for c in hub.calls[1:]]
     assert loads == [{"path": "org/samestory", "name": n, "split": "test", "revision": f"v{version}"}
-                     for n in ("documents", *schema.LAYERS)]
+                     for n in ("documents", *schema.LAYERS, *schema.INVENTORIES)]  # inventories: known ids
     local = load_dataset_gold(folder)
     assert gold.layers == local.layers and gold.documents == local.documents
     assert gold.gold_sha256 == local.gold_sha256 and gold.dataset_version == version

@@ -76,7 +76,7 @@ def test_dataset_release_folder_refuses_a_folder_that_differs_from_its_manifest(
         (folder / MANIFEST).unlink()
     code, out, err = run("evaluate", "--dataset", folder, "--predictions", FIXTURE / "annotations" / STORY / "gold")
     assert code == 1 and "Traceback" not in err
-    expected = {"edit": "sha256 differs", "extra": "not part of the release", "remove": "missing",
+    expected = {"edit": "differs from the manifest (sha256)", "extra": "not in the manifest", "remove": "missing",
                 "no-manifest": "not a SameStory release folder"}[damage]
     assert expected in err, err
 

@@ -117,6 +117,8 @@ def test_proposals_cli_on_a_new_story_and_label_studio_hook(tmp_path, capsys):
     assert set(pre) == {"mentions", "facts"}
     args = Namespace(preannotate=str(out_dir), annotations=ann, model_version=None)
     inv = _push_inventory("t", args)
-    assert len(inv.entities) == len(ents) and args.model_version == "machine-proposed"
+    assert len(inv.entities) == len(ents) and args.preannotate == "proposals"  # proposals mode, annotators see it
+    args = Namespace(preannotate="proposals", annotations=ann, model_version=None)  # the story's own folder
+    assert len(_push_inventory("t", args).entities) == len(ents)
     # a second run replaces its own folder
     assert run(capsys, "story", "propose", "t", "--corpus", corpus)[0] == 0

@@ -38,7 +38,8 @@ def repo(tmp_path):
     shutil.copytree(FIXTURE / "corpus", repo / "corpus")
     shutil.copytree(FIXTURE / "annotations", repo / "annotations")
     shutil.copy(paths.CARD, repo / "dataset_card.md")
-    shutil.copy(paths.CHANGELOG, repo / "CHANGELOG.md")
+    (repo / "CHANGELOG.md").write_text(f"# Changelog\n\n## {OLD}\n\nThe tiny release of the history tests.\n",
+                                       encoding="utf-8")
     git(tmp_path, "init", "-q", str(repo))
     git(repo, "add", "-A")
     git(repo, "commit", "-qm", "sources")

@@ -82,6 +82,11 @@ def _duplicate_mention_id(corpus, ann):
     return ["mentions.jsonl:1", "[mentions[1].id]", "duplicate id"]
 
 
+def _duplicate_evidence_span(corpus, ann):
+    edit_jsonl(gold(ann, "facts"), 1, lambda r: r["facts"][0]["evidence"].append(dict(r["facts"][0]["evidence"][0])))
+    return ["facts.jsonl:1", "[facts[0].evidence[1]]", "duplicate evidence span", "173..190"]
+
+
 def _duplicate_entity_id(corpus, ann):
     edit_jsonl(ann / STORY / "entities.jsonl", 2, lambda r: r.update(entity_id="putin"))
     return ["entities.jsonl:2", "[entity_id]", "duplicate entity_id (first at line 1)"]
@@ -183,7 +188,7 @@ def _speaks_for_self(corpus, ann):
 CASES = {f.__name__.lstrip("_"): f for f in [
     _dangling_speaks_for, _speaks_for_cycle, _speaks_for_self,
     _missing_raw, _edited_raw, _non_utf8_raw, _non_utf8_annotation, _stale_clean, _offsets_outside,
-    _surface_mismatch, _unknown_label, _unknown_frame, _duplicate_mention_id, _duplicate_entity_id,
+    _surface_mismatch, _unknown_label, _unknown_frame, _duplicate_mention_id, _duplicate_evidence_span, _duplicate_entity_id,
     _duplicate_doc_record, _dangling_entity, _dangling_mention, _dangling_fact, _dangling_sentence,
     _unknown_document, _nam_overlap, _uncovered_alias, _wrong_type, _null_not_allowed, _unknown_field,
     _missing_target, _fine_role_under_wrong_main, _missing_layer_record,

@@ -467,6 +467,11 @@ def stoplist_for(language: str | None) -> tuple[str, frozenset]:
     return "none", frozenset()
 
 
+HEADLINE_MIN_WORDS = 3
+"""The shortest headline candidate (e.g. 'Mazungumzo ya Istanbul'); shorter lines above the first paragraph
+are left to the rules and to jusText's context."""
+
+
 def _justext_classes(stripped: list[str], nonblank: list[int], marks: dict[int, tuple[str, str]],
                      language: str | None) -> tuple[dict[int, str], int | None]:
     """jusText's context-sensitive class (good/bad) of every non-blank line: each line becomes a <p> (its
@@ -489,7 +494,7 @@ def _justext_classes(stripped: list[str], nonblank: list[int], marks: dict[int, 
     for i in nonblank:
         if first_prose is not None and i >= first_prose:
             break
-        if i not in marks and not TERMINAL.search(stripped[i]) and _words(stripped[i]) >= 4:
+        if i not in marks and not TERMINAL.search(stripped[i]) and _words(stripped[i]) >= HEADLINE_MIN_WORDS:
             heading = i
     parts = []
     for i in nonblank:
