@@ -141,7 +141,7 @@ def test_release_verify_passes_then_fails_after_an_input_change(tmp_path):
     corpus, ann = copy_fixture(tmp_path)
     _build(tmp_path, corpus, ann)
     code, out, err = run("verify", f"{V}", "--corpus", corpus, "--annotations", ann,
-                         "--releases", tmp_path / "releases", "--quiet")
+                         "--releases", tmp_path / "releases", "--out", tmp_path / "build", "--quiet")
     assert code == 0, err
     assert "rebuilt identically" in out
     p = ann / STORY / "fact_inventory.jsonl"
