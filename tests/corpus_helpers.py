@@ -5,8 +5,8 @@ import hashlib
 import json
 from pathlib import Path
 
-from samestory.corpus import build_document
-from samestory.jsonl import write_jsonl
+from samestory.corpus.store import build_document
+from samestory.core.jsonl import write_jsonl
 
 
 def write_story(corpus: Path, story: dict, raws: dict[str, str]) -> dict[str, dict]:

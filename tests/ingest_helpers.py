@@ -3,7 +3,7 @@ import hashlib
 import shutil
 from pathlib import Path
 
-from samestory import paths
+from samestory.core import paths
 from samestory.cli import main
 
 FIX = Path(__file__).parent / "fixtures" / "ingest"

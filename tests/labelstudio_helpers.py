@@ -5,8 +5,8 @@ import json
 import shutil
 from pathlib import Path
 
-from samestory.jsonl import read_jsonl
-from samestory.labelstudio import config as C
+from samestory.core.jsonl import read_jsonl
+from samestory.annotate.labelstudio import config as C
 
 FIXTURES = Path(__file__).parent / "fixtures" / "labelstudio"
 STORY = "fixture-story"

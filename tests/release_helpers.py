@@ -12,7 +12,7 @@ _BUILT: dict[str, Path] = {}
 def checkout_release(tmp_root: Path) -> Path:
     """The checkout's current release (corpus/ + annotations/), built into tmp_root against a copy of the
     committed manifests, so the result is the released version (status unchanged). Built once per process."""
-    from samestory.release import Sources, build_release
+    from samestory.release.build import Sources, build_release
     from samestory.version import DATASET_VERSION
 
     if DATASET_VERSION not in _BUILT or not _BUILT[DATASET_VERSION].exists():
@@ -26,7 +26,7 @@ def checkout_release(tmp_root: Path) -> Path:
 
 
 class RecordingHub:
-    """Stands in for the Hub behind `samestory.dataset.HubClient`: records every call with its arguments and
+    """Stands in for the Hub behind `samestory.release.dataset.HubClient`: records every call with its arguments and
     answers from a local release folder, reading rows with the real `datasets.load_dataset`."""
 
     def __init__(self, folder: Path, repo_id: str = "org/samestory"):

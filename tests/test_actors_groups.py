@@ -1,7 +1,7 @@
 """Actor groups: `speaks_for` chains resolve to the actor an entity stands for; cycles are reported."""
 import doctest
 
-from samestory import actors
+from samestory.annotate import actors
 
 TABLE = {"kremlin": {"speaks_for": "russia"}, "moscow": {"speaks_for": "russia"},
          "press-office": {"speaks_for": "kremlin"}, "russia": {"speaks_for": None},

@@ -5,7 +5,7 @@ import json
 
 from agreement_helpers import FIXTURE_GOLD, edit, make_passes
 
-from samestory import agreement
+from samestory.annotate import agreement
 from samestory.cli import main
 
 

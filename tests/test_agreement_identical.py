@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from agreement_helpers import FIXTURE_GOLD, make_passes
 
-from samestory import agreement
-from samestory.jsonl import dumps
+from samestory.annotate import agreement
+from samestory.core.jsonl import dumps
 
 
 def test_agreement_identical_annotators_score_one(tmp_path):

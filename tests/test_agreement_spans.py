@@ -6,7 +6,7 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from samestory.agreement import PRF, match_partial, match_strict
+from samestory.annotate.agreement import PRF, match_partial, match_strict
 
 spans = st.lists(st.tuples(st.integers(0, 30), st.integers(1, 8), st.sampled_from(["A", "B"]))
                  .map(lambda t: (t[0], t[0] + t[1], t[2])), max_size=8)

@@ -12,10 +12,10 @@ os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import samestory  # noqa: E402
-import samestory.api  # noqa: E402
+import samestory.eval.api  # noqa: E402
 from samestory import schema  # noqa: E402
-from samestory.dataset import open_release  # noqa: E402
-from samestory.errors import SameStoryError  # noqa: E402
+from samestory.release.dataset import open_release  # noqa: E402
+from samestory.core.errors import SameStoryError  # noqa: E402
 from samestory.eval.results import Results  # noqa: E402
 from tests.build_helpers import run  # noqa: E402
 from tests.release_helpers import checkout_release  # noqa: E402
@@ -27,7 +27,7 @@ def release(tmp_path_factory):
 
 
 def test_api_docstring_examples_run(release):
-    for module in (samestory.api, samestory.dataset):
+    for module in (samestory.eval.api, samestory.release.dataset):
         failed, attempted = doctest.testmod(module, extraglobs={"release": release, "samestory": samestory},
                                             optionflags=doctest.ELLIPSIS, report=True)
         assert attempted > 0 and failed == 0, module.__name__

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from samestory import baselines
-from samestory.baselines.run import predict_to_dir
-from samestory.errors import SameStoryError
+from samestory import systems as baselines
+from samestory.systems.run import predict_to_dir
+from samestory.core.errors import SameStoryError
 from samestory.eval.declaration import Declaration, parse
 
 FIX = Path(__file__).parent / "fixtures" / "baselines"

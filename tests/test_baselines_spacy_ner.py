@@ -4,10 +4,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from samestory import baselines
-from samestory.baselines import spacy_ner
-from samestory.baselines.resources import CanonicalLinker
-from samestory.baselines.run import predict_to_dir
+from samestory import systems as baselines
+from samestory.systems import spacy_ner
+from samestory.systems.resources import CanonicalLinker
+from samestory.systems.run import predict_to_dir
 from samestory.eval import data
 from samestory.eval.evaluate import Options, evaluate
 

@@ -14,9 +14,11 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 import datasets  # noqa: E402
 from datasets import ClassLabel, Features, List, Value  # noqa: E402
 
-from samestory import features, schema  # noqa: E402
-from samestory.build import data_path  # noqa: E402
-from samestory.release import Sources, build_release  # noqa: E402
+from samestory.schema import features  # noqa: E402
+
+from samestory import schema
+from samestory.release.rows import data_path  # noqa: E402
+from samestory.release.build import Sources, build_release  # noqa: E402
 from tests.build_helpers import FIXTURE, STORY, copy_fixture  # noqa: E402
 
 

@@ -6,10 +6,14 @@ import json
 
 import pytest
 
-from samestory import agreement, paths, schema
-from samestory.card import SECTIONS, render
-from samestory.errors import SameStoryError
-from samestory.release import Sources, render_card
+from samestory.annotate import agreement
+
+from samestory.core import paths
+
+from samestory import schema
+from samestory.release.card import SECTIONS, render
+from samestory.core.errors import SameStoryError
+from samestory.release.build import Sources, render_card
 from tests.build_helpers import STORY, copy_fixture, run
 
 

@@ -1,7 +1,7 @@
 """The card's language list and multilinguality are counted from the data, not typed."""
 import yaml
 
-from samestory.card import front_matter, section_languages
+from samestory.release.card import front_matter, section_languages
 
 
 def _stats(*stories):

@@ -6,8 +6,10 @@ import random
 
 import pytest
 
-from samestory import changelog, paths
-from samestory.errors import SameStoryError
+from samestory.annotate import changelog
+
+from samestory.core import paths
+from samestory.core.errors import SameStoryError
 from tests.build_helpers import run
 
 

@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from samestory.cleaning import BROADCAST_RULES, LINE_RULES, MORE_RULES, PROFILES, clean, clean_to_raw
-from samestory.corpus import load_documents
-from samestory.ingest import extract, read_source
+from samestory.corpus.cleaning import BROADCAST_RULES, LINE_RULES, MORE_RULES, PROFILES, clean, clean_to_raw
+from samestory.corpus.store import load_documents
+from samestory.corpus.ingest import extract, read_source
 from samestory.schema import REMOVAL_REASONS
-from samestory.segment import paragraphs
+from samestory.corpus.segment import paragraphs
 
 FIX = Path(__file__).parent / "fixtures" / "ingest"
 EXPECTED = json.loads((FIX / "expected.json").read_text(encoding="utf-8"))

@@ -4,7 +4,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from samestory.cleaning import PROFILES, clean, clean_to_raw
+from samestory.corpus.cleaning import PROFILES, clean, clean_to_raw
 
 FIX = Path(__file__).parent / "fixtures" / "ingest"
 LINES = sorted({line for f in FIX.glob("*.txt") for line in f.read_text(encoding="utf-8").splitlines()})

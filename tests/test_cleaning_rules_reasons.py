@@ -1,7 +1,7 @@
 """Bylines, advertisements and credits are removed with reasons of their own, and the seeds' removal
 records keep the reasons they were frozen with (gold annotations point into the seeds' clean texts)."""
-from samestory.cleaning import MORE_RULES, clean
-from samestory.corpus import load_documents
+from samestory.corpus.cleaning import MORE_RULES, clean
+from samestory.corpus.store import load_documents
 from samestory.schema import REMOVAL_REASONS
 
 BODY = "Russia and Ukraine held talks in Istanbul on Friday, the first since 2022."

@@ -3,10 +3,12 @@ import json
 
 import pytest
 
-from samestory import language, paths
-from samestory.cleaning import CLEANERS, clean, clean_to_raw
-from samestory.cleaning_fixtures import Counts, captures, parse, score, tidy
-from samestory.corpus import build_document, clean_path, load_metadata, read_raw
+from samestory.corpus import language
+
+from samestory.core import paths
+from samestory.corpus.cleaning import CLEANERS, clean, clean_to_raw
+from samestory.corpus.cleaning_fixtures import Counts, captures, parse, score, tidy
+from samestory.corpus.store import build_document, clean_path, load_metadata, read_raw
 from samestory.schema import REMOVAL_REASONS
 
 CAPTURES = captures()
@@ -79,7 +81,7 @@ def test_cleaning_unknown_version_is_refused():
 
 
 def test_cleaning_fixtures_unmarked_line_is_an_error(tmp_path):
-    from samestory.errors import SameStoryError
+    from samestory.core.errors import SameStoryError
 
     f = tmp_path / "bad.capture"
     f.write_text("K|An article line.\nno mark here\n", encoding="utf-8")
@@ -91,8 +93,8 @@ def test_cleaning_fixtures_unmarked_line_is_an_error(tmp_path):
 def test_cleaning_documents_jsonl_bad_cleaner_is_reported(tmp_path):
     import shutil
 
-    from samestory.corpus import load_documents
-    from samestory.errors import SameStoryError
+    from samestory.corpus.store import load_documents
+    from samestory.core.errors import SameStoryError
 
     dst = tmp_path / "corpus"
     shutil.copytree(paths.CORPUS, dst)

@@ -1,14 +1,15 @@
 """The codebook's file-formats appendix is generated from schema.py and current; its example lines are
 valid records, with spans that match the invented example text."""
-from samestory import codebook, schema
-from samestory.validate import check_layer_record
+from samestory.annotate import codebook
+from samestory import schema
+from samestory.annotate.validate import check_layer_record
 
 
 def test_codebook_formats_appendix_is_current():
     text = (codebook.paths.ANNOTATIONS / "guidelines.md").read_text(encoding="utf-8")
     m = codebook.MARKER.search(text)
     assert m, "guidelines.md lacks the generated formats markers"
-    assert text[m.end(1):m.start(2)] == codebook.formats_markdown(), "run: python -m samestory.codebook"
+    assert text[m.end(1):m.start(2)] == codebook.formats_markdown(), "run: python -m samestory.annotate.codebook"
 
 
 def test_codebook_formats_examples_are_valid_records():

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from samestory.consistency import CHECKS
-from samestory.jsonl import write_jsonl
-from samestory.validate import validate
+from samestory.annotate.consistency import CHECKS
+from samestory.core.jsonl import write_jsonl
+from samestory.annotate.validate import validate
 from tests.build_helpers import run
 from tests.corpus_helpers import find, write_story
 

@@ -2,8 +2,10 @@
 the same item, and the real story's gold follows every round's decisions."""
 from __future__ import annotations
 
-from samestory import consistency, paths
-from samestory.jsonl import read_jsonl
+from samestory.annotate import consistency
+
+from samestory.core import paths
+from samestory.core.jsonl import read_jsonl
 
 
 def test_consistency_rounds_later_decision_supersedes():

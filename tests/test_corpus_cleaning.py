@@ -1,9 +1,9 @@
 """The seed corpus: raw bytes intact, cleaning deterministic and reversible, segments sane."""
 import pytest
 
-from samestory import paths
-from samestory.cleaning import clean, clean_to_raw
-from samestory.corpus import load_documents, sha256_bytes
+from samestory.core import paths
+from samestory.corpus.cleaning import clean, clean_to_raw
+from samestory.corpus.store import load_documents, sha256_bytes
 
 SEEDS = paths.ROOT.parent / "shared" / "seeds"
 DOCS = load_documents()

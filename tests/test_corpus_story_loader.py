@@ -2,8 +2,10 @@
 builds); story by story it must give the same rows and problems as `corpus.load_documents` at once."""
 from __future__ import annotations
 
-from samestory import corpus, paths
-from samestory.errors import SameStoryError
+from samestory.corpus import store as corpus
+
+from samestory.core import paths
+from samestory.core.errors import SameStoryError
 from tests.build_helpers import FIXTURE, STORY, copy_fixture
 
 

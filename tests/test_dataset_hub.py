@@ -14,10 +14,10 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import samestory  # noqa: E402
 from samestory import schema  # noqa: E402
-from samestory.dataset import open_release  # noqa: E402
-from samestory.errors import SameStoryError  # noqa: E402
+from samestory.release.dataset import open_release  # noqa: E402
+from samestory.core.errors import SameStoryError  # noqa: E402
 from samestory.eval.data import load_dataset_gold  # noqa: E402
-from samestory.release import MANIFEST, Sources, build_release  # noqa: E402
+from samestory.release.build import MANIFEST, Sources, build_release  # noqa: E402
 from tests.build_helpers import FIXTURE, STORY, copy_fixture, run  # noqa: E402
 from tests.release_helpers import RecordingHub  # noqa: E402
 

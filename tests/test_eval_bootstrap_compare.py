@@ -12,7 +12,7 @@ from samestory.eval import bootstrap as bs
 from samestory.eval import synthetic
 from samestory.eval.data import load_gold_dir
 from samestory.eval.evaluate import Options, evaluate
-from samestory.jsonl import write_jsonl
+from samestory.core.jsonl import write_jsonl
 from tests.eval_helpers import DOCUMENTS, GOLD, NOISY
 
 

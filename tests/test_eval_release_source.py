@@ -14,7 +14,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from samestory import schema  # noqa: E402
 from samestory.cli import main  # noqa: E402
 from samestory.eval.data import load_gold_dir, load_release  # noqa: E402
-from samestory.release import Sources, build_release  # noqa: E402
+from samestory.release.build import Sources, build_release  # noqa: E402
 from tests.build_helpers import FIXTURE, STORY  # noqa: E402
 
 GOLD_DIR = FIXTURE / "annotations" / STORY / "gold"

@@ -21,8 +21,8 @@ from typing import Callable
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from samestory import corpus as corpus_mod
-from samestory import guard
+from samestory.corpus import store as corpus_mod
+from samestory.core import guard
 from samestory.cli import main
 from tests.build_helpers import FIXTURE, STORY
 from tests.eval_helpers import DOCUMENTS, GOLD, NOISY
@@ -757,7 +757,7 @@ def test_guard_version_parser_accepts_only_semver(value):
                     lambda kids: st.lists(kids, max_size=3) | st.dictionaries(st.text(max_size=3), kids, max_size=3),
                     max_leaves=20), st.integers(min_value=0, max_value=200))
 def test_guard_bounded_json_reader_matches_json_or_refuses(value, wrap):
-    from samestory.errors import SameStoryError
+    from samestory.core.errors import SameStoryError
 
     text = "[" * wrap + json.dumps(value) + "]" * wrap
     try:

@@ -17,7 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from samestory import ingest, release
+from samestory.corpus import ingest
+
+from samestory.release import build as release
 from samestory.cli import main
 from tests.build_helpers import STORY, copy_fixture, run, tree
 from tests.eval_helpers import DOCUMENTS, GOLD, NOISY, score
@@ -295,7 +297,7 @@ def test_leaderboard_out_onto_a_file_refused(tmp_path):
 
 @pytest.mark.parametrize("kind", ["bytes", "chars", "line", "paragraphs"])
 def test_ingest_article_size_limits(tmp_path, kind):
-    from samestory import corpus as corpus_mod
+    from samestory.corpus import store as corpus_mod
 
     corpus, ann, io_args = inputs(tmp_path)
     f = tmp_path / "big.txt"
@@ -317,7 +319,7 @@ def test_ingest_article_size_limits(tmp_path, kind):
 
 
 def test_validate_refuses_oversized_raw_file_without_reading_it(tmp_path):
-    from samestory import corpus as corpus_mod
+    from samestory.corpus import store as corpus_mod
 
     corpus, ann, io_args = inputs(tmp_path)
     raw = corpus / STORY / "raw" / "a_doc.txt"
@@ -501,7 +503,7 @@ def test_eval_empty_prediction_file_says_empty_not_found_none(tmp_path, name):
 
 
 def test_ingest_notes_with_line_separator_are_kept_not_blamed_on_staging(tmp_path):
-    from samestory.corpus import load_documents
+    from samestory.corpus.store import load_documents
 
     corpus, ann, io_args = inputs(tmp_path)
     assert run("story", "new", "new-story", "--title", "T", "--date", "2025-05-16", *io_args)[0] == 0
@@ -517,7 +519,7 @@ def test_ingest_notes_with_line_separator_are_kept_not_blamed_on_staging(tmp_pat
 def test_errors_never_say_found_none():
     from hypothesis import given, strategies as st
 
-    from samestory.errors import Problem
+    from samestory.core.errors import Problem
 
     txt = st.text(alphabet="ab:=", max_size=5)
 

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from samestory import agreement, independent, paths
-from samestory.errors import SameStoryError
+from samestory.annotate import agreement, independent
+
+from samestory.core import paths
+from samestory.core.errors import SameStoryError
 from tests.build_helpers import STORY, copy_fixture, run
 
 ISTANBUL = paths.ANNOTATIONS / "istanbul-2025-05-16"

@@ -3,10 +3,10 @@ import json
 
 import pytest
 
-from samestory import dedup
-from samestory.cleaning import clean_to_raw
-from samestory.corpus import load_documents, load_metadata, sha256_bytes
-from samestory.ingest import EXTRACT_OPTIONS
+from samestory.corpus import dedup
+from samestory.corpus.cleaning import clean_to_raw
+from samestory.corpus.store import load_documents, load_metadata, sha256_bytes
+from samestory.corpus.ingest import EXTRACT_OPTIONS
 
 from ingest_helpers import FIX, STORY, copy_corpus, run, snapshot
 
@@ -132,7 +132,7 @@ def test_ingest_seed_articles_are_not_near_duplicates_of_each_other():
 
 
 def test_ingest_wire_reprint_is_a_near_duplicate():
-    from samestory.cleaning import clean
+    from samestory.corpus.cleaning import clean
 
     a = clean((FIX / "globalwire.txt").read_text()).text
     b = clean((FIX / "harbourpost.txt").read_text()).text

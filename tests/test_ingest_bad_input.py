@@ -51,7 +51,7 @@ def test_ingest_html_declaring_its_charset_is_decoded_and_recorded(corpus, capsy
     f = _write(tmp_path, "page.html", page.encode("cp1252"))
     code, out, err = run(capsys, "add", "--story", STORY, f, "--corpus", corpus)
     assert code == 0, err
-    from samestory.corpus import load_documents, load_metadata
+    from samestory.corpus.store import load_documents, load_metadata
 
     meta = next(m for _, _, m in load_metadata(corpus) if m["doc_id"].startswith("005_"))
     assert meta["source"]["encoding"] == "windows-1252"
@@ -136,7 +136,7 @@ def test_ingest_story_new_refuses_bad_input(corpus, capsys, argv, expect):
 
 def test_ingest_failure_while_moving_into_place_rolls_back(corpus, capsys, monkeypatch):
     """A crash at the last step (replacing documents.jsonl) leaves the corpus exactly as it was."""
-    from samestory import ingest
+    from samestory.corpus import ingest
 
     real = ingest.atomic_write_bytes
 

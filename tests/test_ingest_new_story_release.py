@@ -5,8 +5,8 @@ import json
 import pyarrow.parquet as pq
 import pytest
 
-from samestory.build import data_path
-from samestory.corpus import load_metadata
+from samestory.release.rows import data_path
+from samestory.corpus.store import load_metadata
 from samestory.schema import CONFIGS, INVENTORIES
 
 from build_helpers import copy_fixture, run, tree

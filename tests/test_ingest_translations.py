@@ -2,9 +2,9 @@
 declared; the cleaner version is recorded with every added document."""
 import pytest
 
-from samestory import dedup
-from samestory.cleaning_fixtures import export
-from samestory.corpus import load_documents, load_metadata
+from samestory.corpus import dedup
+from samestory.corpus.cleaning_fixtures import export
+from samestory.corpus.store import load_documents, load_metadata
 
 from ingest_helpers import copy_corpus, run
 
@@ -70,6 +70,6 @@ def test_ingest_dry_run_says_would_add_and_no_dangling_colon(setup, capsys, tmp_
 
 
 def _article() -> str:
-    from samestory.cleaning_fixtures import captures
+    from samestory.corpus.cleaning_fixtures import captures
 
     return next(c for c in captures() if c.name == "04_by_agency_english").expected + "\n"

@@ -64,7 +64,7 @@ def workdir(installed, tmp_path_factory):
 def test_install_wheel_is_not_the_checkout(installed, workdir):
     bin_, env, purelib = installed
     work, _ = workdir
-    out = _sh([bin_ / "python", "-c", "import samestory, samestory.paths as p; print(samestory.__file__); "
+    out = _sh([bin_ / "python", "-c", "import samestory, samestory.core.paths as p; print(samestory.__file__); "
                "print(p.ROOT)"], work, env).stdout.split()
     assert Path(out[0]).is_relative_to(purelib) and Path(out[1]) == work  # data paths: the current folder
     tasks_dir = Path(_sh([bin_ / "samestory", "lm-eval", "path"], work, env).stdout.strip())
@@ -88,8 +88,8 @@ def test_install_wheel_scores_the_gold_as_1_on_every_task(installed, workdir):
 
 
 def test_install_wheel_scores_a_real_baseline_like_the_checkout(installed, workdir, tmp_path):
-    from samestory import baselines
-    from samestory.baselines.run import predict_to_dir
+    from samestory import systems as baselines
+    from samestory.systems.run import predict_to_dir
     from tests.build_helpers import run
 
     bin_, env, _ = installed

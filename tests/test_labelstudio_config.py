@@ -6,10 +6,12 @@ import xml.etree.ElementTree as ET
 import pytest
 from labelstudio_helpers import inventory
 
-from samestory import paths, schema
+from samestory.core import paths
+
+from samestory import schema
 from samestory.cli import main
-from samestory.errors import SameStoryError
-from samestory.labelstudio import config as C
+from samestory.core.errors import SameStoryError
+from samestory.annotate.labelstudio import config as C
 
 
 def _node(xml: str, tag: str, name: str):

@@ -6,8 +6,8 @@ import copy
 import pytest
 from labelstudio_helpers import documents, gold, inventory
 
-from samestory.labelstudio import config as C
-from samestory.labelstudio.convert import (ConvertError, Offsets, bias_sentences_record, fact_page, facts_record,
+from samestory.annotate.labelstudio import config as C
+from samestory.annotate.labelstudio.convert import (ConvertError, Offsets, bias_sentences_record, fact_page, facts_record,
                                            from_results, to_results, unit_labels)
 
 
@@ -28,8 +28,8 @@ def test_labelstudio_convert_round_trip_is_identity(project, doc_id):
 @pytest.mark.parametrize("doc_id", ["fx_001", "fx_002"])
 def test_labelstudio_convert_sentence_units_round_trip(doc_id):
     """Sentences come as ready-made units of SLOTS sentences; every unit's choices give back the record."""
-    from samestory.labelstudio import sync
-    from samestory.labelstudio.convert import bias_sentences_record, unit_labels
+    from samestory.annotate.labelstudio import sync
+    from samestory.annotate.labelstudio.convert import bias_sentences_record, unit_labels
 
     doc, records = _results("sentences", doc_id)
     units = sync.sentence_units(doc)
@@ -122,9 +122,9 @@ def test_labelstudio_convert_offsets_are_code_points():
 
 def test_labelstudio_convert_real_gold_round_trips():
     """Every story's gold survives records -> Label Studio results -> records unchanged."""
-    from samestory import paths
-    from samestory.corpus import load_documents
-    from samestory.labelstudio import sync
+    from samestory.core import paths
+    from samestory.corpus.store import load_documents
+    from samestory.annotate.labelstudio import sync
 
     stories = [d.name for d in paths.ANNOTATIONS.iterdir() if (d / "gold").is_dir()]
     assert stories, "no story has gold"
@@ -162,9 +162,9 @@ def test_labelstudio_convert_partial_predictions_prefill_what_they_have(tmp_path
     """A system's NER file (named after the task, no ids, kinds or links) pre-fills types only."""
     import re
 
-    from samestory.errors import SameStoryError
-    from samestory.jsonl import write_jsonl
-    from samestory.labelstudio import sync
+    from samestory.core.errors import SameStoryError
+    from samestory.core.jsonl import write_jsonl
+    from samestory.annotate.labelstudio import sync
 
     system, as_gold, bad = tmp_path / "system", tmp_path / "gold", tmp_path / "bad"
     rows = [{"doc_id": "fx_001", "mentions": [{"start": 0, "end": 7, "type": "NORP"},
@@ -200,8 +200,8 @@ def test_labelstudio_convert_unit_regions_ignore_edge_whitespace_not_crossing():
 @pytest.mark.parametrize("doc_id", ["fx_001", "fx_002"])
 def test_labelstudio_convert_fact_pages_round_trip(doc_id):
     """Facts come in pages of FACT_SLOTS; every page's choices and F<i> evidence give back the record."""
-    from samestory.labelstudio import sync
-    from samestory.labelstudio.convert import fact_page, facts_record
+    from samestory.annotate.labelstudio import sync
+    from samestory.annotate.labelstudio.convert import fact_page, facts_record
 
     doc, records = _results("facts", doc_id)
     inv = inventory()

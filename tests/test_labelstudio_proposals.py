@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from labelstudio_helpers import documents, inventory
 
-from samestory.labelstudio import config as C
-from samestory.labelstudio import proposals
-from samestory.labelstudio.convert import to_results
-from samestory.validate import check_layer_record
+from samestory.annotate.labelstudio import config as C
+from samestory.annotate.labelstudio import proposals
+from samestory.annotate.labelstudio.convert import to_results
+from samestory.annotate.validate import check_layer_record
 
 
 def test_labelstudio_proposals_from_aliases_and_quotation_marks():

@@ -5,8 +5,8 @@ import socket
 
 import pytest
 
-from samestory.errors import SameStoryError
-from samestory.labelstudio import server
+from samestory.core.errors import SameStoryError
+from samestory.annotate.labelstudio import server
 
 
 def test_labelstudio_server_env_is_clean(tmp_path, monkeypatch):

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from samestory import baselines, leaderboard
-from samestory.baselines.run import predict_to_dir
-from samestory.errors import SameStoryError
+from samestory import systems as baselines, leaderboard
+from samestory.systems.run import predict_to_dir
+from samestory.core.errors import SameStoryError
 from samestory.eval import data
 from samestory.eval.evaluate import Options, evaluate
 from samestory.leaderboard import render

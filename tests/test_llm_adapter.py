@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from samestory import baselines
-from samestory.baselines.llm import codebook_section, messages_for
-from samestory.baselines.resources import load_resources
-from samestory.baselines.run import predict_to_dir
-from samestory.corpus import load_documents
-from samestory.errors import SameStoryError
+from samestory import systems as baselines
+from samestory.systems.llm import codebook_section, messages_for
+from samestory.systems.resources import load_resources
+from samestory.systems.run import predict_to_dir
+from samestory.corpus.store import load_documents
+from samestory.core.errors import SameStoryError
 from samestory.eval import data
 from samestory.eval.evaluate import Options, evaluate
 
@@ -265,7 +265,7 @@ def test_llm_cli_flags_and_single_task(server, tmp_path):
 
 
 def test_llm_answers_in_list_form_and_null_spellings_are_understood():
-    from samestory.baselines.llm import InvalidOutput, parse_json, to_record
+    from samestory.systems.llm import InvalidOutput, parse_json, to_record
 
     docs = {d["doc_id"]: d for d in load_documents(CORPUS)}
     res = load_resources({"mini-story"}, ANN)

@@ -15,7 +15,7 @@ import pytest
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from samestory import lmeval  # noqa: E402
+from samestory.eval import lmeval  # noqa: E402
 from samestory.eval.tasks import TASKS  # noqa: E402
 from tests.build_helpers import run  # noqa: E402
 from tests.lm_eval_helpers import build_tiny_model  # noqa: E402

@@ -16,9 +16,9 @@ def _py(code: str, cwd, **env):
 
 
 def test_paths_root_is_the_working_directory_not_the_package(tmp_path):
-    out = _py("import samestory.paths as p; print(p.ROOT); print(p.CORPUS)", tmp_path).stdout.split()
+    out = _py("import samestory.core.paths as p; print(p.ROOT); print(p.CORPUS)", tmp_path).stdout.split()
     assert out == [str(tmp_path), str(tmp_path / "corpus")]
-    out = _py("import samestory.paths as p; print(p.ROOT)", tmp_path, SAMESTORY_ROOT=str(REPO)).stdout.split()
+    out = _py("import samestory.core.paths as p; print(p.ROOT)", tmp_path, SAMESTORY_ROOT=str(REPO)).stdout.split()
     assert out == [str(REPO)]
 
 

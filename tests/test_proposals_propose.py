@@ -5,11 +5,13 @@ from argparse import Namespace
 
 import pytest
 
-from samestory import paths, proposals
-from samestory.corpus import load_documents
-from samestory.errors import SameStoryError
-from samestory.jsonl import read_jsonl
-from samestory.proposals import Mention, cluster_entities, name_key
+from samestory.core import paths
+
+from samestory.systems import proposals
+from samestory.corpus.store import load_documents
+from samestory.core.errors import SameStoryError
+from samestory.core.jsonl import read_jsonl
+from samestory.systems.proposals import Mention, cluster_entities, name_key
 
 from ingest_helpers import copy_corpus, run
 
@@ -86,9 +88,9 @@ def test_proposals_facts_match_gold_evidence_of_shared_facts(istanbul):
 
 
 def test_proposals_cli_on_a_new_story_and_label_studio_hook(tmp_path, capsys):
-    from samestory.cleaning_fixtures import export
+    from samestory.corpus.cleaning_fixtures import export
     from samestory.commands.ls_cmd import _push_inventory
-    from samestory.labelstudio import sync
+    from samestory.annotate.labelstudio import sync
 
     corpus = copy_corpus(tmp_path)
     ann = tmp_path / "annotations"

@@ -5,9 +5,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from samestory import validate
-from samestory.errors import SameStoryError
-from samestory.propose import (alias_candidates, check_spans, locate, main, overlapping_names,
+from samestory.annotate import validate
+from samestory.core.errors import SameStoryError
+from samestory.annotate.propose import (alias_candidates, check_spans, locate, main, overlapping_names,
                                quote_candidates, uncovered_aliases)
 
 ENTS = [

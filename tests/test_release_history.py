@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 import samestory
-from samestory import paths
-from samestory.errors import SameStoryError
-from samestory.release import Sources, build_release, verify
+from samestory.core import paths
+from samestory.core.errors import SameStoryError
+from samestory.release.build import Sources, build_release, verify
 from tests.build_helpers import FIXTURE, STORY, run
 
 OLD = "0.9.0"

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from samestory.errors import SameStoryError
-from samestory.release import CHECKSUMS, Sources, build_release, publish
+from samestory.core.errors import SameStoryError
+from samestory.release.build import CHECKSUMS, Sources, build_release, publish
 from tests.build_helpers import FIXTURE, run
 from samestory.version import DATASET_VERSION as V
 

@@ -6,10 +6,10 @@ import subprocess
 
 import pytest
 
-from samestory import paths
-from samestory.build import data_path
-from samestory.errors import SameStoryError
-from samestory.release import CHECKSUMS, MANIFEST, STORIES, Sources, build_release, verify
+from samestory.core import paths
+from samestory.release.rows import data_path
+from samestory.core.errors import SameStoryError
+from samestory.release.build import CHECKSUMS, MANIFEST, STORIES, Sources, build_release, verify
 from samestory.schema import CONFIGS
 from tests.build_helpers import STORY, copy_fixture, run, tree
 from samestory.eval.schemas import render as render_schema
@@ -160,7 +160,7 @@ def test_release_verify_unknown_version(tmp_path):
 def test_release_current_version_has_a_changelog_entry_and_its_manifest_rebuilds():
     """The version in version.py has a CHANGELOG entry; once released (manifest committed), the
     checkout rebuilds it byte for byte: data changes need a version bump."""
-    from samestory import paths
+    from samestory.core import paths
     from samestory.version import DATASET_VERSION
 
     assert f"\n## {DATASET_VERSION}\n" in paths.CHANGELOG.read_text(encoding="utf-8")

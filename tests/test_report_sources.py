@@ -2,9 +2,9 @@
 (`--predictions` repeatable) or machine proposals, and why an empty section is empty."""
 import json
 
-from samestory import proposals
-from samestory.corpus import load_documents
-from samestory.jsonl import write_jsonl
+from samestory.systems import proposals
+from samestory.corpus.store import load_documents
+from samestory.core.jsonl import write_jsonl
 from samestory.report import load_story, write_report
 from samestory.report.data import loaded_words
 

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from samestory import paths
-from samestory.corpus import load_documents
-from samestory.jsonl import write_jsonl
+from samestory.core import paths
+from samestory.corpus.store import load_documents
+from samestory.core.jsonl import write_jsonl
 from samestory.report import load_story, write_report
 from samestory.report.data import fact_coverage, naming_choices, summary
 

@@ -2,8 +2,8 @@
 its sentencizer) instead of being refused; `add` records the pipeline in the provenance and the notes."""
 import pytest
 
-from samestory import segment
-from samestory.corpus import load_documents, load_metadata
+from samestory.corpus import segment
+from samestory.corpus.store import load_documents, load_metadata
 
 from ingest_helpers import STORY, copy_corpus, run
 

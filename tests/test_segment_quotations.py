@@ -1,6 +1,6 @@
 """A sentence boundary never falls inside a closed quotation (curly or straight double quotes): a
 quotation of several sentences is one sentence unit; an unclosed mark glues nothing."""
-from samestory import segment
+from samestory.corpus import segment
 
 
 def _texts(text):
@@ -39,7 +39,7 @@ def test_segment_quotation_ranges_pairs_marks():
 
 
 def test_segment_no_sentence_boundary_inside_a_quotation_in_the_corpus():
-    from samestory.corpus import load_documents
+    from samestory.corpus.store import load_documents
 
     for doc in load_documents():
         text = doc["text"]

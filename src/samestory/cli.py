@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
-    from samestory.errors import SameStoryError
+    from samestory.core.errors import SameStoryError
 
     try:
         return int(args.func(args) or 0)

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from labelstudio_helpers import ARTIFACTS
 
-from samestory import paths
-from samestory.labelstudio import client, server
+from samestory.core import paths
+from samestory.annotate.labelstudio import client, server
 
 
 def _template_dir() -> Path:

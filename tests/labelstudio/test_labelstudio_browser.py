@@ -11,8 +11,8 @@ import pytest
 from browser import launch
 from labelstudio_helpers import ARTIFACTS, documents, gold, inventory
 
-from samestory.labelstudio import client, sync
-from samestory.labelstudio import config as C
+from samestory.annotate.labelstudio import client, sync
+from samestory.annotate.labelstudio import config as C
 
 pytestmark = [pytest.mark.server, pytest.mark.browser]
 

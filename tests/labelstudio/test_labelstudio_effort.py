@@ -14,11 +14,13 @@ import pytest
 from browser import launch
 from labelstudio_helpers import ARTIFACTS
 
-from samestory import paths, schema
-from samestory.corpus import load_documents
-from samestory.jsonl import read_jsonl
-from samestory.labelstudio import config as C
-from samestory.labelstudio import sync
+from samestory.core import paths
+
+from samestory import schema
+from samestory.corpus.store import load_documents
+from samestory.core.jsonl import read_jsonl
+from samestory.annotate.labelstudio import config as C
+from samestory.annotate.labelstudio import sync
 
 pytestmark = [pytest.mark.server, pytest.mark.browser]
 

@@ -10,10 +10,10 @@ from label_studio_sdk import LabelStudio
 from labelstudio_helpers import documents, gold, inventory, make_story, tree
 
 from samestory.cli import main
-from samestory.errors import SameStoryError
-from samestory.labelstudio import client, server, sync
-from samestory.labelstudio import config as C
-from samestory.labelstudio.convert import to_results
+from samestory.core.errors import SameStoryError
+from samestory.annotate.labelstudio import client, server, sync
+from samestory.annotate.labelstudio import config as C
+from samestory.annotate.labelstudio.convert import to_results
 
 pytestmark = pytest.mark.server
 

@@ -8,9 +8,9 @@ from label_studio_sdk import LabelStudio
 from labelstudio_helpers import GOLD, documents, gold, inventory, make_story
 
 from samestory.cli import main
-from samestory.labelstudio import client, sync
-from samestory.labelstudio import config as C
-from samestory.labelstudio.convert import to_results
+from samestory.annotate.labelstudio import client, sync
+from samestory.annotate.labelstudio import config as C
+from samestory.annotate.labelstudio.convert import to_results
 
 pytestmark = pytest.mark.server
 

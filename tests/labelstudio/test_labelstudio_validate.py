@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from label_studio_sdk.core.api_error import ApiError
 
-from samestory import paths
-from samestory.labelstudio import client
+from samestory.core import paths
+from samestory.annotate.labelstudio import client
 
 pytestmark = pytest.mark.server
 
@@ -29,7 +29,7 @@ def test_labelstudio_validate_real_configs_on_server(ls_server):
 
 def test_labelstudio_validate_configs_of_a_new_story_with_empty_inventories(ls_server):
     """`samestory story new` leaves empty inventories; its projects must still be valid configs."""
-    from samestory.labelstudio.config import Inventory, project_configs
+    from samestory.annotate.labelstudio.config import Inventory, project_configs
 
     _, conn = ls_server
     ls = client.connect(conn)

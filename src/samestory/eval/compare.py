@@ -5,7 +5,7 @@ from pathlib import Path
 
 import numpy as np
 
-from samestory.errors import Problem, SameStoryError
+from samestory.core.errors import Problem, SameStoryError
 from samestory.eval import bootstrap as bs
 from samestory.eval.predictions import PredictionError
 from samestory.eval.tasks import TASKS

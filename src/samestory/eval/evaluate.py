@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from samestory import __version__, schema
-from samestory.errors import Problem, SameStoryError
+from samestory.core.errors import Problem, SameStoryError
 from samestory.eval import SCORER_VERSION
 from samestory.eval import bootstrap as bs
 from samestory.eval.data import Gold

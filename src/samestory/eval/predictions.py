@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from samestory import schema
-from samestory.errors import Problem, SameStoryError
-from samestory.jsonl import read_jsonl
+from samestory.core.errors import Problem, SameStoryError
+from samestory.core.jsonl import read_jsonl
 
 MAX_PROBLEMS = 50
 """Stop collecting after this many problems: the first ones are what a user fixes first."""

@@ -9,7 +9,7 @@ from typing import Optional, Union
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from samestory.errors import Problem, SameStoryError
+from samestory.core.errors import Problem, SameStoryError
 
 RESULTS_FORMAT = "samestory-results"
 RESULTS_FORMAT_VERSION = "1"
@@ -97,7 +97,7 @@ class Results(BaseModel):
 
     def to_disk(self, path: Path) -> Path:
         """Write atomically (nothing half-written on error)."""
-        from samestory.jsonl import atomic_write_text
+        from samestory.core.jsonl import atomic_write_text
 
         atomic_write_text(Path(path), self.to_json())
         return Path(path)
@@ -106,7 +106,7 @@ class Results(BaseModel):
     def from_disk(cls, path: Path) -> "Results":
         """A results file; anything else is an error naming the file and field."""
         path = Path(path)
-        from samestory.guard import read_json
+        from samestory.core.guard import read_json
 
         try:
             data = read_json(path, "results file")  # bounded: depth and size

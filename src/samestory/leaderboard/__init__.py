@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from samestory.errors import Problem, SameStoryError
+from samestory.core.errors import Problem, SameStoryError
 from samestory.eval import declaration
 
 RESULTS_FORMAT = "samestory-results"
@@ -134,7 +134,7 @@ def check_shape(path: Path, data) -> list[Problem]:
     if data["format"] != RESULTS_FORMAT:
         out.append(Problem(f, "not a SameStory results file", field="format", expected=RESULTS_FORMAT,
                            found=data["format"]))
-    from samestory.guard import name_problem
+    from samestory.core.guard import name_problem
 
     bad_name = name_problem(data["system"].get("name"), "system.name", f)
     if bad_name:
@@ -182,7 +182,7 @@ def check_shape(path: Path, data) -> list[Problem]:
 def read_results(path: Path) -> dict:
     """One results file, parsed and shape-checked (an error names the file and field)."""
     path = Path(path)
-    from samestory.guard import read_json
+    from samestory.core.guard import read_json
 
     data = read_json(path, "results file")
     problems = check_shape(path, data)
@@ -351,7 +351,8 @@ def build(entries: list[Entry], doc_labels: dict[str, str] | None = None) -> Boa
 
 def document_labels(corpus_dir: Path | None = None) -> dict[str, str]:
     """doc_id → "000 Mirror, machine-translated"-style labels from the corpus metadata ({} without a corpus)."""
-    from samestory import corpus, paths
+    from samestory.corpus import store as corpus
+    from samestory.core import paths
 
     corpus_dir = Path(corpus_dir or paths.CORPUS)
     if not corpus_dir.is_dir():
@@ -369,11 +370,12 @@ def document_labels(corpus_dir: Path | None = None) -> dict[str, str]:
 
 def current_reference(version: str | None = None, releases_dir: Path | None = None) -> tuple[dict, str]:
     """Stamps a submission must carry: the release manifest's, plus this package's schema and scorer."""
-    from samestory import paths, schema
+    from samestory.core import paths
+    from samestory import schema
     from samestory.eval import SCORER_VERSION
     from samestory.version import DATASET_VERSION
 
-    from samestory.guard import parse_version, read_json
+    from samestory.core.guard import parse_version, read_json
 
     version = parse_version(version or DATASET_VERSION, "--release")
     manifest_path = Path(releases_dir or paths.RELEASES) / f"v{version}.json"

@@ -9,7 +9,7 @@ import html
 import io
 from pathlib import Path
 
-from samestory.jsonl import atomic_write_bytes, atomic_write_text
+from samestory.core.jsonl import atomic_write_bytes, atomic_write_text
 from samestory.leaderboard import Board, Entry, Score
 
 SUBMIT_STEPS = (
