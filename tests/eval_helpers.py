@@ -7,8 +7,9 @@ from pathlib import Path
 import numpy as np
 
 from samestory import schema
-from samestory.eval.data import normalize
-from samestory.eval.tasks import TASKS, Context
+from samestory.schema.records import normalize
+from samestory.eval.registry import TASKS
+from samestory.eval.tasks import Context
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "eval"
 GOLD = FIXTURE / "story" / "gold"

@@ -187,7 +187,7 @@ def test_baselines_lexicon_flags_loaded_words(tmp_path):
 
 
 def test_baselines_registry_declares_known_tasks():
-    from samestory.eval.tasks import TASKS
+    from samestory.eval.registry import TASKS
 
     for name, s in baselines.systems().items():
         assert s.tasks and set(s.tasks) <= set(TASKS), name

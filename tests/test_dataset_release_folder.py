@@ -14,7 +14,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from samestory import schema  # noqa: E402
 from samestory.release.dataset import open_release  # noqa: E402
 from samestory.core.errors import SameStoryError  # noqa: E402
-from samestory.eval.tasks import TASKS  # noqa: E402
+from samestory.eval.registry import TASKS  # noqa: E402
 from samestory.release.build import MANIFEST, STORIES, Sources, build_release  # noqa: E402
 from tests.build_helpers import FIXTURE, STORY, copy_fixture, run  # noqa: E402
 from tests.release_helpers import REPO, checkout_release  # noqa: E402

@@ -53,7 +53,7 @@ def test_eval_item_unit_differs_from_document_unit():
 
 
 def test_eval_per_document_counts_reproduce_values(tmp_path):
-    from samestory.eval.tasks import TASKS
+    from samestory.eval.registry import TASKS
 
     res = evaluate(NOISY, load_gold_dir(GOLD, DOCUMENTS), Options(resamples=50))
     for t, block in res["tasks"].items():

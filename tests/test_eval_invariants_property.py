@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from samestory import schema
 from samestory.eval import synthetic
-from samestory.eval.tasks import TASKS
+from samestory.eval.registry import TASKS
 from tests.eval_helpers import score
 
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

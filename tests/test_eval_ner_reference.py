@@ -10,7 +10,7 @@ from seqeval.metrics import f1_score as seqeval_f1
 from seqeval.scheme import IOB2
 
 from samestory.eval import ner
-from samestory.eval.tasks import TASKS
+from samestory.eval.registry import TASKS
 from tests.eval_helpers import TYPES, arrays, random_spans, score
 
 

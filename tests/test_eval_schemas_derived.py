@@ -14,7 +14,7 @@ from samestory import schema
 from samestory.eval.data import load_gold_dir
 from samestory.eval.predictions import PredictionError, check_file
 from samestory.eval.schemas import prediction_schema, render
-from samestory.eval.tasks import TASKS
+from samestory.eval.registry import TASKS
 from tests.eval_helpers import DOCUMENTS, GOLD, NOISY
 
 DOCS_SCHEMAS = Path(__file__).resolve().parents[1] / "docs" / "schemas"
@@ -88,7 +88,7 @@ def test_eval_jsonschema_and_checker_agree_on_mutations(task, tmp_path):
 
 
 def test_eval_docs_task_table_is_current():
-    from samestory.eval.tasks import markdown_metrics, markdown_table
+    from samestory.eval.registry import markdown_metrics, markdown_table
 
     doc = (DOCS_SCHEMAS.parent / "evaluation.md").read_text(encoding="utf-8")
     assert markdown_table() in doc and markdown_metrics() in doc, "regenerate the tables in docs/evaluation.md"

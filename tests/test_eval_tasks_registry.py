@@ -7,7 +7,8 @@ import pytest
 from pydantic import ValidationError
 
 from samestory import schema
-from samestory.eval.tasks import TASKS, MetricSpec, Task, TaskMetadata, register
+from samestory.eval.registry import TASKS
+from samestory.eval.tasks import MetricSpec, Task, TaskMetadata, registry
 
 
 @pytest.mark.parametrize("name", list(TASKS))
@@ -49,4 +50,4 @@ def test_eval_bad_task_metadata_refused(kw, msg):
 def test_eval_duplicate_task_name_refused():
     t = TASKS["stance"]
     with pytest.raises(ValueError, match="duplicate task"):
-        register(Task(t.meta, t.keys, t.score, t.formulas))
+        registry([t, Task(t.meta, t.keys, t.score, t.formulas)])

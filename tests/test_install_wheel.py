@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from samestory import schema
-from samestory.eval.tasks import TASKS
+from samestory.eval.registry import TASKS
 from tests.release_helpers import REPO, checkout_release
 
 

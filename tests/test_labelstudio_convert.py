@@ -7,6 +7,7 @@ import pytest
 from labelstudio_helpers import documents, gold, inventory
 
 from samestory.annotate.labelstudio import config as C
+from samestory.eval.registry import task_files
 from samestory.annotate.labelstudio.convert import (ConvertError, Offsets, bias_sentences_record, fact_page, facts_record,
                                            from_results, to_results, unit_labels)
 
@@ -170,7 +171,7 @@ def test_labelstudio_convert_partial_predictions_prefill_what_they_have(tmp_path
     rows = [{"doc_id": "fx_001", "mentions": [{"start": 0, "end": 7, "type": "NORP"},
                                               {"start": 67, "end": 75, "type": "PER"}]}]
     write_jsonl(system / "ner.jsonl", rows)
-    pre = sync.load_layer_dir(system, ["fx_001", "fx_002"], partial=True)
+    pre = sync.load_layer_dir(system, ["fx_001", "fx_002"], partial=True, task_files=task_files())
     res = to_results("entities", documents()[0], {"mentions": pre["mentions"]["fx_001"]})
     assert [(r["id"], r["from_name"], r["value"]["text"]) for r in res] == [
         ("m1", "mention", "Russian"), ("m2", "mention", "Zelensky")]
@@ -180,7 +181,7 @@ def test_labelstudio_convert_partial_predictions_prefill_what_they_have(tmp_path
         sync.load_layer_dir(as_gold, ["fx_001"])
     write_jsonl(bad / "ner.jsonl", [{"doc_id": "fx_001", "mentions": [{"start": 0, "end": 7, "type": "X"}]}])
     with pytest.raises(SameStoryError, match=re.escape("ner.jsonl:1 [mentions[0].type]: unknown label")):
-        sync.load_layer_dir(bad, ["fx_001"], partial=True)
+        sync.load_layer_dir(bad, ["fx_001"], partial=True, task_files=task_files())
     with pytest.raises(ConvertError, match="outside the text"):
         to_results("entities", documents()[0], {"mentions": {"doc_id": "fx_001", "mentions": [
             {"start": 5, "end": 9999, "type": "PER"}]}})

@@ -77,7 +77,7 @@ def _entry(name, per_doc_counts, task="bias_sentences", informed=False):
     """A results entry for one task from per-document count rows (metrics follow from the counts)."""
     import numpy as np
 
-    from samestory.eval.tasks import TASKS
+    from samestory.eval.registry import TASKS
 
     t = TASKS[task]
     S = np.asarray(list(per_doc_counts.values()), dtype=float).sum(axis=0).reshape(1, -1)
@@ -125,7 +125,7 @@ def test_leaderboard_page_shows_per_document_scores(results_dir):
     per_doc = render.per_document(board, rules, "ner")
     assert set(per_doc) == {"d1", "d2"}
     # a document's score is the task formula on its own counts: with one document, it is the overall score
-    from samestory.eval.tasks import TASKS
+    from samestory.eval.registry import TASKS
 
     block = rules.data["tasks"]["ner"]
     import numpy as np

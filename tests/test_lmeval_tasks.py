@@ -16,7 +16,7 @@ os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from samestory.eval import lmeval  # noqa: E402
-from samestory.eval.tasks import TASKS  # noqa: E402
+from samestory.eval.registry import TASKS  # noqa: E402
 from tests.build_helpers import run  # noqa: E402
 from tests.lm_eval_helpers import build_tiny_model  # noqa: E402
 from tests.release_helpers import REPO, checkout_release  # noqa: E402

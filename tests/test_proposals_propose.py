@@ -6,6 +6,7 @@ from argparse import Namespace
 import pytest
 
 from samestory.core import paths
+from samestory.eval.registry import task_files
 
 from samestory.systems import proposals
 from samestory.corpus.store import load_documents
@@ -115,7 +116,7 @@ def test_proposals_cli_on_a_new_story_and_label_studio_hook(tmp_path, capsys):
     targets = [r for _, r in read_jsonl(out_dir / "stance_targets.jsonl")]
     assert targets and all(t["definition"].startswith("STUB") for t in targets)
     # Label Studio: the proposals load as pre-annotations and their inventories stand in for the empty ones
-    pre = sync.load_layer_dir(out_dir, list(docs), partial=True)
+    pre = sync.load_layer_dir(out_dir, list(docs), partial=True, task_files=task_files())
     assert set(pre) == {"mentions", "facts"}
     args = Namespace(preannotate=str(out_dir), annotations=ann, model_version=None)
     inv = _push_inventory("t", args)

@@ -13,7 +13,7 @@ from samestory.release.build import CHECKSUMS, MANIFEST, STORIES, Sources, build
 from samestory.schema import CONFIGS
 from tests.build_helpers import STORY, copy_fixture, run, tree
 from samestory.eval.schemas import render as render_schema
-from samestory.eval.tasks import TASKS
+from samestory.eval.registry import TASKS
 from samestory.version import DATASET_VERSION as V
 
 

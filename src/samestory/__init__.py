@@ -1,6 +1,6 @@
 """SameStory: how different outlets report the same event — dataset builder and benchmark harness."""
 
-__version__ = "1.0.0"
+from samestory.version import __version__  # noqa: F401  (the public attribute)
 
 
 def evaluate(predictions, dataset=None, tasks=None, **kw):

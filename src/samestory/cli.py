@@ -27,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="samestory",
         description="Build, validate, evaluate and explore the SameStory dataset.",
     )
-    from samestory import __version__
+    from samestory.version import __version__
     parser.add_argument("--version", action="version", version=f"samestory {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:

@@ -156,7 +156,7 @@ def _schemas(args) -> int:
 
 def register(sub) -> None:
     from samestory.eval.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED
-    from samestory.eval.tasks import TASKS
+    from samestory.eval.registry import TASKS
 
     p = sub.add_parser("evaluate", help="score prediction files against the gold, with bootstrap intervals",
                        description="Score predictions (a <task>.jsonl / <config>.jsonl file, or a folder of them) "

@@ -201,7 +201,10 @@ def run_push(args) -> int:
     if args.preannotate and args.preannotate != "proposals":
         folder = (paths.story_annotations(story, args.annotations) / "gold" if args.preannotate == "gold"
                   else Path(args.preannotate))
-        pre = sync.load_layer_dir(folder, [d["doc_id"] for d in docs], partial=args.preannotate != "gold")
+        from samestory.eval.registry import task_files
+
+        pre = sync.load_layer_dir(folder, [d["doc_id"] for d in docs], partial=args.preannotate != "gold",
+                                  task_files=task_files())
         version = args.model_version or ("gold" if args.preannotate == "gold" else folder.name)
     projects = args.projects or PROJECTS
     if args.preannotate == "proposals":

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 
-from samestory import __version__
+from samestory.version import __version__
 
 from samestory.corpus import dedup, language, segment
 

@@ -53,7 +53,7 @@ def evaluate(predictions: Predictions, dataset, tasks: Iterable[str] | None = No
     from samestory.eval.data import gold_of
     from samestory.eval.evaluate import Options
     from samestory.eval.evaluate import evaluate as run
-    from samestory.eval.tasks import TASKS
+    from samestory.eval.registry import TASKS
 
     if dataset is None:
         raise SameStoryError("evaluate needs dataset=: a release folder, a Hub dataset id, or a Release",

@@ -13,57 +13,10 @@ from samestory.core import paths
 from samestory import schema
 from samestory.core.errors import Problem, SameStoryError
 from samestory.core.jsonl import read_jsonl
+from samestory.schema.records import normalize
 
 UNRELEASED = "unreleased"
 """dataset_version stamped on results scored against a gold directory rather than a release."""
-
-
-def _identity(v):
-    return v
-
-
-def _compile(f: schema.Field, ids: bool):
-    """A function normalising one value of field f (None stays None); `ids`: labels may be ClassLabel ids."""
-    if f.dtype == "label" and ids:
-        labels = f.labels
-
-        def one(v):
-            return labels[v] if isinstance(v, int) and not isinstance(v, bool) else v
-    elif f.dtype == "struct":
-        kids = [(c.name, _compile(c, ids)) for c in f.children]
-        deep = [(n, fn) for n, fn in kids if fn is not _identity]
-        names = [n for n, _ in kids]
-        n_kids = len(kids)
-
-        def one(v):
-            if v is None:
-                return None
-            if not deep and len(v) == n_kids:
-                return v  # JSON input with every field present: nothing to do
-            get = v.get
-            out = {n: get(n) for n in names}
-            for n, fn in deep:
-                out[n] = fn(out[n])
-            return out
-    else:
-        one = _identity
-    if not f.many:
-        return one
-    if one is _identity:
-        return _identity
-    return lambda v: None if v is None else [one(x) for x in v]
-
-
-_PLANS: dict[tuple[str, bool], list] = {}
-
-
-def normalize(config: str, record: dict, ids: bool = False) -> dict:
-    """The record with every declared field (null when absent); with ids, ClassLabel ids become names."""
-    plan = _PLANS.get((config, ids))
-    if plan is None:
-        plan = _PLANS[config, ids] = [(f.name, _compile(f, ids)) for f in schema.CONFIGS[config].fields]
-    get = record.get
-    return {n: fn(get(n)) for n, fn in plan}
 
 
 @dataclass
@@ -136,7 +89,7 @@ def gold_dir_sha256(gold_dir: Path) -> str:
 
 def load_gold_dir(gold_dir: Path, corpus: Path | None = None, configs=schema.LAYERS) -> Gold:
     """Gold layer files `<config>.jsonl` of a folder; a duplicate doc_id or an unknown document is an error."""
-    from samestory.eval.evaluate import no_gc
+    from samestory.core.gc_pause import no_gc
 
     with no_gc():
         return _load_gold_dir(gold_dir, corpus, configs)

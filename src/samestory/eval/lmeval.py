@@ -259,7 +259,7 @@ def task_yaml(name: str) -> str:
 
 
 def _higher(t: LMTask) -> bool:
-    from samestory.eval.tasks import TASKS
+    from samestory.eval.registry import TASKS
 
     return TASKS[t.task].meta.metric(t.metric).higher_is_better
 

@@ -339,7 +339,7 @@ def present_keys(rows: list[tuple[int, dict]], config: str) -> set[str]:
 def resolve(predictions: Path, tasks: list[str], explicit: bool) -> tuple[dict[str, Path], list[str]]:
     """Which file holds each task's predictions: `<task>.jsonl`, else `<config>.jsonl` in a folder, or the
     one file given (named after a task or config, or with --task). Returns (task → file, warnings)."""
-    from samestory.eval.tasks import TASKS
+    from samestory.eval.registry import TASKS
 
     predictions = Path(predictions)
     warnings: list[str] = []
@@ -389,7 +389,7 @@ def shared_file_tasks(files: dict[str, Path], explicit: bool,
                       rows: dict[Path, list]) -> tuple[dict[str, Path], list[str]]:
     """A `<config>.jsonl` file serving several tasks (mentions: ner and linking) only serves the tasks
     whose required fields occur in it; the others are skipped with a warning unless asked for."""
-    from samestory.eval.tasks import TASKS
+    from samestory.eval.registry import TASKS
 
     warnings = []
     keep = {}

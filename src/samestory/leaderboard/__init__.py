@@ -240,7 +240,7 @@ def check_comparable(entries: list[Entry], reference: dict | None = None, refere
 
 def task_order(names) -> list[str]:
     """Tasks in the harness's registry order (unknown ones last, by name)."""
-    from samestory.eval.tasks import TASKS
+    from samestory.eval.registry import TASKS
 
     known = [t for t in TASKS if t in names]
     return known + sorted(set(names) - set(known))
@@ -250,7 +250,7 @@ def _table(e: Entry, task: str, docs: list[str]):
     """The per-document count table of one task (docs × keys), or None when the file has no usable counts."""
     import numpy as np
 
-    from samestory.eval.tasks import TASKS
+    from samestory.eval.registry import TASKS
 
     t = e.data["tasks"].get(task)
     if task not in TASKS or not t or list(t.get("count_keys") or []) != list(TASKS[task].keys):
@@ -271,7 +271,7 @@ def _mean_metric(tasks: list[str], widths: list[int]):
     """metrics(S) for the paired bootstrap: the mean main score of `tasks` from concatenated count columns."""
     import numpy as np
 
-    from samestory.eval.tasks import TASKS
+    from samestory.eval.registry import TASKS
 
     def fn(S):
         S = np.atleast_2d(S)
@@ -393,7 +393,7 @@ def recompute_problems(path: Path, data: dict) -> list[Problem]:
     """Each metric value must follow from the file's per-document counts (the harness's formulas)."""
     import numpy as np
 
-    from samestory.eval.tasks import TASKS
+    from samestory.eval.registry import TASKS
 
     out = []
     for tname, t in data["tasks"].items():

@@ -75,7 +75,7 @@ class Release:
     def _read(self, config: str) -> list[dict]:
         import datasets
 
-        from samestory.eval.data import normalize
+        from samestory.schema.records import normalize
 
         loader = self.hub if self.folder is None else _LocalLoader()
         path = self.repo_id if self.folder is None else str(self.folder)

@@ -26,7 +26,7 @@ class System:
     version: str
     description: str
     tasks: tuple[str, ...]
-    """Task names of `samestory.eval.tasks.TASKS` this system predicts (and is scored on)."""
+    """Task names of `samestory.eval.registry.TASKS` this system predicts (and is scored on)."""
     predict: Callable[..., dict[str, list[dict]]]
     """predict(documents, resources, params, configs) -> {config name: [record per document]}; a system
     may leave a document out of a layer (scored as empty) and report why under ERRORS_KEY."""
@@ -73,7 +73,7 @@ def register(system: System) -> System:
 
 def task_config(task: str) -> str:
     """The layer config a task reads, from the harness's task registry (declared there, once)."""
-    from samestory.eval.tasks import TASKS
+    from samestory.eval.registry import TASKS
 
     if task not in TASKS:
         raise ValueError(f"unknown task {task!r}; tasks: {', '.join(TASKS)}")

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from samestory import __version__
+from samestory.version import __version__
 
 from samestory.core import guard
 from samestory.core.errors import Problem, SameStoryError

@@ -12,7 +12,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from tqdm import tqdm
 
@@ -47,23 +47,17 @@ def load_inventory(story_id: str, annotations_dir: Path = paths.ANNOTATIONS) -> 
     return inv
 
 
-def _file_layers() -> dict[str, str]:
-    """File stem -> layer: the layer names, and the benchmark's task names (ner.jsonl -> mentions, ...)."""
-    import samestory.eval.scorers  # noqa: F401  (registers the tasks)
-    from samestory.eval.tasks import TASKS
-
-    return {**{n: t.meta.config for n, t in TASKS.items()}, **{layer: layer for layer in schema.LAYERS}}
-
-
-def load_layer_dir(folder: Path, doc_ids: Iterable[str], partial: bool = False) -> dict[str, dict[str, dict]]:
+def load_layer_dir(folder: Path, doc_ids: Iterable[str], partial: bool = False,
+                   task_files: Mapping[str, str] | None = None) -> dict[str, dict[str, dict]]:
     """layer -> doc_id -> record from a folder of layer files: the gold, or (partial=True) a system's
-    prediction files, named after the layer or the task, whose optional fields may be missing."""
+    prediction files, named after the layer or after a task (`task_files`: file stem -> layer, from
+    `samestory.eval.registry.task_files()`), whose optional fields may be missing."""
     folder = Path(folder)
     if not folder.is_dir():
         raise SameStoryError(f"{folder}: no such folder of layer files",
                              [Problem(str(folder), "expected <layer>.jsonl files in the gold layout")])
     known = set(doc_ids)
-    names = _file_layers() if partial else {layer: layer for layer in schema.LAYERS}
+    names = {**((task_files or {}) if partial else {}), **{layer: layer for layer in schema.LAYERS}}
     files: dict[str, Path] = {}
     problems: list[Problem] = []
     for f in sorted(folder.glob("*.jsonl")):
