@@ -18,14 +18,10 @@ from pathlib import Path
 
 from samestory.core.errors import Problem, SameStoryError
 from samestory.eval import declaration
+from samestory.eval.results import layout_problems, read_results_json
 
-RESULTS_FORMAT = "samestory-results"
 MUST_AGREE = ("format_version", "dataset_version", "gold_sha256", "schema_version", "scorer_version")
 """Stamps that every results file on one board must share."""
-TOP_FIELDS = {"format": str, "format_version": str, "system": dict, "dataset_version": str,
-              "gold_sha256": str, "schema_version": str, "scorer_version": str, "date": str,
-              "bootstrap": dict, "tasks": dict}
-TASK_FIELDS = {"main_score": str, "metrics": dict, "higher_is_better": bool, "n_documents": int}
 METRIC_FIELDS = ("value", "ci_low", "ci_high")
 ALPHA = 0.05
 """Two systems whose paired-bootstrap p-value is at least this share a rank."""
@@ -119,21 +115,12 @@ def _num_ok(x) -> bool:
 
 
 def check_shape(path: Path, data) -> list[Problem]:
-    """Problems with the layout of one results file (docs/evaluation.md), each naming the field."""
-    f = str(path)
-    if not isinstance(data, dict):
-        return [Problem(f, "expected a JSON object", found=type(data).__name__)]
-    out = []
-    for k, typ in TOP_FIELDS.items():
-        if k not in data:
-            out.append(Problem(f, "missing field", field=k))
-        elif not isinstance(data[k], typ):
-            out.append(Problem(f, "wrong type", field=k, expected=typ.__name__, found=type(data[k]).__name__))
+    """Problems of one results file: its layout (the one results model, `samestory.eval.results`), then what
+    ranking needs (a safe system name, bootstrap intervals, declared resources, finite scores)."""
+    out = layout_problems(path, data)
     if out:
         return out
-    if data["format"] != RESULTS_FORMAT:
-        out.append(Problem(f, "not a SameStory results file", field="format", expected=RESULTS_FORMAT,
-                           found=data["format"]))
+    f = str(path)
     from samestory.core.guard import name_problem
 
     bad_name = name_problem(data["system"].get("name"), "system.name", f)
@@ -154,20 +141,13 @@ def check_shape(path: Path, data) -> list[Problem]:
         out.append(Problem(f, "no task was scored", field="tasks"))
     for tname, t in data["tasks"].items():
         where = f"tasks.{tname}"
-        if not isinstance(t, dict):
-            out.append(Problem(f, "expected an object", field=where))
-            continue
-        for k, typ in TASK_FIELDS.items():
-            if not isinstance(t.get(k), typ) or (typ is int and isinstance(t.get(k), bool)):
-                out.append(Problem(f, "missing or wrong type", field=f"{where}.{k}", expected=typ.__name__,
-                                   found=type(t.get(k)).__name__))
-        metrics = t.get("metrics") if isinstance(t.get("metrics"), dict) else {}
-        if isinstance(t.get("main_score"), str) and t["main_score"] not in metrics:
+        metrics = t["metrics"]
+        if t["main_score"] not in metrics:
             out.append(Problem(f, "main score is not among the metrics", field=f"{where}.main_score",
                                expected=", ".join(metrics), found=t["main_score"]))
         for mname, m in metrics.items():
-            if not isinstance(m, dict) or any(k not in m or not _num_ok(m[k]) for k in METRIC_FIELDS):
-                out.append(Problem(f, "metric needs numeric-or-null value, ci_low, ci_high",
+            if any(not _num_ok(m[k]) for k in METRIC_FIELDS):
+                out.append(Problem(f, "metric needs numeric-or-null (finite) value, ci_low, ci_high",
                                    field=f"{where}.metrics.{mname}"))
             elif m["value"] is not None and None in (m["ci_low"], m["ci_high"]):
                 out.append(Problem(f, "a score without its interval", field=f"{where}.metrics.{mname}",
@@ -182,9 +162,7 @@ def check_shape(path: Path, data) -> list[Problem]:
 def read_results(path: Path) -> dict:
     """One results file, parsed and shape-checked (an error names the file and field)."""
     path = Path(path)
-    from samestory.core.guard import read_json
-
-    data = read_json(path, "results file")
+    data = read_results_json(path)
     problems = check_shape(path, data)
     if problems:
         raise SameStoryError(f"{path}: not a valid results file", problems)
