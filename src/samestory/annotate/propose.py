@@ -14,6 +14,7 @@ from pathlib import Path
 
 from samestory.core import paths
 from samestory.core.errors import Problem, SameStoryError
+from samestory.layers.mentions import name_clashes
 from samestory.core.jsonl import read_jsonl
 
 OPEN_CLOSE = {"\u201c": "\u201d", '"': '"'}
@@ -127,10 +128,9 @@ def check_spans(items: list[dict], text: str, where: str = "<record>") -> list[P
 
 
 def overlapping_names(mentions: list[dict]) -> list[tuple[str, str]]:
-    """Pairs of NAM mention ids whose spans overlap (the codebook forbids it)."""
-    nams = sorted((m for m in mentions if m["kind"] == "NAM"), key=lambda m: (m["start"], m["end"]))
-    return [(a["id"], b["id"]) for i, a in enumerate(nams) for b in nams[i + 1:]
-            if b["start"] < a["end"]]
+    """(kept id, overlapping id) of named mentions whose spans overlap (the codebook forbids it; the rule is
+    `samestory.layers.mentions.name_clashes`)."""
+    return [(mentions[j]["id"], mentions[i]["id"]) for i, j in name_clashes(mentions)]
 
 
 def uncovered_aliases(text: str, entities: list[dict], mentions: list[dict],

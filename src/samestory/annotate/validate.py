@@ -21,6 +21,8 @@ from samestory.core import paths
 
 from samestory import schema
 from samestory.core.errors import Problem, SameStoryError
+from samestory.layers.entity_frames import allowed_fine_roles, misplaced_fine_roles
+from samestory.layers.mentions import name_clashes
 from samestory.core.jsonl import read_jsonl
 from samestory.schema import CONFIGS, INVENTORIES, LAYERS, Config, Field
 
@@ -256,17 +258,11 @@ def check_record(layer: str, rec: dict, ctx: Context, file: Path | str = "<recor
 # --- layer rules the schema cannot express --------------------------------------------------------------
 
 def _rule_mentions(chk: Checker, rec: dict, line, ctx: Context):
-    """NAM mentions never overlap."""
-    nams = sorted((m["start"], m["end"], i) for i, m in enumerate(rec.get("mentions") or [])
-                  if isinstance(m, dict) and m.get("kind") == "NAM"
-                  and isinstance(m.get("start"), int) and isinstance(m.get("end"), int))
-    reach = None  # the NAM seen so far that reaches furthest right
-    for s2, e2, i2 in nams:
-        if reach and s2 < reach[1]:
-            chk.add(line, f"mentions[{i2}]", f"NAM mention overlaps NAM mention mentions[{reach[2]}]",
-                    f"start >= {reach[1]}", f"{s2}..{e2}")
-        if reach is None or e2 > reach[1]:
-            reach = (s2, e2, i2)
+    """Named mentions never overlap (the rule: `samestory.layers.mentions.name_clashes`)."""
+    items = rec.get("mentions") or []
+    for i, j in name_clashes(items if isinstance(items, list) else []):
+        chk.add(line, f"mentions[{i}]", f"NAM mention overlaps NAM mention mentions[{j}]",
+                f"start >= {items[j]['end']}", f"{items[i]['start']}..{items[i]['end']}")
 
 
 def _rule_entity_frames(chk: Checker, rec: dict, line, ctx: Context):
@@ -276,12 +272,10 @@ def _rule_entity_frames(chk: Checker, rec: dict, line, ctx: Context):
     for i, item in enumerate(rec.get("entities") or []):
         if not isinstance(item, dict):
             continue
-        main, fine = item.get("main_role"), item.get("fine_roles") or []
-        allowed = schema.FINE_ROLES.get(main, ())
-        for j, role in enumerate(fine if isinstance(fine, list) else []):
-            if role in schema.ALL_FINE_ROLES and role not in allowed:
-                chk.add(line, f"entities[{i}].fine_roles[{j}]", f"fine role not under main role {main!r}",
-                        "one of " + (", ".join(allowed) or "nothing (main_role none)"), _found(role))
+        main = item.get("main_role")
+        for j, role in misplaced_fine_roles(item):
+            chk.add(line, f"entities[{i}].fine_roles[{j}]", f"fine role not under main role {main!r}",
+                    "one of " + (", ".join(allowed_fine_roles(main)) or "nothing (main_role none)"), _found(role))
         eid = item.get("entity_id")
         framed.add(eid)
         if eid in ctx.entities and ctx.entities[eid].get("type") not in schema.FRAMED_TYPES:

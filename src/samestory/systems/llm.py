@@ -25,6 +25,8 @@ from samestory import schema
 from samestory.systems import ERRORS_KEY, PARAMS_KEY, System, register
 from samestory.systems.resources import FRAMED_TYPES, Resources
 from samestory.core.errors import Problem, SameStoryError
+from samestory.layers.entity_frames import allowed_fine_roles
+from samestory.layers.mentions import name_clashes
 from samestory.core.jsonl import atomic_write_text
 
 GUIDELINES = paths.ANNOTATIONS / "guidelines.md"
@@ -314,13 +316,8 @@ def to_record(config: str, obj: dict, doc: dict, res: Resources) -> dict:
                           "kind": _label(m.get("kind", "NAM"), schema.MENTION_KINDS, where),
                           "entity_id": _entity(m.get("entity_id"), ids, where)})
         items.sort(key=lambda m: (m["start"], -m["end"]))
-        kept, nam_end = [], -1
-        for m in items:  # NAMs never overlap (codebook): keep the first of overlapping ones
-            if m["kind"] == "NAM":
-                if m["start"] < nam_end:
-                    continue
-                nam_end = m["end"]
-            kept.append(m)
+        dropped = {i for i, _ in name_clashes(items)}  # names never overlap (codebook): keep the first
+        kept = [m for i, m in enumerate(items) if i not in dropped]
         return {"doc_id": doc_id, "mentions": [{"id": f"m{i}", **m} for i, m in enumerate(kept, 1)]}
     if config == "entity_frames":
         allowed = {e["entity_id"] for e in res.require("entities", story) if e["type"] in FRAMED_TYPES}
@@ -337,7 +334,7 @@ def to_record(config: str, obj: dict, doc: dict, res: Resources) -> dict:
             fine = e.get("fine_roles") or []
             if not isinstance(fine, list):
                 raise InvalidOutput(f"{where}.fine_roles: not a list")
-            fine = [_label(f, schema.FINE_ROLES.get(main, ()), where + ".fine_roles") for f in dict.fromkeys(fine)]
+            fine = [_label(f, allowed_fine_roles(main), where + ".fine_roles") for f in dict.fromkeys(fine)]
             items.append({"entity_id": eid, "main_role": main, "fine_roles": fine,
                           "portrayal": _label(e.get("portrayal"), schema.PORTRAYALS, where + ".portrayal"),
                           "evidence": []})
