@@ -570,12 +570,12 @@ def _merge_record(adj: _Adj, layer: str, doc_id: str, recs: dict[str, dict], pas
         return {"doc_id": doc_id, "facts": _merge_keyed(adj, layer, doc_id, recs, "facts",
                                                         lambda it: it["fact_id"], "fact_id", item)}
     # span layers: items identified by offsets (bias spans also by technique), ids renumbered
-    list_field, span_key, voted, default_prefix = {
-        "mentions": ("mentions", lambda it: (it["start"], it["end"]), ["type", "kind", "entity_id"], "m"),
-        "bias_spans": ("spans", lambda it: (it["start"], it["end"], it["technique"]),
-                       ["target_entity_id", "polarity"], "b"),
-        "quotes": ("quotes", lambda it: (it["start"], it["end"]), ["speaker_entity_id"], "q"),
+    span_key, voted = {
+        "mentions": (lambda it: (it["start"], it["end"]), ["type", "kind", "entity_id"]),
+        "bias_spans": (lambda it: (it["start"], it["end"], it["technique"]), ["target_entity_id", "polarity"]),
+        "quotes": (lambda it: (it["start"], it["end"]), ["speaker_entity_id"]),
     }[layer]
+    list_field, default_prefix = schema.CONFIGS[layer].items, schema.CONFIGS[layer].id_prefix
     prefix = _id_prefix((it["id"] for r in recs.values() for it in r[list_field]), default_prefix)
 
     def item(base, having):

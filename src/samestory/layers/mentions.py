@@ -1,6 +1,8 @@
 """The mentions layer: named mentions never overlap (codebook 2)."""
 from __future__ import annotations
 
+from samestory import schema
+
 
 def is_name(m: dict) -> bool:
     """A named mention: every mention not marked NOM (gold says NAM or NOM; a prediction may leave kind out)."""
@@ -21,3 +23,11 @@ def name_clashes(mentions: list) -> list[tuple[int, int]]:
         else:
             kept = (-neg_end, i)
     return out
+
+
+def name_items(text: str, spans) -> list[dict]:
+    """Named-mention items from (start, end, type, entity_id) spans: in text order (the longer span first at one
+    start), numbered m1, m2, … as the layer's ids run."""
+    cfg = schema.CONFIGS["mentions"]
+    return [{"id": cfg.item_id(i), "start": a, "end": b, "text": text[a:b], "type": t, "kind": "NAM",
+             "entity_id": eid} for i, (a, b, t, eid) in enumerate(sorted(spans, key=lambda s: (s[0], -s[1])), 1)]

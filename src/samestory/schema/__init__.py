@@ -245,6 +245,10 @@ class Config:
     """For layers whose items carry an `id`: its prefix; ids run prefix1, prefix2, … in text order (by
     start, then the longer span first)."""
 
+    def item_id(self, n: int) -> str:
+        """The id of the n-th item (1-based) of a layer whose items carry ids: m1, b2, q3, …"""
+        return f"{self.id_prefix}{n}"
+
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
 

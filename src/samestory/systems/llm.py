@@ -318,7 +318,7 @@ def to_record(config: str, obj: dict, doc: dict, res: Resources) -> dict:
         items.sort(key=lambda m: (m["start"], -m["end"]))
         dropped = {i for i, _ in name_clashes(items)}  # names never overlap (codebook): keep the first
         kept = [m for i, m in enumerate(items) if i not in dropped]
-        return {"doc_id": doc_id, "mentions": [{"id": f"m{i}", **m} for i, m in enumerate(kept, 1)]}
+        return {"doc_id": doc_id, "mentions": [{"id": schema.CONFIGS["mentions"].item_id(i), **m} for i, m in enumerate(kept, 1)]}
     if config == "entity_frames":
         allowed = {e["entity_id"] for e in res.require("entities", story) if e["type"] in FRAMED_TYPES}
         items, seen = [], set()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from samestory.layers.mentions import name_items
 from samestory.systems import System, progress, register
 from samestory.systems.resources import (ENTITY_ALIASES, ENTITY_TABLE, CanonicalLinker, Resources,
                                            alias_matches, resource)
@@ -156,9 +157,7 @@ def mentions(doc: dict, entities: list[dict], aliases: bool = False) -> list[dic
         e = index.get(_norm(text[a:b])) if aliases else None
         eid = e["entity_id"] if e else linker.link(text[a:b], _type(text, a, b))
         spans.append((a, b, linker.types[eid] if eid else _type(text, a, b), eid))
-    spans.sort(key=lambda s: (s[0], -s[1]))
-    return [{"id": f"m{i}", "start": a, "end": b, "text": text[a:b], "type": t, "kind": "NAM", "entity_id": eid}
-            for i, (a, b, t, eid) in enumerate(spans, 1)]
+    return name_items(text, spans)
 
 
 def quotes(doc: dict, mention_list: list[dict]) -> list[dict]:

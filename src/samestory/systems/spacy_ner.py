@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 from functools import lru_cache
 
+from samestory.layers.mentions import name_items
 from samestory import schema
 from samestory.systems import PARAMS_KEY, System, progress, register
 from samestory.systems.resources import ENTITY_TABLE, CanonicalLinker, Resources, resource
@@ -74,8 +75,7 @@ def mentions(doc: dict, parsed, linker: CanonicalLinker) -> list[dict]:
         a, b = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
         eid = linker.link(text[a:b], typ)
         out.append((a, b, linker.types[eid] if eid else typ, eid))
-    return [{"id": f"m{i}", "start": a, "end": b, "text": text[a:b], "type": t, "kind": "NAM", "entity_id": eid}
-            for i, (a, b, t, eid) in enumerate(sorted(out, key=lambda m: (m[0], -m[1])), 1)]
+    return name_items(text, out)
 
 
 def predict(documents: list[dict], resources: Resources, params: dict, configs=None) -> dict[str, list[dict]]:

@@ -16,7 +16,7 @@ from samestory import schema
 from samestory.annotate.labelstudio import config as C
 
 ID_PATTERN = re.compile(r"([a-z]+)(\d+)")
-ID_PREFIX = {"mentions": "m", "bias_spans": "b", "quotes": "q"}
+ID_PREFIX = {c.name: c.id_prefix for c in schema.CONFIGS.values() if c.id_prefix}
 ROLE_TAGS = (C.MAIN_ROLE, C.PORTRAYAL, *(C.fine_tag(main) for main in schema.FINE_ROLES))
 
 
@@ -93,7 +93,7 @@ def to_results(project: str, doc: dict, records: dict[str, dict], unit: dict | N
     out: list[dict] = []
     if project == "entities":
         items = records.get("mentions", {}).get("mentions", [])
-        mentions = dict(zip(_ids_for(items, "m", f"{where} mentions"), items))
+        mentions = dict(zip(_ids_for(items, ID_PREFIX["mentions"], f"{where} mentions"), items))
         for mid, m in mentions.items():
             s, e = m["start"], m["end"]
             out.append(_region(off, mid, C.MENTION, "labels", s, e, "labels", [_need(m, "type", f"{where} {mid}")]))
@@ -171,7 +171,7 @@ def to_results(project: str, doc: dict, records: dict[str, dict], unit: dict | N
                         "type": "choices", "value": {"choices": [f"{st['label']}{C.UNIT_SEP}{st['opinion']}"]}})
     elif project == "spans":
         items = records.get("bias_spans", {}).get("spans", [])
-        for bid, b in zip(_ids_for(items, "b", f"{where} bias_spans"), items):
+        for bid, b in zip(_ids_for(items, ID_PREFIX["bias_spans"], f"{where} bias_spans"), items):
             s, e = b["start"], b["end"]
             out.append(_region(off, bid, C.TECHNIQUE, "labels", s, e, "labels", [_need(b, "technique", f"{where} {bid}")]))
             if b.get("target_entity_id") is not None:
@@ -180,7 +180,7 @@ def to_results(project: str, doc: dict, records: dict[str, dict], unit: dict | N
             if b.get("polarity") is not None:
                 out.append(_region(off, bid, C.POLARITY, "choices", s, e, "choices", [b["polarity"]]))
         items = records.get("quotes", {}).get("quotes", [])
-        for qid, q in zip(_ids_for(items, "q", f"{where} quotes"), items):
+        for qid, q in zip(_ids_for(items, ID_PREFIX["quotes"], f"{where} quotes"), items):
             out.append(_region(off, qid, C.QUOTE_TAG, "labels", q["start"], q["end"], "labels", [C.QUOTE]))
             if q.get("speaker_entity_id") is not None:
                 out.append(_region(off, qid, C.SPEAKER, "taxonomy", q["start"], q["end"], "taxonomy",

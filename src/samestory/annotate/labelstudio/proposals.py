@@ -63,12 +63,12 @@ def mention_proposals(doc: dict, inv: C.Inventory, nlp=None) -> list[dict]:
                 taken.append((s, e))
     out.sort(key=lambda m: (m["start"], m["end"]))
     for n, m in enumerate(out, 1):
-        m["id"] = f"m{n}"
+        m["id"] = schema.CONFIGS["mentions"].item_id(n)
     return out
 
 
 def quote_proposals(doc: dict) -> list[dict]:
-    return [{"id": f"q{n}", "start": c.start, "end": c.end, "text": c.text}
+    return [{"id": schema.CONFIGS["quotes"].item_id(n), "start": c.start, "end": c.end, "text": c.text}
             for n, c in enumerate(candidates.quote_candidates(doc["text"]), 1)]
 
 
