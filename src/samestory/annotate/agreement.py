@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterable, Iterator
 import numpy as np
 
 from samestory import schema
+from samestory.schema.spans import match_one_to_one
 from samestory.core.errors import Problem, SameStoryError
 from samestory.core.jsonl import read_jsonl
 from samestory.annotate.validate import check_layer_record
@@ -286,22 +287,10 @@ def match_strict(gold: list[Span], pred: list[Span]) -> PRF:
 
 
 def match_partial(gold: list[Span], pred: list[Span]) -> PRF:
-    """One-to-one matching of overlapping spans with the same label: a maximum matching, so the count
-    does not depend on input order (augmenting paths; layers have tens of spans per document)."""
-    adj = [[j for j, (ps, pe, pl) in enumerate(pred) if gl == pl and min(ge, pe) - max(gs, ps) > 0]
-           for gs, ge, gl in gold]
-    owner: dict[int, int] = {}
-
-    def augment(i: int, seen: set[int]) -> bool:
-        for j in adj[i]:
-            if j not in seen:
-                seen.add(j)
-                if j not in owner or augment(owner[j], seen):
-                    owner[j] = i
-                    return True
-        return False
-
-    tp = sum(augment(i, set()) for i in range(len(gold)))
+    """One-to-one matching of overlapping spans with the same label, as many pairs as possible
+    (`samestory.schema.spans.match_one_to_one`, the quote scorer's matcher): the count does not depend on
+    input order."""
+    tp = len(match_one_to_one(gold, pred, compatible=lambda g, p: g[2] == p[2]))
     return PRF(tp, len(pred) - tp, len(gold) - tp)
 
 

@@ -10,6 +10,7 @@ from operator import itemgetter
 import numpy as np
 
 from samestory import schema
+from samestory.schema.spans import match_one_to_one
 from samestory.eval import ner as nerlib
 from samestory.eval import spans as spanlib
 from samestory.eval.counts import Columns, Counts, div, f1
@@ -484,22 +485,13 @@ QUOTE_KEYS = tuple(si_keys("") + ["matched", "speaker_correct"])
 
 
 def _match_quotes(gold: list[dict], pred: list[dict]):
-    """One-to-one: each gold quote (in span order) takes the unused prediction overlapping it most."""
-    used: set[int] = set()
-    pairs = []
-    order = sorted(range(len(pred)), key=lambda j: (pred[j]["start"], pred[j]["end"]))
-    for g in sorted(gold, key=lambda q: (q["start"], q["end"])):
-        best, best_ov = None, 0
-        for j in order:
-            if j in used:
-                continue
-            ov = min(g["end"], pred[j]["end"]) - max(g["start"], pred[j]["start"])
-            if ov > best_ov:
-                best, best_ov = j, ov
-        if best is not None:
-            used.add(best)
-            pairs.append((g, pred[best]))
-    return pairs
+    """One-to-one: as many overlapping gold/predicted quote pairs as possible, then the largest overlap
+    (`samestory.schema.spans.match_one_to_one`, the matcher agreement uses too; input order does not matter)."""
+    return [(gold[i], pred[j]) for i, j in match_one_to_one(gold, pred, bounds=_bounds)]
+
+
+def _bounds(item: dict) -> tuple[int, int]:
+    return item["start"], item["end"]
 
 
 def score_quotes(ctx: Context) -> Scoring:
