@@ -14,10 +14,11 @@ import warnings
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable
 
 import numpy as np
 
+from samestory import layers as layer_api
 from samestory import schema
 from samestory.schema.spans import match_one_to_one
 from samestory.core.errors import Problem, SameStoryError
@@ -82,51 +83,26 @@ def load_passes(root: Path, layers: Iterable[str] | None = None, annotators: Ite
 
 # --- label layers: units and values ------------------------------------------------------------------
 
-def _label_units(layer: str, rec: dict) -> Iterator[tuple[str, tuple, Any]]:
-    """Yield (measure, unit key within the document, value) for the label judgements in a record."""
-    if layer == "stance":
-        for it in rec["stances"]:
-            yield "stance.label", (it["target"],), it["label"]
-    elif layer == "frames":
-        yield "frames.primary_frame", (), rec["primary_frame"]
-        present = set(rec["frames"])
-        for frame in schema.FRAMES:
-            yield "frames.presence", (frame,), frame in present
-            yield f"frames.presence[{frame}]", (), frame in present
-        for p in rec["paragraphs"]:
-            yield "frames.paragraph_frame", (p["paragraph_id"],), p["frame"]
-    elif layer == "bias_sentences":
-        for s in rec["sentences"]:
-            yield "bias_sentences.label", (s["sentence_id"],), s["label"]
-            yield "bias_sentences.opinion", (s["sentence_id"],), s["opinion"]
-    elif layer == "entity_frames":
-        for e in rec["entities"]:
-            yield "entity_frames.main_role", (e["entity_id"],), e["main_role"]
-            yield "entity_frames.portrayal", (e["entity_id"],), e["portrayal"]
-    elif layer == "facts":
-        for f in rec["facts"]:
-            yield "facts.reported", (f["fact_id"],), f["reported"]
-    elif layer == "mentions":
-        for m in rec["mentions"]:
-            yield "mentions.entity_id", (m["start"], m["end"]), m["entity_id"]
-            yield "mentions.kind", (m["start"], m["end"]), m["kind"]
+LABEL_ORDER = ("stance", "frames", "bias_sentences", "entity_frames", "facts", "mentions")
+"""Report order of the layers' label measures; a layer not listed (an added one) follows."""
+SPAN_ORDER = ("mentions", "bias_spans", "quotes", "facts")
+"""Report order of the layers' span measures."""
 
 
-LABEL_MEASURES: dict[str, str] = {
-    "stance.label": "document × stance target",
-    "frames.primary_frame": "document",
-    "frames.paragraph_frame": "paragraph",
-    "frames.presence": "document × frame (present or not)",
-    **{f"frames.presence[{f}]": "document" for f in schema.FRAMES},
-    "bias_sentences.label": "sentence",
-    "bias_sentences.opinion": "sentence",
-    "entity_frames.main_role": "document × entity",
-    "entity_frames.portrayal": "document × entity",
-    "facts.reported": "document × inventory fact",
-    "mentions.entity_id": "mention both marked (same offsets)",
-    "mentions.kind": "mention both marked (same offsets)",
-}
-"""Every label measure and its unit of analysis, in report order."""
+def _in_order(order: tuple[str, ...]) -> list[layer_api.Layer]:
+    by = {layer.name: layer for layer in layer_api.layers()}
+    return [by[n] for n in order if n in by] + [layer for n, layer in by.items() if n not in order]
+
+
+def label_measures() -> dict[str, str]:
+    """Every label measure of the declared layers (`samestory.layers`) and its unit, in report order."""
+    return {m: unit for layer in _in_order(LABEL_ORDER) for m, unit in layer.label_measures.items()}
+
+
+def span_measures() -> dict[str, str]:
+    """Every span measure of the declared layers and what its spans are, in report order."""
+    return {m: what for layer in _in_order(SPAN_ORDER) for m, what in layer.span_measures.items()}
+
 
 
 def _token(value: Any) -> str:
@@ -182,11 +158,11 @@ def observed_agreement(units: dict[tuple, dict[str, Any]]) -> float | None:
 
 def _label_tables(passes: Passes) -> dict[str, dict[tuple, dict[str, Any]]]:
     """measure -> (doc_id, *unit) -> annotator -> value, over every annotator's records."""
-    tables: dict[str, dict[tuple, dict[str, Any]]] = {m: {} for m in LABEL_MEASURES}
+    tables: dict[str, dict[tuple, dict[str, Any]]] = {m: {} for m in label_measures()}
     for ann, layers in sorted(passes.items()):
         for layer, docs in layers.items():
             for doc_id, rec in docs.items():
-                for measure, unit, value in _label_units(layer, rec):
+                for measure, unit, value in layer_api.get(layer).label_units(rec):
                     cell = tables[measure].setdefault((doc_id, *unit), {})
                     if ann in cell:
                         raise SameStoryError(f"{ann}/{layer}.jsonl: {doc_id} judges one unit twice",
@@ -199,6 +175,7 @@ def _label_tables(passes: Passes) -> dict[str, dict[tuple, dict[str, Any]]]:
 def label_agreement(passes: Passes) -> dict[str, dict]:
     """Alpha, pairwise kappa and observed agreement for every label measure, overall and per document."""
     annotators = sorted(passes)
+    unit_of = label_measures()
     out: dict[str, dict] = {}
     for measure, units in _label_tables(passes).items():
         pairable = {u: v for u, v in units.items() if len(v) >= 2}
@@ -212,7 +189,7 @@ def label_agreement(passes: Passes) -> dict[str, dict]:
             per_doc[doc_id] = {"units": len(sub), "alpha": krippendorff_alpha(sub, annotators),
                                "observed": observed_agreement(sub)}
         out[measure] = {
-            "unit": LABEL_MEASURES[measure],
+            "unit": unit_of[measure],
             "units": len(pairable),
             "categories": sorted({_token(x) for v in pairable.values() for x in v.values()}),
             "alpha": krippendorff_alpha(pairable, annotators),
@@ -258,28 +235,6 @@ class PRF:
 Span = tuple[int, int, Any]
 
 
-def _span_items(layer: str, rec: dict) -> dict[str, list[Span]]:
-    """measure -> spans (start, end, label) of a record; the label is what must match."""
-    if layer == "mentions":
-        return {"mentions": [(m["start"], m["end"], m["type"]) for m in rec["mentions"]]}
-    if layer == "bias_spans":
-        return {"bias_spans": [(s["start"], s["end"], s["technique"]) for s in rec["spans"]]}
-    if layer == "quotes":
-        return {"quotes": [(q["start"], q["end"], None) for q in rec["quotes"]]}
-    if layer == "facts":
-        return {"facts.evidence": [(e["start"], e["end"], f["fact_id"]) for f in rec["facts"]
-                                   for e in f["evidence"]]}
-    return {}
-
-
-SPAN_MEASURES = {
-    "mentions": "mention spans with entity type",
-    "bias_spans": "persuasion-technique spans with technique",
-    "quotes": "quotation spans",
-    "facts.evidence": "fact evidence spans with fact id",
-}
-
-
 def match_strict(gold: list[Span], pred: list[Span]) -> PRF:
     """Same start, end and label; duplicates count once each (multiset intersection)."""
     tp = sum((Counter(gold) & Counter(pred)).values())
@@ -302,8 +257,9 @@ def span_agreement(passes: Passes) -> dict[str, dict]:
     """
     annotators = sorted(passes)
     out: dict[str, dict] = {}
-    for layer in schema.LAYERS:
-        for measure in _span_measure_names(layer):
+    for decl in layer_api.layers():
+        layer = decl.name
+        for measure in decl.span_measures:
             pairs = {}
             for a, b in itertools.combinations(annotators, 2):
                 da, db = passes[a].get(layer, {}), passes[b].get(layer, {})
@@ -312,21 +268,16 @@ def span_agreement(passes: Passes) -> dict[str, dict]:
                     continue
                 strict, partial, per_doc = PRF(), PRF(), {}
                 for doc_id in common:
-                    sa = _span_items(layer, da[doc_id])[measure]
-                    sb = _span_items(layer, db[doc_id])[measure]
+                    sa = decl.span_units(da[doc_id])[measure]
+                    sb = decl.span_units(db[doc_id])[measure]
                     s, p = match_strict(sa, sb), match_partial(sa, sb)
                     strict, partial = strict + s, partial + p
                     per_doc[doc_id] = {"strict": s.as_dict(), "partial": p.as_dict()}
                 pairs[f"{a}|{b}"] = {"documents": len(common), "strict": strict.as_dict(),
                                      "partial": partial.as_dict(), "per_document": per_doc}
             if pairs:
-                out[measure] = {"unit": SPAN_MEASURES[measure], "pairs": pairs}
+                out[measure] = {"unit": decl.span_measures[measure], "pairs": pairs}
     return out
-
-
-def _span_measure_names(layer: str) -> list[str]:
-    return {"mentions": ["mentions"], "bias_spans": ["bias_spans"], "quotes": ["quotes"],
-            "facts": ["facts.evidence"]}.get(layer, [])
 
 
 def agreement_report(passes: Passes) -> dict:

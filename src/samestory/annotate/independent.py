@@ -170,7 +170,7 @@ def report_markdown(report: dict) -> str:
     lines = [f"Blind pass `{report['annotator']}` against the gold snapshots "
              + " and ".join(f"**{c['name']}**" for c in comps) + " (`independent/spec.json`).", "",
              f"| Measure | Unit | {head} |", "|---|---|" + "---:|" * (4 * len(comps))]
-    measures = [m for m in agreement.LABEL_MEASURES if not m.startswith("frames.presence[")
+    measures = [m for m in agreement.label_measures() if not m.startswith("frames.presence[")
                 and any(m in c["labels"] for c in comps)]
     for m in measures:
         cells = []
@@ -180,7 +180,7 @@ def report_markdown(report: dict) -> str:
                 else ["–"] * 4
         unit = next(c["labels"][m]["unit"] for c in comps if m in c["labels"])
         lines.append(f"| {m} | {unit} | " + " | ".join(cells) + " |")
-    span_names = [m for m in agreement.SPAN_MEASURES if any(m in c["spans"] for c in comps)]
+    span_names = [m for m in agreement.span_measures() if any(m in c["spans"] for c in comps)]
     if span_names:
         head = " | ".join(f"{c['name']}: strict P | strict R | strict F1 | partial F1" for c in comps)
         lines += ["", f"| Span layer | {head} |", "|---|" + "---:|" * (4 * len(comps))]

@@ -19,6 +19,7 @@ from samestory.corpus import store as corpus
 
 from samestory.core import paths
 
+from samestory import layers as layer_api
 from samestory import schema
 from samestory.core.errors import Problem, SameStoryError
 from samestory.layers.entity_frames import allowed_fine_roles, misplaced_fine_roles
@@ -248,9 +249,7 @@ def check_record(layer: str, rec: dict, ctx: Context, file: Path | str = "<recor
     chk = Checker(file, problems)
     cfg = CONFIGS[layer]
     chk.record(cfg.fields, rec, line, ctx)
-    rule = LAYER_RULES.get(layer)
-    if rule:
-        rule(chk, rec, line, ctx)
+    _layer_rules(layer)(chk, rec, line, ctx)
     _rule_enumerated(cfg, chk, rec, line, ctx)
     return problems
 
@@ -330,6 +329,19 @@ LAYER_RULES: dict[str, Callable[[Checker, dict, Any, Context], None]] = {
     "frames": _rule_frames,
     "facts": _rule_facts,
 }
+
+
+def _layer_rules(layer: str) -> Callable[[Checker, dict, Any, Context], None]:
+    """The rules of a layer: the validator's own that need the story's context (LAYER_RULES), then the
+    record rules its declaration carries (`samestory.layers`)."""
+    own, declared = LAYER_RULES.get(layer), layer_api.get(layer).rules
+
+    def run(chk: Checker, rec: dict, line, ctx: Context):
+        if own:
+            own(chk, rec, line, ctx)
+        for where, message, expected, found in declared(rec):
+            chk.add(line, where, message, expected, found)
+    return run
 
 
 def _rule_enumerated(cfg: Config, chk: Checker, rec: dict, line, ctx: Context):
@@ -596,7 +608,7 @@ def _validate_layers(folder: Path, story_id, story_docs, base: Context, report: 
             continue
         path, rows = read[name]
         cfg = CONFIGS[name]
-        rule = LAYER_RULES.get(name)
+        rule = _layer_rules(name)
 
         def ctx_for(rec, line, chk):
             doc = story_docs.get(rec.get("doc_id"))
@@ -609,8 +621,7 @@ def _validate_layers(folder: Path, story_id, story_docs, base: Context, report: 
                            doc_ids=base.doc_ids, doc=doc, mentions=mention_maps.get(doc["doc_id"]))
 
         def both(chk, rec, line, ctx, cfg=cfg, rule=rule):
-            if rule:
-                rule(chk, rec, line, ctx)
+            rule(chk, rec, line, ctx)
             _rule_enumerated(cfg, chk, rec, line, ctx)
         _check_config_file(cfg.fields, rows, path, P, ctx_for, key=cfg.key, rule=both)
         report.records += len(rows)

@@ -52,8 +52,9 @@ class TaskMetadata(BaseModel):
 
     @model_validator(mode="after")
     def _check(self):
-        if self.config not in schema.LAYERS:
-            raise ValueError(f"task {self.name}: config {self.config!r} is not a layer of schema.py")
+        cfg = schema.CONFIGS.get(self.config)
+        if cfg is None or cfg.source != "layer":  # a declared layer (samestory.layers), built in or added
+            raise ValueError(f"task {self.name}: config {self.config!r} is not a layer (declared in samestory.layers)")
         paths = {p for p, _ in schema.walk(schema.CONFIGS[self.config].fields)}
         for r in self.required:
             if r not in paths:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from samestory import schema
+from samestory.layers import Layer
 
 
 def is_name(m: dict) -> bool:
@@ -31,3 +32,16 @@ def name_items(text: str, spans) -> list[dict]:
     cfg = schema.CONFIGS["mentions"]
     return [{"id": cfg.item_id(i), "start": a, "end": b, "text": text[a:b], "type": t, "kind": "NAM",
              "entity_id": eid} for i, (a, b, t, eid) in enumerate(sorted(spans, key=lambda s: (s[0], -s[1])), 1)]
+
+
+def _label_units(rec: dict):
+    for m in rec["mentions"]:
+        yield "mentions.entity_id", (m["start"], m["end"]), m["entity_id"]
+        yield "mentions.kind", (m["start"], m["end"]), m["kind"]
+
+
+LAYER = Layer(schema.CONFIGS["mentions"], label_units=_label_units,
+              label_measures={"mentions.entity_id": "mention both marked (same offsets)",
+                              "mentions.kind": "mention both marked (same offsets)"},
+              span_units=lambda rec: {"mentions": [(m["start"], m["end"], m["type"]) for m in rec["mentions"]]},
+              span_measures={"mentions": "mention spans with entity type"})

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from xml.sax.saxutils import quoteattr
 
+from samestory import layers as layer_api
 from samestory import schema
 from samestory.core.errors import Problem, SameStoryError
 
@@ -278,6 +279,31 @@ BUILDERS = {"entities": entities_config, "document": document_config, "facts": f
 def project_configs(inv: Inventory) -> dict[str, str]:
     """project kind -> labeling config XML, deterministic for the same inventory."""
     return {p: BUILDERS[p](inv) for p in PROJECTS}
+
+
+def layer_config(layer: str) -> str:
+    """The labelling config of a declared layer (`samestory.layers`), derived from its fields: each label field
+    of its span items gives <Labels> over the text, each document-level label field <Choices>."""
+    cfg = schema.CONFIGS[layer]
+    body = _header(cfg.description)
+    items = cfg.field(cfg.items) if cfg.items else None
+    if items is not None and items.is_span:
+        for f in items.children:
+            if f.dtype == "label":
+                body += _tag("Labels", _options("Label", f.labels), name=f"{layer}.{f.name}", toName=TEXT)
+    body += _tag("Text", name=TEXT, value="$text")
+    for f in cfg.fields:
+        if f.dtype == "label":
+            body += _tag("Choices", _options("Choice", f.labels), name=f"{layer}.{f.name}", toName=TEXT,
+                         choice="multiple" if f.many else "single", showInline="true")
+    return _view(body)
+
+
+def layer_configs() -> dict[str, str]:
+    """layer -> labelling config for every declared layer that no project covers (an added layer; each
+    built-in layer belongs to a project in LAYERS_OF), so a new layer is never dropped silently."""
+    covered = {layer for layers in LAYERS_OF.values() for layer in layers}
+    return {d.name: layer_config(d.name) for d in layer_api.layers() if d.name not in covered}
 
 
 def project_title(story_id: str, project: str, review: bool = False) -> str:
