@@ -8,7 +8,6 @@ overlap with the same label) built from tp/fp/fn counts that add up across docum
 from __future__ import annotations
 
 import itertools
-import math
 import re
 import warnings
 from collections import Counter
@@ -22,6 +21,7 @@ from samestory import layers as layer_api
 from samestory import schema
 from samestory.schema.spans import match_one_to_one
 from samestory.core.errors import Problem, SameStoryError
+from samestory.core.prf import PRF, rounded
 from samestory.core.jsonl import read_jsonl
 from samestory.annotate.validate import check_layer_record
 
@@ -104,14 +104,9 @@ def span_measures() -> dict[str, str]:
     return {m: what for layer in _in_order(SPAN_ORDER) for m, what in layer.span_measures.items()}
 
 
-
 def _token(value: Any) -> str:
     """A category name for a value: null is its own category (a deliberate 'not applicable')."""
     return "null" if value is None else (str(value).lower() if isinstance(value, bool) else str(value))
-
-
-def _round(x: float | None) -> float | None:
-    return None if x is None or (isinstance(x, float) and math.isnan(x)) else round(float(x), 4)
 
 
 def krippendorff_alpha(units: dict[tuple, dict[str, Any]], annotators: list[str]) -> float | None:
@@ -128,7 +123,7 @@ def krippendorff_alpha(units: dict[tuple, dict[str, Any]], annotators: list[str]
         for i, a in enumerate(annotators):
             if a in pairable[u]:
                 data[i, j] = index[_token(pairable[u][a])]
-    return _round(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
+    return rounded(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
 
 
 def cohen_kappa(units: dict[tuple, dict[str, Any]], a: str, b: str) -> float | None:
@@ -142,7 +137,7 @@ def cohen_kappa(units: dict[tuple, dict[str, Any]], a: str, b: str) -> float | N
         return None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return _round(cohen_kappa_score(ya, yb))
+        return rounded(cohen_kappa_score(ya, yb))
 
 
 def observed_agreement(units: dict[tuple, dict[str, Any]]) -> float | None:
@@ -153,7 +148,7 @@ def observed_agreement(units: dict[tuple, dict[str, Any]]) -> float | None:
         for x, y in itertools.combinations(vals, 2):
             total += 1
             agree += x == y
-    return _round(agree / total) if total else None
+    return rounded(agree / total) if total else None
 
 
 def _label_tables(passes: Passes) -> dict[str, dict[tuple, dict[str, Any]]]:
@@ -194,7 +189,7 @@ def label_agreement(passes: Passes) -> dict[str, dict]:
             "categories": sorted({_token(x) for v in pairable.values() for x in v.values()}),
             "alpha": krippendorff_alpha(pairable, annotators),
             "kappa": kappas,
-            "kappa_mean": _round(sum(defined) / len(defined)) if defined else None,
+            "kappa_mean": rounded(sum(defined) / len(defined)) if defined else None,
             "observed": observed_agreement(pairable),
             "per_document": per_doc,
         }
@@ -202,35 +197,6 @@ def label_agreement(passes: Passes) -> dict[str, dict]:
 
 
 # --- span layers --------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class PRF:
-    """Counts of one comparison; adds with +, derives P/R/F1 (None when undefined, never a fake 0)."""
-
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    def __add__(self, other: "PRF") -> "PRF":
-        return PRF(self.tp + other.tp, self.fp + other.fp, self.fn + other.fn)
-
-    @property
-    def precision(self) -> float | None:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
-
-    @property
-    def recall(self) -> float | None:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
-
-    @property
-    def f1(self) -> float | None:
-        d = 2 * self.tp + self.fp + self.fn
-        return 2 * self.tp / d if d else None
-
-    def as_dict(self) -> dict:
-        return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "precision": _round(self.precision),
-                "recall": _round(self.recall), "f1": _round(self.f1)}
-
 
 Span = tuple[int, int, Any]
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from samestory.core.errors import Problem, SameStoryError
+from samestory.core.prf import PRF
 
 FIXTURES = Path(__file__).resolve().parents[3] / "tests" / "fixtures" / "captures"
 MARKS = ("K|", "B|")
@@ -64,24 +65,8 @@ def captures(folder: Path = FIXTURES) -> list[Capture]:
     return [parse(p) for p in sorted(Path(folder).glob("*.capture"))]
 
 
-@dataclass
-class Counts:
-    """Non-whitespace characters: removed boilerplate (tp), removed article (fp), kept boilerplate (fn)."""
-
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    def __add__(self, other: "Counts") -> "Counts":
-        return Counts(self.tp + other.tp, self.fp + other.fp, self.fn + other.fn)
-
-    @property
-    def precision(self) -> float | None:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
-
-    @property
-    def recall(self) -> float | None:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+Counts = PRF
+"""Non-whitespace characters: removed boilerplate (tp), removed article (fp), kept boilerplate (fn)."""
 
 
 def score(capture: Capture, removals) -> Counts:

@@ -45,3 +45,10 @@ LAYER = Layer(schema.CONFIGS["mentions"], label_units=_label_units,
                               "mentions.kind": "mention both marked (same offsets)"},
               span_units=lambda rec: {"mentions": [(m["start"], m["end"], m["type"]) for m in rec["mentions"]]},
               span_measures={"mentions": "mention spans with entity type"})
+
+
+ONTONOTES_TYPES = {"PERSON": "PER", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "FAC": "FAC", "NORP": "NORP",
+                   "EVENT": "EVENT"}
+"""OntoNotes entity labels (spaCy's pretrained NER) that are mention types here, and their type; other labels
+(DATE, CARDINAL, …) are not mentions. Used by the spacy-ner baseline and both proposal tools."""
+assert set(ONTONOTES_TYPES.values()) == set(schema.ENTITY_TYPES)

