@@ -30,7 +30,8 @@ def results(tmp_path: Path) -> Path:
     base = {"format": "samestory-results", "format_version": "1", "dataset_version": "v0.1.0",
             "gold_sha256": "ab" * 32, "schema_version": "1.0.0", "scorer_version": "1.0.0",
             "samestory_version": "0.1.0", "date": "2026-01-01T00:00:00Z",
-            "bootstrap": {"unit": "documents", "resamples": 1000, "seed": 0, "confidence": 0.95}, "warnings": []}
+            "bootstrap": {"unit": "documents", "resamples": 1000, "seed": 0, "confidence": 0.95}, "warnings": [],
+            "gold_source": "fixture"}
     systems = [("alpha", {"ner": 0.9, "stance": 0.2}), ("beta", {"ner": 0.5, "stance": 0.7}),
                ("gamma", {"ner": 0.1}), ("delta", {"stance": 0.4}), (HOSTILE, {"ner": 0.3, "stance": 0.3}),
                ("leaky", {"ner": 0.99, "stance": 0.9})]
@@ -39,7 +40,8 @@ def results(tmp_path: Path) -> Path:
                      "main_score": "f1", "higher_is_better": True, "direction": "higher",
                      "metrics": {"f1": {"value": v, "ci_low": v - 0.05, "ci_high": min(1.0, v + 0.05),
                                         "higher_is_better": True, "description": "F1."}},
-                     "n_documents": 5, "missing_documents": [], "count_keys": [], "per_document": {}}
+                     "n_documents": 5, "n_gold_items": 10, "n_pred_items": 10, "missing_documents": [],
+                     "count_keys": [], "per_document": {}}
                  for t, v in scores.items()}
         resources = [{"name": "alias list" if name == "leaky" else "cues", "kind": "alias_list" if name == "leaky"
                       else "rules", "derived_from_test": name == "leaky", "description": "declared"}]

@@ -71,7 +71,7 @@ def test_release_history_old_version_verifies_after_the_annotations_change(repo)
 
 def test_release_history_runs_the_commits_own_code(repo):
     """Code changed after the release (here: it would refuse every build) does not affect the old version."""
-    build_py = repo / "src" / "samestory" / "build.py"
+    build_py = repo / "src" / "samestory" / "release" / "rows.py"
     build_py.write_text(build_py.read_text(encoding="utf-8") + "\nraise RuntimeError('new code')\n", encoding="utf-8")
     git(repo, "commit", "-qam", "code changed after the release")
     verify(OLD, _sources(repo), repo / "releases", progress=False)

@@ -140,7 +140,7 @@ def test_release_rebuilds_a_damaged_release_dir_of_the_same_content(tmp_path):
 def test_release_verify_passes_then_fails_after_an_input_change(tmp_path):
     corpus, ann = copy_fixture(tmp_path)
     _build(tmp_path, corpus, ann)
-    code, out, err = run("verify", f"{V}", "--corpus", corpus, "--annotations", ann,
+    code, out, err = run("verify", f"{V}", "--corpus", corpus, "--annotations", ann, "--out", tmp_path / "build",
                          "--releases", tmp_path / "releases", "--quiet")
     assert code == 0, err
     assert "rebuilt identically" in out
