@@ -15,7 +15,7 @@ from pathlib import Path
 
 from samestory import schema
 from samestory.systems import System, progress, register
-from samestory.systems.llm import GUIDELINES, codebook_section
+from samestory.systems.llm_prompts import GUIDELINES, codebook_section
 from samestory.systems.resources import FACT_INVENTORY, STANCE_TARGETS, Resources, resource
 from samestory.core.errors import Problem, SameStoryError
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from samestory import schema
 from samestory.systems import System, progress, register
 from samestory.systems.resources import (ENTITY_TABLE, Resources, alias_matches, canonical_forms,
                                            framed_entities, resource)
@@ -90,7 +91,7 @@ def predict(documents: list[dict], resources: Resources, params: dict, configs=N
                                           "mixed" if c >= params["bias_threshold"] else "factual")})
         out["bias_sentences"].append({"doc_id": doc["doc_id"], "sentences": sentences})
 
-        spans = [{"id": f"b{i}", "start": a, "end": b, "text": text[a:b], "technique": "Loaded_Language",
+        spans = [{"id": schema.CONFIGS["bias_spans"].item_id(i), "start": a, "end": b, "text": text[a:b], "technique": "Loaded_Language",
                   "target_entity_id": None, "polarity": None}
                  for i, (a, b) in enumerate(loaded, 1)]
         out["bias_spans"].append({"doc_id": doc["doc_id"], "spans": spans})

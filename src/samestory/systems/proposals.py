@@ -24,6 +24,7 @@ from samestory.version import __version__
 from samestory.core import guard
 from samestory.core.errors import Problem, SameStoryError
 from samestory.core.jsonl import atomic_write_text, dumps
+from samestory import schema
 from samestory.schema import ENTITY_TYPES, FRAMED_TYPES
 from samestory.layers.mentions import ONTONOTES_TYPES
 
@@ -228,7 +229,7 @@ def propose_entities(story_id: str, documents: list[dict], tool: dict, min_menti
             if m["start"] >= last:
                 kept.append(m)
                 last = m["end"]
-        linked[doc_id] = [{"id": f"m{i}", **m} for i, m in enumerate(kept, 1)]
+        linked[doc_id] = [{"id": schema.CONFIGS["mentions"].item_id(i), **m} for i, m in enumerate(kept, 1)]
     return rows, dict(linked)
 
 
