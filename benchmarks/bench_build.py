@@ -42,7 +42,7 @@ def _cpu_s(who=resource.RUSAGE_SELF) -> float:
 def child_build(corpus: str, annotations: str, out: str) -> dict:
     """The whole build, imports included, as `samestory build` runs it."""
     t = time.perf_counter()
-    from samestory.release import Sources, build_release
+    from samestory.release.build import Sources, build_release
 
     res = build_release(src=Sources(corpus=Path(corpus), annotations=Path(annotations)), out=Path(out) / "build",
                         releases=Path(out) / "releases", progress=False)

@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from samestory import language  # noqa: E402
-from samestory.cleaning import _justext_classes, _lines, clean  # noqa: E402
-from samestory.cleaning_fixtures import FIXTURES, Counts, captures, score  # noqa: E402
+from samestory.corpus import language  # noqa: E402
+from samestory.corpus.cleaning import _justext_classes, _lines, clean  # noqa: E402
+from samestory.corpus.cleaning_fixtures import FIXTURES, Counts, captures, score  # noqa: E402
 
 
 def line_removals(raw: str, removed_lines: set[int]) -> list[dict]:

@@ -24,8 +24,9 @@ from samestory import schema
 from samestory.eval import ner, synthetic
 from samestory.eval.data import load_gold_dir
 from samestory.eval.evaluate import Options, evaluate, no_gc
-from samestory.eval.tasks import TASKS, Context
-from samestory.jsonl import write_jsonl
+from samestory.eval.registry import TASKS
+from samestory.eval.tasks import Context
+from samestory.core.jsonl import write_jsonl
 
 TYPES = schema.ENTITY_TYPES
 

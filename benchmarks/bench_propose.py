@@ -28,8 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from samestory.jsonl import read_jsonl  # noqa: E402
-from samestory.proposals import name_key  # noqa: E402
+from samestory.core.jsonl import read_jsonl  # noqa: E402
+from samestory.systems.proposals import name_key  # noqa: E402
 from samestory.schema import INVENTORIES  # noqa: E402
 
 

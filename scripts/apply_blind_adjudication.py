@@ -14,9 +14,9 @@ import re
 import sys
 from pathlib import Path
 
-from samestory import agreement
-from samestory.corpus import load_documents
-from samestory.jsonl import read_jsonl, write_jsonl
+from samestory.annotate import agreement
+from samestory.corpus.store import load_documents
+from samestory.core.jsonl import read_jsonl, write_jsonl
 
 LAYERS = ["stance", "frames", "bias_sentences", "bias_spans", "entity_frames", "facts"]
 

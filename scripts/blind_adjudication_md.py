@@ -11,7 +11,7 @@ from collections import Counter
 from pathlib import Path
 
 from samestory import schema
-from samestory.jsonl import atomic_write_text, read_jsonl
+from samestory.core.jsonl import atomic_write_text, read_jsonl
 
 
 def _v(x) -> str:

@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 from samestory import schema
-from samestory.jsonl import read_jsonl, write_jsonl
+from samestory.core.jsonl import read_jsonl, write_jsonl
 
 LAYERS = ("stance", "frames", "bias_sentences", "bias_spans", "entity_frames", "facts")
 AUX_MENTIONS = Path("work") / "mentions_aux.jsonl"

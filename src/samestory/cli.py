@@ -27,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="samestory",
         description="Build, validate, evaluate and explore the SameStory dataset.",
     )
-    from samestory import __version__
+    from samestory.version import __version__
     parser.add_argument("--version", action="version", version=f"samestory {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
-    from samestory.errors import SameStoryError
+    from samestory.core.errors import SameStoryError
 
     try:
         return int(args.func(args) or 0)

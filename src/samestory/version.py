@@ -1,4 +1,7 @@
-"""The dataset version: the one place it is set (semver; a released version is immutable)."""
+"""The versions, each set in one place: the dataset's (semver; a released version is immutable) and the code's."""
 
 DATASET_VERSION = "1.1.0"
 """Version of the released dataset (`build/samestory-v<version>/`, `releases/v<version>.json`, Hub tag)."""
+
+__version__ = "1.0.0"
+"""Version of the samestory code, stamped into results and proposals (kept as released: a change changes stamps)."""

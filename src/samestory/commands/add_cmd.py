@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from samestory import dedup, paths
-from samestory.cleaning import PROFILES
-from samestory.ingest import Options, add
+from samestory.corpus import dedup
+
+from samestory.core import paths
+from samestory.corpus.cleaning import PROFILES
+from samestory.corpus.ingest import Options, add
 
 QUIET_REASONS = ("blank_lines", "edge_whitespace")
 """Removals counted but not listed one by one in the report."""

@@ -5,9 +5,11 @@ import json
 import sys
 from pathlib import Path
 
-from samestory import agreement, schema, validate
-from samestory.errors import Problem, SameStoryError
-from samestory.jsonl import atomic_write_text, dumps, read_jsonl, write_jsonl
+from samestory.annotate import agreement, validate
+
+from samestory import schema
+from samestory.core.errors import Problem, SameStoryError
+from samestory.core.jsonl import atomic_write_text, dumps, read_jsonl, write_jsonl
 
 
 def register(sub) -> None:
@@ -78,7 +80,7 @@ def run_agreement(args) -> int:
 
 
 def run_independent(args) -> int:
-    from samestory import independent
+    from samestory.annotate import independent
 
     try:
         report = independent.independent_report(args.story)

@@ -6,12 +6,12 @@ import json
 import sys
 from pathlib import Path
 
-from samestory import paths
+from samestory.core import paths
 from samestory.version import DATASET_VERSION
 
 
 def _sources(args):
-    from samestory.release import Sources
+    from samestory.release.build import Sources
 
     paths.require_checkout(args.command, args.corpus)
     return Sources(corpus=Path(args.corpus), annotations=Path(args.annotations), card=Path(args.card),
@@ -28,10 +28,10 @@ def _add_inputs(p: argparse.ArgumentParser, card: bool = True) -> None:
 
 
 def cmd_validate(args) -> int:
-    from samestory.validate import validate
+    from samestory.annotate.validate import validate
 
     if args.list_checks:
-        from samestory.consistency import CHECKS
+        from samestory.annotate.consistency import CHECKS
 
         for c in CHECKS.values():
             print(f"{c.name}  [{', '.join(c.layers) or 'any layer'}; item: {c.item}]\n    {c.doc}")
@@ -39,8 +39,8 @@ def cmd_validate(args) -> int:
     paths.require_checkout(args.command, args.corpus)
     report = validate(Path(args.corpus), Path(args.annotations), progress=not args.quiet, keep=False)
     if args.violations:
-        from samestory.consistency import violation_report
-        from samestory.jsonl import atomic_write_text
+        from samestory.annotate.consistency import violation_report
+        from samestory.core.jsonl import atomic_write_text
 
         atomic_write_text(Path(args.violations), violation_report(report.cross_layer, Path.cwd()))
         print(f"{args.violations}: {len(report.cross_layer)} cross-layer problem(s) listed")
@@ -58,7 +58,7 @@ def cmd_validate(args) -> int:
 
 
 def cmd_build(args) -> int:
-    from samestory.release import build_release
+    from samestory.release.build import build_release
 
     result = build_release(args.version, _sources(args), Path(args.out), Path(args.releases),
                            progress=not args.quiet)
@@ -68,7 +68,7 @@ def cmd_build(args) -> int:
 
 
 def cmd_verify(args) -> int:
-    from samestory.release import verify
+    from samestory.release.build import verify
 
     history = True if args.from_history else (False if args.from_sources else None)
     out = Path(args.out)
@@ -76,7 +76,7 @@ def cmd_verify(args) -> int:
                       from_history=history, out=out)
     version = manifest["dataset_version"]
     if history or (history is None and version != DATASET_VERSION):
-        from samestory.history import release_source
+        from samestory.release.history import release_source
 
         where = f"the sources of commit {release_source(Path(args.releases) / f'v{version}.json').commit[:12]}"
     else:
@@ -89,8 +89,8 @@ def cmd_verify(args) -> int:
 
 
 def cmd_card(args) -> int:
-    from samestory.jsonl import atomic_write_text
-    from samestory.release import render_card
+    from samestory.core.jsonl import atomic_write_text
+    from samestory.release.build import render_card
 
     src = _sources(args)
     text = render_card(src, args.version)
@@ -107,9 +107,9 @@ def cmd_card(args) -> int:
 
 
 def cmd_changelog(args) -> int:
-    from samestory import changelog
-    from samestory.errors import SameStoryError
-    from samestory.jsonl import atomic_write_text
+    from samestory.annotate import changelog
+    from samestory.core.errors import SameStoryError
+    from samestory.core.jsonl import atomic_write_text
 
     path = Path(args.changelog)
     try:
@@ -132,7 +132,7 @@ def cmd_changelog(args) -> int:
 
 
 def cmd_publish(args) -> int:
-    from samestory.release import publish
+    from samestory.release.build import publish
 
     plan = publish(args.version, args.repo_id, Path(args.out), Path(args.releases), dry_run=args.dry_run)
     if args.dry_run:

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from samestory import paths
-from samestory.corpus import (METADATA_FIELDS, build_document, clean_path, load_documents, load_metadata,
+from samestory.core import paths
+from samestory.corpus.store import (METADATA_FIELDS, build_document, clean_path, load_documents, load_metadata,
                               metadata_problems, read_raw)
-from samestory.errors import Problem
-from samestory.errors import SameStoryError
-from samestory.jsonl import atomic_write_text
+from samestory.core.errors import Problem
+from samestory.core.errors import SameStoryError
+from samestory.core.jsonl import atomic_write_text
 
 
 def _clean(args) -> int:

@@ -6,8 +6,8 @@ import json
 import sys
 from pathlib import Path
 
-from samestory import paths
-from samestory.errors import SameStoryError
+from samestory.core import paths
+from samestory.core.errors import SameStoryError
 
 
 def _fail(exc: SameStoryError) -> int:
@@ -26,8 +26,8 @@ def _system(args) -> dict:
     if not sj and Path(args.predictions).is_dir() and (Path(args.predictions) / "system.json").exists():
         sj = Path(args.predictions) / "system.json"  # written by `samestory predict`
     if sj:
-        from samestory.errors import Problem
-        from samestory.guard import read_json
+        from samestory.core.errors import Problem
+        from samestory.core.guard import read_json
 
         data = read_json(Path(sj), "system metadata file")
         if not isinstance(data, dict):
@@ -65,7 +65,7 @@ def _system(args) -> dict:
 
 def _check_out_file(out: Path, option: str = "--out") -> None:
     """--out names a file to write: refuse a folder (or a path under a file) before any work is done."""
-    from samestory.errors import Problem
+    from samestory.core.errors import Problem
 
     if out.is_dir():
         raise SameStoryError(f"{option} {out}: is a folder", [Problem(str(out), "expected a file path, found a "
@@ -79,7 +79,7 @@ def _check_out_file(out: Path, option: str = "--out") -> None:
 
 
 def _evaluate(args) -> int:
-    from samestory.errors import Problem
+    from samestory.core.errors import Problem
     from samestory.eval import data
     from samestory.eval.evaluate import Options, evaluate, table
 
@@ -105,7 +105,7 @@ def _evaluate(args) -> int:
             gold = data.load_release(args.release or f"v{DATASET_VERSION}", Path(args.build_dir),
                                      Path(args.releases_dir))
         system = _system(args)
-        from samestory.guard import name_problem
+        from samestory.core.guard import name_problem
 
         bad = name_problem(system.get("name") or Path(args.predictions).stem, "--system / system.name",
                            str(args.system_json or "command line"))
@@ -131,7 +131,7 @@ def _evaluate(args) -> int:
 
 def _compare(args) -> int:
     from samestory.eval.compare import compare, table
-    from samestory.jsonl import atomic_write_text
+    from samestory.core.jsonl import atomic_write_text
 
     try:
         if args.out:
@@ -156,7 +156,7 @@ def _schemas(args) -> int:
 
 def register(sub) -> None:
     from samestory.eval.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED
-    from samestory.eval.tasks import TASKS
+    from samestory.eval.registry import TASKS
 
     p = sub.add_parser("evaluate", help="score prediction files against the gold, with bootstrap intervals",
                        description="Score predictions (a <task>.jsonl / <config>.jsonl file, or a folder of them) "

@@ -6,9 +6,9 @@ from pathlib import Path
 
 def _export(args) -> int:
     from samestory import schema
-    from samestory.dataset import open_release
-    from samestory.errors import Problem, SameStoryError
-    from samestory.jsonl import write_jsonl
+    from samestory.release.dataset import open_release
+    from samestory.core.errors import Problem, SameStoryError
+    from samestory.core.jsonl import write_jsonl
 
     configs = args.config or list(schema.LAYERS)
     unknown = [c for c in configs if c not in schema.CONFIGS]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from samestory import paths
+from samestory.core import paths
 
 
 def register(subparsers) -> None:
@@ -38,7 +38,7 @@ def run(args) -> int:
               + (f"test-informed ({', '.join(informed)}): shown unranked" if informed else
                  f"{len(data['system']['resources'])} declared resource(s), none derived from the test documents"))
         return 0
-    from samestory.errors import Problem, SameStoryError
+    from samestory.core.errors import Problem, SameStoryError
 
     bad = next((q for q in (args.out, *args.out.parents) if q.exists() and not q.is_dir()), None)
     if bad is not None:  # before any work: --out is a folder the board's three files go into

@@ -5,14 +5,14 @@ from pathlib import Path
 
 
 def _path(args) -> int:
-    from samestory.lmeval import FOLDER
+    from samestory.eval.lmeval import FOLDER
 
     print(FOLDER)
     return 0
 
 
 def _predictions(args) -> int:
-    from samestory.lmeval import LM_TASKS, predictions_from_samples
+    from samestory.eval.lmeval import LM_TASKS, predictions_from_samples
 
     written = predictions_from_samples(Path(args.samples), Path(args.out))
     for config, path in written.items():
@@ -24,7 +24,7 @@ def _predictions(args) -> int:
 
 
 def _write(args) -> int:
-    from samestory.lmeval import write_task_folder
+    from samestory.eval.lmeval import write_task_folder
 
     for p in write_task_folder(Path(args.out)):
         print(f"wrote {p}")
@@ -46,7 +46,7 @@ def register(sub) -> None:
     b.add_argument("--samples", required=True, help="lm_eval --output_path folder (searched recursively)")
     b.add_argument("--out", required=True, help="predictions folder to write")
     b.set_defaults(func=_predictions)
-    c = s.add_parser("write-tasks", help="regenerate the task folder from samestory.lmeval (developers)")
-    c.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "lm_eval_tasks"),
+    c = s.add_parser("write-tasks", help="regenerate the task folder from samestory.eval.lmeval (developers)")
+    c.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "eval" / "lm_eval_tasks"),
                    help="folder (default: the package's lm_eval_tasks/)")
     c.set_defaults(func=_write)

@@ -5,9 +5,9 @@ import json
 import sys
 from pathlib import Path
 
-from samestory import paths
-from samestory.errors import Problem, SameStoryError
-from samestory.jsonl import atomic_write_text, read_jsonl
+from samestory.core import paths
+from samestory.core.errors import Problem, SameStoryError
+from samestory.core.jsonl import atomic_write_text, read_jsonl
 
 CONFIGS_DIR = paths.ANNOTATIONS / "labelstudio" / "configs"
 PROJECTS = ("entities", "document", "facts", "sentences", "spans")
@@ -107,7 +107,7 @@ def register(sub) -> None:
 
 def _story(args) -> str:
     if args.story:
-        from samestory.guard import check_id
+        from samestory.core.guard import check_id
         return check_id(args.story, "--story")  # it becomes a folder name
     stories = sorted(d.name for d in Path(args.annotations).iterdir()
                      if d.is_dir() and (d / "entities.jsonl").exists()) if Path(args.annotations).is_dir() else []
@@ -121,7 +121,7 @@ def _docs(args, story_id: str) -> list[dict]:
     if args.documents:
         rows = [r for _, r in read_jsonl(args.documents)]
     else:
-        from samestory.corpus import load_documents
+        from samestory.corpus.store import load_documents
         rows = load_documents(args.corpus)
     rows = [r for r in rows if r.get("story_id") == story_id]
     if not rows:
@@ -131,7 +131,7 @@ def _docs(args, story_id: str) -> list[dict]:
 
 
 def _conn(args):
-    from samestory.labelstudio import client
+    from samestory.annotate.labelstudio import client
     return client.resolve(args.url, args.token, args.timeout)
 
 
@@ -147,7 +147,7 @@ def _run(fn):
 
 @_run
 def run_config(args) -> int:
-    from samestory.labelstudio import config, sync
+    from samestory.annotate.labelstudio import config, sync
     story = _story(args)
     configs = config.project_configs(sync.load_inventory(story, args.annotations))
     stale = []
@@ -171,8 +171,8 @@ def _push_inventory(story: str, args):
     """The story's inventories. With machine proposals (`--preannotate proposals`, or the folder written by
     `samestory story propose`), the proposed entity table, facts and stance targets stand in for the
     inventories the story does not have yet, so proposed mentions link to proposed entities, not NIL."""
-    from samestory import proposals
-    from samestory.labelstudio import config as C, sync
+    from samestory.systems import proposals
+    from samestory.annotate.labelstudio import config as C, sync
 
     folder = None
     if args.preannotate == "proposals":
@@ -193,7 +193,7 @@ def _push_inventory(story: str, args):
 
 @_run
 def run_push(args) -> int:
-    from samestory.labelstudio import config, sync
+    from samestory.annotate.labelstudio import config, sync
     story = _story(args)
     inv = _push_inventory(story, args)
     docs = _docs(args, story)
@@ -201,11 +201,14 @@ def run_push(args) -> int:
     if args.preannotate and args.preannotate != "proposals":
         folder = (paths.story_annotations(story, args.annotations) / "gold" if args.preannotate == "gold"
                   else Path(args.preannotate))
-        pre = sync.load_layer_dir(folder, [d["doc_id"] for d in docs], partial=args.preannotate != "gold")
+        from samestory.eval.registry import task_files
+
+        pre = sync.load_layer_dir(folder, [d["doc_id"] for d in docs], partial=args.preannotate != "gold",
+                                  task_files=task_files())
         version = args.model_version or ("gold" if args.preannotate == "gold" else folder.name)
     projects = args.projects or PROJECTS
     if args.preannotate == "proposals":
-        from samestory.labelstudio import proposals
+        from samestory.annotate.labelstudio import proposals
         pre = proposals.propose(docs, inv)
         version = args.model_version or sync.PROPOSALS
         projects = [p for p in projects if any(layer in pre for layer in config.LAYERS_OF[p])]
@@ -218,7 +221,7 @@ def run_push(args) -> int:
 
 @_run
 def run_pull(args) -> int:
-    from samestory.labelstudio import sync
+    from samestory.annotate.labelstudio import sync
     story = _story(args)
     inv = sync.load_inventory(story, args.annotations)
     out = args.out or paths.story_annotations(story, args.annotations) / "passes"
@@ -244,11 +247,11 @@ def run_pull(args) -> int:
 
 @_run
 def run_convert(args) -> int:
-    from samestory.labelstudio import sync
+    from samestory.annotate.labelstudio import sync
     story = _story(args)
     inv = sync.load_inventory(story, args.annotations)
     docs = {d["doc_id"]: d for d in _docs(args, story)}
-    from samestory.guard import read_json
+    from samestory.core.guard import read_json
 
     try:
         export = read_json(args.export, "Label Studio JSON export")  # bounded: depth and size
@@ -266,7 +269,7 @@ def run_convert(args) -> int:
         if clashes and not args.overwrite:
             raise SameStoryError("pass files differ; not overwriting",
                                  [Problem(str(p), "exists with other content; pass --overwrite") for p in clashes])
-        from samestory.jsonl import atomic_write_bytes
+        from samestory.core.jsonl import atomic_write_bytes
         for path, data, old in writes:
             if old != data:
                 atomic_write_bytes(path, data)
@@ -276,13 +279,13 @@ def run_convert(args) -> int:
 
 
 def run_serve(args) -> int:
-    from samestory.labelstudio import server
+    from samestory.annotate.labelstudio import server
     return server.main([args.action] + (["--port", str(args.port)] if args.port else []))
 
 
 @_run
 def run_add_annotator(args) -> int:
-    from samestory.labelstudio import client
+    from samestory.annotate.labelstudio import client
     conn = client.resolve(args.url, args.token, args.timeout)
     client.connect(conn)
     print(client.add_annotator(conn, args.email, args.password))

@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from samestory import paths
+from samestory.core import paths
 
 
 def register(subparsers) -> None:
@@ -47,9 +47,9 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from samestory import baselines
-    from samestory.baselines.run import predict_to_dir
-    from samestory.errors import Problem, SameStoryError
+    from samestory import systems as baselines
+    from samestory.systems.run import predict_to_dir
+    from samestory.core.errors import Problem, SameStoryError
 
     if args.list:
         for name, s in sorted(baselines.systems().items()):
@@ -79,7 +79,7 @@ def run(args) -> int:
         overrides.append(f"{flag}={json.dumps(str(value) if isinstance(value, Path) else value)}")
     release = None
     if args.dataset:
-        from samestory.dataset import open_release
+        from samestory.release.dataset import open_release
 
         release = open_release(args.dataset, args.revision)
     elif args.revision:

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from samestory import paths
+from samestory.core import paths
 
 
 def _report(args) -> int:
     """Write one self-contained HTML page plus PNG figures for a story."""
-    from samestory import guard
+    from samestory.core import guard
     from samestory.report import load_story, owns, write_report  # matplotlib: load only when used
 
     guard.check_id(args.story, "--story")
@@ -16,13 +16,13 @@ def _report(args) -> int:
     from samestory.report.data import REPORT_LAYERS
 
     if args.dataset:
-        from samestory.dataset import open_release
+        from samestory.release.dataset import open_release
         from samestory.report.data import load_story_release
 
         data = load_story_release(args.story, open_release(args.dataset, args.revision),
                                   predictions=[Path(p) for p in args.predictions or []])
     elif args.revision:
-        from samestory.errors import SameStoryError
+        from samestory.core.errors import SameStoryError
 
         raise SameStoryError("--revision needs --dataset (a Hub dataset id)")
     else:

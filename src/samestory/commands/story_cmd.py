@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from samestory import paths
-from samestory.ingest import new_story
-from samestory.proposals import FACT_THRESHOLD
+from samestory.core import paths
+from samestory.corpus.ingest import new_story
+from samestory.systems.proposals import FACT_THRESHOLD
 from samestory.schema import INVENTORIES
 
 
@@ -26,14 +26,14 @@ def _propose(args) -> int:
     (sentences clustered across outlets with sentence embeddings) and stance-target stubs, plus the
     mentions and facts layers that link them, under annotations/<ID>/proposals/. Everything is marked
     machine-proposed; nothing is written to the story's inventories or gold."""
-    from samestory import proposals
-    from samestory.corpus import load_documents, load_stories
+    from samestory.systems import proposals
+    from samestory.corpus.store import load_documents, load_stories
 
     corpus = Path(args.corpus)
     annotations = Path(args.annotations) if args.annotations else corpus.parent / "annotations"
     known = sorted(s["story_id"] for s in load_stories(corpus))
     if args.story_id not in known:
-        from samestory.errors import Problem, SameStoryError
+        from samestory.core.errors import Problem, SameStoryError
 
         raise SameStoryError(f"unknown story {args.story_id!r}", [Problem(
             str(corpus), "no such story; create it with `samestory story new`", field="story",

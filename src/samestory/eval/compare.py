@@ -5,10 +5,10 @@ from pathlib import Path
 
 import numpy as np
 
-from samestory.errors import Problem, SameStoryError
+from samestory.core.errors import Problem, SameStoryError
 from samestory.eval import bootstrap as bs
 from samestory.eval.predictions import PredictionError
-from samestory.eval.tasks import TASKS
+from samestory.eval.registry import TASKS
 
 STAMPS = ("dataset_version", "gold_sha256", "schema_version", "scorer_version")
 

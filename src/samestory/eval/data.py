@@ -8,60 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from samestory import paths, schema
-from samestory.errors import Problem, SameStoryError
-from samestory.jsonl import read_jsonl
+from samestory.core import paths
+
+from samestory import schema
+from samestory.core.errors import Problem, SameStoryError
+from samestory.core.jsonl import read_jsonl
+from samestory.schema.records import normalize
 
 UNRELEASED = "unreleased"
 """dataset_version stamped on results scored against a gold directory rather than a release."""
-
-
-def _identity(v):
-    return v
-
-
-def _compile(f: schema.Field, ids: bool):
-    """A function normalising one value of field f (None stays None); `ids`: labels may be ClassLabel ids."""
-    if f.dtype == "label" and ids:
-        labels = f.labels
-
-        def one(v):
-            return labels[v] if isinstance(v, int) and not isinstance(v, bool) else v
-    elif f.dtype == "struct":
-        kids = [(c.name, _compile(c, ids)) for c in f.children]
-        deep = [(n, fn) for n, fn in kids if fn is not _identity]
-        names = [n for n, _ in kids]
-        n_kids = len(kids)
-
-        def one(v):
-            if v is None:
-                return None
-            if not deep and len(v) == n_kids:
-                return v  # JSON input with every field present: nothing to do
-            get = v.get
-            out = {n: get(n) for n in names}
-            for n, fn in deep:
-                out[n] = fn(out[n])
-            return out
-    else:
-        one = _identity
-    if not f.many:
-        return one
-    if one is _identity:
-        return _identity
-    return lambda v: None if v is None else [one(x) for x in v]
-
-
-_PLANS: dict[tuple[str, bool], list] = {}
-
-
-def normalize(config: str, record: dict, ids: bool = False) -> dict:
-    """The record with every declared field (null when absent); with ids, ClassLabel ids become names."""
-    plan = _PLANS.get((config, ids))
-    if plan is None:
-        plan = _PLANS[config, ids] = [(f.name, _compile(f, ids)) for f in schema.CONFIGS[config].fields]
-    get = record.get
-    return {n: fn(get(n)) for n, fn in plan}
 
 
 @dataclass
@@ -110,15 +65,15 @@ def load_corpus(corpus: Path | None) -> dict[str, dict]:
     """Documents by doc_id: from a documents JSONL file, a corpus folder, or the checkout's corpus."""
     if corpus is not None and Path(corpus).is_file():
         return load_documents_file(Path(corpus))
-    from samestory.corpus import load_documents
+    from samestory.corpus.store import load_documents
 
     return {d["doc_id"]: d for d in load_documents(Path(corpus) if corpus else paths.CORPUS)}
 
 
 def gold_dir_sha256(gold_dir: Path) -> str:
     """The release manifest's gold_sha256 computed from a gold folder: its layer files and the story's
-    inventories, listed as `annotations/<story>/...` exactly as `samestory.release` lists them."""
-    from samestory.release import _hash_listing, sha256_file
+    inventories, listed as `annotations/<story>/...` exactly as `samestory.release.build` lists them."""
+    from samestory.release.build import _hash_listing, sha256_file
 
     gold_dir = Path(gold_dir)
     story = gold_dir.parent
@@ -134,7 +89,7 @@ def gold_dir_sha256(gold_dir: Path) -> str:
 
 def load_gold_dir(gold_dir: Path, corpus: Path | None = None, configs=schema.LAYERS) -> Gold:
     """Gold layer files `<config>.jsonl` of a folder; a duplicate doc_id or an unknown document is an error."""
-    from samestory.eval.evaluate import no_gc
+    from samestory.core.gc_pause import no_gc
 
     with no_gc():
         return _load_gold_dir(gold_dir, corpus, configs)
@@ -172,9 +127,9 @@ def _load_gold_dir(gold_dir: Path, corpus: Path | None, configs) -> Gold:
 
 def release_dir(release: str, build: Path = paths.BUILD, releases: Path = paths.RELEASES) -> tuple[Path, dict]:
     """The built folder of `release` (e.g. v1.0.0) after checking it against its manifest, and the manifest."""
-    from samestory.release import check_release_dir
+    from samestory.release.build import check_release_dir
 
-    from samestory.guard import parse_version, read_json
+    from samestory.core.guard import parse_version, read_json
 
     version = parse_version(release, "--release")
     folder = check_release_dir(version, build, releases)
@@ -186,7 +141,7 @@ def load_release(release: str, build: Path = paths.BUILD, releases: Path = paths
                  configs=schema.LAYERS) -> Gold:
     """Gold of a built release of a checkout (`build/samestory-v<version>`), checked against the
     committed manifest `releases/v<version>.json` and the manifest inside the folder."""
-    from samestory.dataset import Release
+    from samestory.release.dataset import Release
 
     folder, manifest = release_dir(release, build, releases)
     return gold_of(Release(str(folder), manifest, folder=folder), configs)
@@ -194,13 +149,13 @@ def load_release(release: str, build: Path = paths.BUILD, releases: Path = paths
 
 def load_dataset_gold(dataset: str | Path, revision: str | None = None, configs=schema.LAYERS, hub=None) -> Gold:
     """Gold of a release folder or Hub dataset id (`--dataset`), checked against its own manifest."""
-    from samestory.dataset import open_release
+    from samestory.release.dataset import open_release
 
     return gold_of(open_release(dataset, revision, hub), configs)
 
 
 def gold_of(release, configs=schema.LAYERS) -> Gold:
-    """The Gold of an opened `samestory.dataset.Release`."""
+    """The Gold of an opened `samestory.release.dataset.Release`."""
     docs = {d["doc_id"]: d for d in release.documents()}
     layers = {config: {r["doc_id"]: r for r in release.rows(config)} for config in configs}
     where = release.folder if release.folder is not None else release.source

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from samestory.errors import Problem, SameStoryError
+from samestory.core.errors import Problem, SameStoryError
 
 RESOURCE_KINDS = ("model", "lexicon", "rules", "inventory", "alias_list", "label_prior", "prompt", "data", "other")
 """What a resource is: a pretrained model, a word list, hand-written rules, a task inventory (entity table,

@@ -4,9 +4,7 @@ The results layout is documented in docs/evaluation.md (the leaderboard reads it
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as _dt
-import gc
 import math
 import os
 from dataclasses import dataclass, field
@@ -14,13 +12,16 @@ from pathlib import Path
 
 import numpy as np
 
-from samestory import __version__, schema
-from samestory.errors import Problem, SameStoryError
+from samestory import schema
+from samestory.version import __version__
+from samestory.core.errors import Problem, SameStoryError
+from samestory.core.gc_pause import no_gc
 from samestory.eval import SCORER_VERSION
 from samestory.eval import bootstrap as bs
 from samestory.eval.data import Gold
 from samestory.eval.predictions import PredictionError, check_file, read_rows, resolve, shared_file_tasks
-from samestory.eval.tasks import TASKS, Context
+from samestory.eval.registry import TASKS
+from samestory.eval.tasks import Context
 
 from samestory.eval.results import RESULTS_FORMAT, RESULTS_FORMAT_VERSION  # noqa: E402,F401
 TOLERANCE = 1e-9
@@ -139,19 +140,6 @@ def evaluate(predictions: Path, gold: Gold, opts: Options, timings: dict | None 
     """Check every prediction file first (nothing is scored if any is bad), then score each task."""
     with no_gc():
         return _evaluate(predictions, gold, opts, timings)
-
-
-@contextlib.contextmanager
-def no_gc():
-    """Pause the cyclic garbage collector: reading millions of small JSON objects otherwise triggers
-    full collections over an ever larger heap (several times the parse time); nothing here makes cycles."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def _evaluate(predictions: Path, gold: Gold, opts: Options, timings: dict | None) -> dict:

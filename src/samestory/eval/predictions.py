@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from samestory import schema
-from samestory.errors import Problem, SameStoryError
-from samestory.jsonl import read_jsonl
+from samestory.core.errors import Problem, SameStoryError
+from samestory.layers.entity_frames import allowed_fine_roles, misplaced_fine_roles
+from samestory.layers.mentions import name_clashes
+from samestory.core.jsonl import read_jsonl
 
 MAX_PROBLEMS = 50
 """Stop collecting after this many problems: the first ones are what a user fixes first."""
@@ -244,27 +246,21 @@ class _Checker:
             self.ner_overlaps(items, line)
         if cfg.name == "entity_frames":
             for i, it in enumerate(items):
-                if not isinstance(it, dict) or not isinstance(it.get("fine_roles"), list):
+                if not isinstance(it, dict) or "main_role" not in it:
                     continue
-                allowed = schema.FINE_ROLES.get(it.get("main_role"), ())
-                for j, role in enumerate(it["fine_roles"]):
-                    if role in schema.ALL_FINE_ROLES and role not in allowed and "main_role" in it:
-                        self.add(line, f"entities[{i}].fine_roles[{j}]",
-                                 f"fine role not under main role {it.get('main_role')!r}",
-                                 ", ".join(allowed) or "no fine role", role)
+                for j, role in misplaced_fine_roles(it):
+                    self.add(line, f"entities[{i}].fine_roles[{j}]",
+                             f"fine role not under main role {it.get('main_role')!r}",
+                             ", ".join(allowed_fine_roles(it.get("main_role"))) or "no fine role", role)
 
     def ner_overlaps(self, items, line):
-        """NER spans (every mention not marked NOM) must not overlap, as in the gold."""
-        spans = sorted((it["start"], it["end"], i) for i, it in enumerate(items)
-                       if isinstance(it, dict) and it.get("kind") != "NOM"
-                       and isinstance(it.get("start"), int) and isinstance(it.get("end"), int))
-        end, last = None, None
-        for k, (s, e, i) in enumerate(spans):
-            if end is not None and s < end and (s, e) != spans[last][:2]:
-                self.add(line, f"mentions[{i}]", f"NER span overlaps mentions[{spans[last][2]}]",
-                         f"start >= {end}", f"{s}..{e}")
-            if end is None or e > end:
-                end, last = e, k
+        """Named spans (every mention not marked NOM) must not overlap, as in the gold
+        (`samestory.layers.mentions.name_clashes`); a span repeated exactly is reported as a duplicate item."""
+        for i, j in name_clashes(items):
+            a, b = items[i], items[j]
+            if (a["start"], a["end"]) != (b["start"], b["end"]):
+                self.add(line, f"mentions[{i}]", f"NER span overlaps mentions[{j}]", f"start >= {b['end']}",
+                         f"{a['start']}..{a['end']}")
 
     def record(self, rec: dict, line, seen: dict[str, int]):
         doc_id = rec.get("doc_id")
@@ -339,7 +335,7 @@ def present_keys(rows: list[tuple[int, dict]], config: str) -> set[str]:
 def resolve(predictions: Path, tasks: list[str], explicit: bool) -> tuple[dict[str, Path], list[str]]:
     """Which file holds each task's predictions: `<task>.jsonl`, else `<config>.jsonl` in a folder, or the
     one file given (named after a task or config, or with --task). Returns (task → file, warnings)."""
-    from samestory.eval.tasks import TASKS
+    from samestory.eval.registry import TASKS
 
     predictions = Path(predictions)
     warnings: list[str] = []
@@ -389,7 +385,7 @@ def shared_file_tasks(files: dict[str, Path], explicit: bool,
                       rows: dict[Path, list]) -> tuple[dict[str, Path], list[str]]:
     """A `<config>.jsonl` file serving several tasks (mentions: ner and linking) only serves the tasks
     whose required fields occur in it; the others are skipped with a warning unless asked for."""
-    from samestory.eval.tasks import TASKS
+    from samestory.eval.registry import TASKS
 
     warnings = []
     keep = {}

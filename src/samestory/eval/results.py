@@ -9,7 +9,7 @@ from typing import Optional, Union
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from samestory.errors import Problem, SameStoryError
+from samestory.core.errors import Problem, SameStoryError
 
 RESULTS_FORMAT = "samestory-results"
 RESULTS_FORMAT_VERSION = "1"
@@ -97,7 +97,7 @@ class Results(BaseModel):
 
     def to_disk(self, path: Path) -> Path:
         """Write atomically (nothing half-written on error)."""
-        from samestory.jsonl import atomic_write_text
+        from samestory.core.jsonl import atomic_write_text
 
         atomic_write_text(Path(path), self.to_json())
         return Path(path)
@@ -106,20 +106,35 @@ class Results(BaseModel):
     def from_disk(cls, path: Path) -> "Results":
         """A results file; anything else is an error naming the file and field."""
         path = Path(path)
-        from samestory.guard import read_json
+        data = read_results_json(path)
+        problems = layout_problems(path, data)
+        if problems:
+            valid = "valid " if problems[0].field not in ("format", None) else ""
+            raise SameStoryError(f"{path}: not a {valid}results file", problems)
+        return cls.model_validate(data)
 
-        try:
-            data = read_json(path, "results file")  # bounded: depth and size
-        except SameStoryError as exc:
-            raise SameStoryError(f"{path}: not a readable results file", exc.problems) from None
-        if not isinstance(data, dict) or data.get("format") != RESULTS_FORMAT:
-            found = data.get("format") if isinstance(data, dict) else type(data).__name__
-            raise SameStoryError(f"{path}: not a results file",
-                                 [Problem(str(path), "not a SameStory results file", field="format",
-                                          expected=RESULTS_FORMAT, found=str(found))])
-        try:
-            return cls.model_validate(data)
-        except ValidationError as exc:
-            raise SameStoryError(f"{path}: not a valid results file",
-                                 [Problem(str(path), e["msg"], field=".".join(map(str, e["loc"])))
-                                  for e in exc.errors()[:50]]) from None
+
+def read_results_json(path: Path):
+    """The parsed JSON of a results file, bounded in depth and size (an error names the file)."""
+    from samestory.core.guard import read_json
+
+    try:
+        return read_json(Path(path), "results file")
+    except SameStoryError as exc:
+        raise SameStoryError(f"{path}: not a readable results file", exc.problems) from None
+
+
+def layout_problems(path: Path, data) -> list[Problem]:
+    """Problems with the layout of a results file (format, fields, types, by this model), each naming the
+    field; [] when `Results.model_validate(data)` succeeds. Used by `from_disk` and the leaderboard."""
+    if not isinstance(data, dict):
+        return [Problem(str(path), "expected a JSON object", found=type(data).__name__)]
+    if data.get("format") != RESULTS_FORMAT:
+        return [Problem(str(path), "not a SameStory results file", field="format", expected=RESULTS_FORMAT,
+                        found=str(data.get("format")))]
+    try:
+        Results.model_validate(data)
+    except ValidationError as exc:
+        return [Problem(str(path), "missing field" if e["type"] == "missing" else e["msg"],
+                        field=".".join(map(str, e["loc"]))) for e in exc.errors()[:50]]
+    return []

@@ -9,8 +9,8 @@ import json
 from pathlib import Path
 
 from samestory import schema
-from samestory.eval.tasks import TASKS
-from samestory.jsonl import atomic_write_text
+from samestory.eval.registry import TASKS
+from samestory.core.jsonl import atomic_write_text
 
 _TYPES = {"string": {"type": "string"}, "int32": {"type": "integer", "minimum": -(2 ** 31), "maximum": 2 ** 31 - 1},
           "bool": {"type": "boolean"}}

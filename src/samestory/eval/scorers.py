@@ -10,12 +10,13 @@ from operator import itemgetter
 import numpy as np
 
 from samestory import schema
+from samestory.schema.spans import match_one_to_one
 from samestory.eval import ner as nerlib
 from samestory.eval import spans as spanlib
 from samestory.eval.counts import Columns, Counts, div, f1
 from samestory.eval.tasks import (
     Context, Scoring, Task, TaskMetadata, accuracy, add_label_events, add_multilabel_events, label_f1,
-    label_keys, macro_f1, metric, micro_f1, multilabel_keys, register, sk_accuracy, sk_macro_f1,
+    label_keys, macro_f1, metric, micro_f1, multilabel_keys, sk_accuracy, sk_macro_f1,
 )
 
 TYPES = schema.ENTITY_TYPES
@@ -89,7 +90,7 @@ def ner_formulas(c: Columns) -> dict:
     return out
 
 
-register(Task(TaskMetadata(
+NER = (Task(TaskMetadata(
     name="ner", version="1.0.0", config="mentions", unit="mention span + type",
     description="Find every named entity mention (kind NAM) and its type; predicted mentions marked NOM "
                 "are left to linking, unmarked ones count as NAM.",
@@ -155,7 +156,7 @@ def linking_formulas(c: Columns) -> dict:
             "accuracy_given_spans": div(c("acc_correct"), c("n_gold"))}
 
 
-register(Task(TaskMetadata(
+LINKING = (Task(TaskMetadata(
     name="linking", version="1.0.0", config="mentions", unit="mention span + entity id",
     description="Link each mention to the entity table; null is NIL and counts as an answer.",
     required=("mentions[].start", "mentions[].end", "mentions[].entity_id"),
@@ -241,7 +242,7 @@ def score_entity_roles(ctx: Context) -> Scoring:
     return Scoring(C, ref, len(docs), n_items(ctx, "pred", "entities"))
 
 
-register(Task(TaskMetadata(
+ENTITY_ROLES = (Task(TaskMetadata(
     name="entity_roles", version="1.0.0", config="entity_frames", unit="document × entity",
     description="Main role and fine-grained roles the article casts each entity in (entities given by gold).",
     required=("entities[].entity_id", "entities[].main_role", "entities[].fine_roles"),
@@ -287,7 +288,7 @@ def single_label_scorer(field: str, key: str, label: str, labels, prefix: str, r
 
 
 P = schema.PORTRAYALS
-register(Task(TaskMetadata(
+ENTITY_PORTRAYAL = (Task(TaskMetadata(
     name="entity_portrayal", version="1.0.0", config="entity_frames", unit="document × entity",
     description="How the article portrays each entity: positive, neutral or negative.",
     required=("entities[].entity_id", "entities[].portrayal"),
@@ -300,7 +301,7 @@ register(Task(TaskMetadata(
 
 SL = schema.STANCE_LABELS
 FAVOR_AGAINST = [SL.index("favor"), SL.index("against")]
-register(Task(TaskMetadata(
+STANCE = (Task(TaskMetadata(
     name="stance", version="1.0.0", config="stance", unit="document × target",
     description="The article's own stance toward each stance target.",
     required=("stances[].target", "stances[].label"),
@@ -354,7 +355,7 @@ def score_frames(ctx: Context) -> Scoring:
     return Scoring(C, ref, len(ctx.doc_ids), sum(1 for d in ctx.doc_ids if d in ctx.pred))
 
 
-register(Task(TaskMetadata(
+FRAMES = (Task(TaskMetadata(
     name="frames", version="1.0.0", config="frames", unit="document, paragraph",
     description="The policy frames a document uses, its primary frame, and each paragraph's primary frame.",
     required=("frames", "primary_frame", "paragraphs[].paragraph_id", "paragraphs[].frame"),
@@ -370,7 +371,7 @@ register(Task(TaskMetadata(
 
 
 BL = schema.BIAS_LABELS
-register(Task(TaskMetadata(
+BIAS_SENTENCES = (Task(TaskMetadata(
     name="bias_sentences", version="1.0.0", config="bias_sentences", unit="sentence",
     description="Whether each sentence is biased (BABE).",
     required=("sentences[].sentence_id", "sentences[].label"),
@@ -436,7 +437,7 @@ def bias_span_formulas(c: Columns) -> dict:
             "technique_f1": tf, "technique_precision": tp, "technique_recall": tr}
 
 
-register(Task(TaskMetadata(
+BIAS_SPANS = (Task(TaskMetadata(
     name="bias_spans", version="1.0.0", config="bias_spans", unit="span (+ technique)",
     description="Find the text spans that use a persuasion technique, and name the technique.",
     required=("spans[].start", "spans[].end", "spans[].technique"),
@@ -463,7 +464,7 @@ def _sk_omission_recall(t, p):
     return float(recall_score(t, p, labels=[om], average="macro", zero_division=0))
 
 
-register(Task(TaskMetadata(
+FACTS = (Task(TaskMetadata(
     name="facts", version="1.0.0", config="facts", unit="document × fact",
     description="Which facts of the story's inventory each document reports (informational bias by omission).",
     required=("facts[].fact_id", "facts[].reported"),
@@ -484,22 +485,13 @@ QUOTE_KEYS = tuple(si_keys("") + ["matched", "speaker_correct"])
 
 
 def _match_quotes(gold: list[dict], pred: list[dict]):
-    """One-to-one: each gold quote (in span order) takes the unused prediction overlapping it most."""
-    used: set[int] = set()
-    pairs = []
-    order = sorted(range(len(pred)), key=lambda j: (pred[j]["start"], pred[j]["end"]))
-    for g in sorted(gold, key=lambda q: (q["start"], q["end"])):
-        best, best_ov = None, 0
-        for j in order:
-            if j in used:
-                continue
-            ov = min(g["end"], pred[j]["end"]) - max(g["start"], pred[j]["start"])
-            if ov > best_ov:
-                best, best_ov = j, ov
-        if best is not None:
-            used.add(best)
-            pairs.append((g, pred[best]))
-    return pairs
+    """One-to-one: as many overlapping gold/predicted quote pairs as possible, then the largest overlap
+    (`samestory.schema.spans.match_one_to_one`, the matcher agreement uses too; input order does not matter)."""
+    return [(gold[i], pred[j]) for i, j in match_one_to_one(gold, pred, bounds=_bounds)]
+
+
+def _bounds(item: dict) -> tuple[int, int]:
+    return item["start"], item["end"]
 
 
 def score_quotes(ctx: Context) -> Scoring:
@@ -524,7 +516,7 @@ def quote_formulas(c: Columns) -> dict:
             "speaker_accuracy": div(c("speaker_correct"), c("matched"))}
 
 
-register(Task(TaskMetadata(
+QUOTES = (Task(TaskMetadata(
     name="quotes", version="1.0.0", config="quotes", unit="quote span + speaker",
     description="Find direct quotations and attribute each to its speaker (null = unattributed).",
     required=("quotes[].start", "quotes[].end", "quotes[].speaker_entity_id"),

@@ -55,12 +55,12 @@ def gold(rng: random.Random, doc: dict) -> dict[str, dict]:
     """Gold records of every layer for one document."""
     text, did = doc["text"], doc["doc_id"]
     nam = _spans(rng, text, rng.randint(3, 12))
-    mentions = [{"id": f"m{i + 1}", "start": s, "end": e, "text": text[s:e], "type": rng.choice(schema.ENTITY_TYPES),
+    mentions = [{"id": schema.CONFIGS["mentions"].item_id(i + 1), "start": s, "end": e, "text": text[s:e], "type": rng.choice(schema.ENTITY_TYPES),
                  "kind": "NAM", "entity_id": rng.choice(ENTITIES + (None,))} for i, (s, e) in enumerate(nam)]
     for s, e in _spans(rng, text, rng.randint(0, 3), overlap=True):
         if (s, e) in nam:
             continue  # one span is a name or a nominal, never both
-        mentions.append({"id": f"m{len(mentions) + 1}", "start": s, "end": e, "text": text[s:e],
+        mentions.append({"id": schema.CONFIGS["mentions"].item_id(len(mentions) + 1), "start": s, "end": e, "text": text[s:e],
                          "type": "PER", "kind": "NOM", "entity_id": rng.choice(ENTITIES)})
     ents = sorted({m["entity_id"] for m in mentions if m["entity_id"]})
     frames_items = []
@@ -87,12 +87,12 @@ def gold(rng: random.Random, doc: dict) -> dict[str, dict]:
             {"sentence_id": s["id"], "label": rng.choice(schema.BIAS_LABELS), "opinion": rng.choice(schema.OPINION_LABELS)}
             for s in doc["sentences"]]},
         "bias_spans": {"doc_id": did, "spans": [
-            {"id": f"b{i + 1}", "start": s, "end": e, "text": text[s:e], "technique": rng.choice(schema.TECHNIQUES[:5]),
+            {"id": schema.CONFIGS["bias_spans"].item_id(i + 1), "start": s, "end": e, "text": text[s:e], "technique": rng.choice(schema.TECHNIQUES[:5]),
              "target_entity_id": None, "polarity": None}
             for i, (s, e) in enumerate(_spans(rng, text, rng.randint(0, 4), max_len=60, overlap=True))]},
         "facts": {"doc_id": did, "facts": facts},
         "quotes": {"doc_id": did, "quotes": [
-            {"id": f"q{i + 1}", "start": s, "end": e, "text": text[s:e], "speaker_entity_id": rng.choice(ENTITIES[:5] + (None,))}
+            {"id": schema.CONFIGS["quotes"].item_id(i + 1), "start": s, "end": e, "text": text[s:e], "speaker_entity_id": rng.choice(ENTITIES[:5] + (None,))}
             for i, (s, e) in enumerate(_spans(rng, text, rng.randint(0, 3), max_len=80))]},
     }
 

@@ -6,7 +6,7 @@ Metadata follows mteb's TaskMetadata (pydantic, extra fields forbidden); a metri
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterable
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, model_validator
@@ -52,8 +52,9 @@ class TaskMetadata(BaseModel):
 
     @model_validator(mode="after")
     def _check(self):
-        if self.config not in schema.LAYERS:
-            raise ValueError(f"task {self.name}: config {self.config!r} is not a layer of schema.py")
+        cfg = schema.CONFIGS.get(self.config)
+        if cfg is None or cfg.source != "layer":  # a declared layer (samestory.layers), built in or added
+            raise ValueError(f"task {self.name}: config {self.config!r} is not a layer (declared in samestory.layers)")
         paths = {p for p, _ in schema.walk(schema.CONFIGS[self.config].fields)}
         for r in self.required:
             if r not in paths:
@@ -114,15 +115,14 @@ class Context:
         return rec.get(field) or []
 
 
-TASKS: dict[str, Task] = {}
-
-
-def register(task: Task) -> Task:
-    """Add a task to the registry; a duplicate name is an error."""
-    if task.name in TASKS:
-        raise ValueError(f"duplicate task {task.name}")
-    TASKS[task.name] = task
-    return task
+def registry(tasks: Iterable[Task]) -> dict[str, Task]:
+    """name -> task in the order given (the order of every table); a duplicate name is an error."""
+    out: dict[str, Task] = {}
+    for task in tasks:
+        if task.name in out:
+            raise ValueError(f"duplicate task {task.name}")
+        out[task.name] = task
+    return out
 
 
 # --- shared count builders and formulas ----------------------------------------------------------------
@@ -219,29 +219,3 @@ def sk_accuracy(yt, yp):
 
 def metric(name, description, higher_is_better=True) -> MetricSpec:
     return MetricSpec(name=name, description=description, higher_is_better=higher_is_better)
-
-
-# the task modules register themselves
-from samestory.eval import scorers  # noqa: E402,F401
-
-
-def markdown_table() -> str:
-    """The task table of docs/evaluation.md, derived from the registry (a test keeps the docs in step)."""
-    rows = ["| task | config (file) | unit | main score | other metrics | direction | reference |",
-            "|---|---|---|---|---|---|---|"]
-    for t in TASKS.values():
-        m = t.meta
-        rows.append(f"| `{m.name}` | `{m.config}` | {m.unit} | `{m.main_score}` | "
-                    + ", ".join(f"`{x.name}`" for x in m.metrics[1:]) + f" | {m.direction} | {m.reference} |")
-    return "\n".join(rows) + "\n"
-
-
-def markdown_metrics() -> str:
-    """Every metric of every task with its definition, derived from the registry."""
-    out = []
-    for t in TASKS.values():
-        out.append(f"**`{t.name}`** (v{t.meta.version}) — {t.meta.description}\n")
-        out += [f"- `{m.name}`{' (main)' if m.name == t.meta.main_score else ''}: {m.description}"
-                for m in t.meta.metrics]
-        out.append("")
-    return "\n".join(out)

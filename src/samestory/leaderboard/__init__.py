@@ -16,16 +16,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from samestory.errors import Problem, SameStoryError
+from samestory.core.errors import Problem, SameStoryError
 from samestory.eval import declaration
+from samestory.eval.results import layout_problems, read_results_json
 
-RESULTS_FORMAT = "samestory-results"
 MUST_AGREE = ("format_version", "dataset_version", "gold_sha256", "schema_version", "scorer_version")
 """Stamps that every results file on one board must share."""
-TOP_FIELDS = {"format": str, "format_version": str, "system": dict, "dataset_version": str,
-              "gold_sha256": str, "schema_version": str, "scorer_version": str, "date": str,
-              "bootstrap": dict, "tasks": dict}
-TASK_FIELDS = {"main_score": str, "metrics": dict, "higher_is_better": bool, "n_documents": int}
 METRIC_FIELDS = ("value", "ci_low", "ci_high")
 ALPHA = 0.05
 """Two systems whose paired-bootstrap p-value is at least this share a rank."""
@@ -119,22 +115,13 @@ def _num_ok(x) -> bool:
 
 
 def check_shape(path: Path, data) -> list[Problem]:
-    """Problems with the layout of one results file (docs/evaluation.md), each naming the field."""
-    f = str(path)
-    if not isinstance(data, dict):
-        return [Problem(f, "expected a JSON object", found=type(data).__name__)]
-    out = []
-    for k, typ in TOP_FIELDS.items():
-        if k not in data:
-            out.append(Problem(f, "missing field", field=k))
-        elif not isinstance(data[k], typ):
-            out.append(Problem(f, "wrong type", field=k, expected=typ.__name__, found=type(data[k]).__name__))
+    """Problems of one results file: its layout (the one results model, `samestory.eval.results`), then what
+    ranking needs (a safe system name, bootstrap intervals, declared resources, finite scores)."""
+    out = layout_problems(path, data)
     if out:
         return out
-    if data["format"] != RESULTS_FORMAT:
-        out.append(Problem(f, "not a SameStory results file", field="format", expected=RESULTS_FORMAT,
-                           found=data["format"]))
-    from samestory.guard import name_problem
+    f = str(path)
+    from samestory.core.guard import name_problem
 
     bad_name = name_problem(data["system"].get("name"), "system.name", f)
     if bad_name:
@@ -154,20 +141,13 @@ def check_shape(path: Path, data) -> list[Problem]:
         out.append(Problem(f, "no task was scored", field="tasks"))
     for tname, t in data["tasks"].items():
         where = f"tasks.{tname}"
-        if not isinstance(t, dict):
-            out.append(Problem(f, "expected an object", field=where))
-            continue
-        for k, typ in TASK_FIELDS.items():
-            if not isinstance(t.get(k), typ) or (typ is int and isinstance(t.get(k), bool)):
-                out.append(Problem(f, "missing or wrong type", field=f"{where}.{k}", expected=typ.__name__,
-                                   found=type(t.get(k)).__name__))
-        metrics = t.get("metrics") if isinstance(t.get("metrics"), dict) else {}
-        if isinstance(t.get("main_score"), str) and t["main_score"] not in metrics:
+        metrics = t["metrics"]
+        if t["main_score"] not in metrics:
             out.append(Problem(f, "main score is not among the metrics", field=f"{where}.main_score",
                                expected=", ".join(metrics), found=t["main_score"]))
         for mname, m in metrics.items():
-            if not isinstance(m, dict) or any(k not in m or not _num_ok(m[k]) for k in METRIC_FIELDS):
-                out.append(Problem(f, "metric needs numeric-or-null value, ci_low, ci_high",
+            if any(not _num_ok(m[k]) for k in METRIC_FIELDS):
+                out.append(Problem(f, "metric needs numeric-or-null (finite) value, ci_low, ci_high",
                                    field=f"{where}.metrics.{mname}"))
             elif m["value"] is not None and None in (m["ci_low"], m["ci_high"]):
                 out.append(Problem(f, "a score without its interval", field=f"{where}.metrics.{mname}",
@@ -182,9 +162,7 @@ def check_shape(path: Path, data) -> list[Problem]:
 def read_results(path: Path) -> dict:
     """One results file, parsed and shape-checked (an error names the file and field)."""
     path = Path(path)
-    from samestory.guard import read_json
-
-    data = read_json(path, "results file")
+    data = read_results_json(path)
     problems = check_shape(path, data)
     if problems:
         raise SameStoryError(f"{path}: not a valid results file", problems)
@@ -240,7 +218,7 @@ def check_comparable(entries: list[Entry], reference: dict | None = None, refere
 
 def task_order(names) -> list[str]:
     """Tasks in the harness's registry order (unknown ones last, by name)."""
-    from samestory.eval.tasks import TASKS
+    from samestory.eval.registry import TASKS
 
     known = [t for t in TASKS if t in names]
     return known + sorted(set(names) - set(known))
@@ -250,7 +228,7 @@ def _table(e: Entry, task: str, docs: list[str]):
     """The per-document count table of one task (docs × keys), or None when the file has no usable counts."""
     import numpy as np
 
-    from samestory.eval.tasks import TASKS
+    from samestory.eval.registry import TASKS
 
     t = e.data["tasks"].get(task)
     if task not in TASKS or not t or list(t.get("count_keys") or []) != list(TASKS[task].keys):
@@ -271,7 +249,7 @@ def _mean_metric(tasks: list[str], widths: list[int]):
     """metrics(S) for the paired bootstrap: the mean main score of `tasks` from concatenated count columns."""
     import numpy as np
 
-    from samestory.eval.tasks import TASKS
+    from samestory.eval.registry import TASKS
 
     def fn(S):
         S = np.atleast_2d(S)
@@ -351,7 +329,8 @@ def build(entries: list[Entry], doc_labels: dict[str, str] | None = None) -> Boa
 
 def document_labels(corpus_dir: Path | None = None) -> dict[str, str]:
     """doc_id → "000 Mirror, machine-translated"-style labels from the corpus metadata ({} without a corpus)."""
-    from samestory import corpus, paths
+    from samestory.corpus import store as corpus
+    from samestory.core import paths
 
     corpus_dir = Path(corpus_dir or paths.CORPUS)
     if not corpus_dir.is_dir():
@@ -369,11 +348,12 @@ def document_labels(corpus_dir: Path | None = None) -> dict[str, str]:
 
 def current_reference(version: str | None = None, releases_dir: Path | None = None) -> tuple[dict, str]:
     """Stamps a submission must carry: the release manifest's, plus this package's schema and scorer."""
-    from samestory import paths, schema
+    from samestory.core import paths
+    from samestory import schema
     from samestory.eval import SCORER_VERSION
     from samestory.version import DATASET_VERSION
 
-    from samestory.guard import parse_version, read_json
+    from samestory.core.guard import parse_version, read_json
 
     version = parse_version(version or DATASET_VERSION, "--release")
     manifest_path = Path(releases_dir or paths.RELEASES) / f"v{version}.json"
@@ -391,7 +371,7 @@ def recompute_problems(path: Path, data: dict) -> list[Problem]:
     """Each metric value must follow from the file's per-document counts (the harness's formulas)."""
     import numpy as np
 
-    from samestory.eval.tasks import TASKS
+    from samestory.eval.registry import TASKS
 
     out = []
     for tname, t in data["tasks"].items():

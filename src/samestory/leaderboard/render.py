@@ -9,7 +9,7 @@ import html
 import io
 from pathlib import Path
 
-from samestory.jsonl import atomic_write_bytes, atomic_write_text
+from samestory.core.jsonl import atomic_write_bytes, atomic_write_text
 from samestory.leaderboard import Board, Entry, Score
 
 SUBMIT_STEPS = (
@@ -244,7 +244,7 @@ def per_document(board: Board, e: Entry, task: str) -> dict[str, float | None] |
     results file has no usable per-document counts for the task."""
     import numpy as np
 
-    from samestory.eval.tasks import TASKS
+    from samestory.eval.registry import TASKS
 
     block = e.data["tasks"].get(task)
     if task not in TASKS or not block or list(block.get("count_keys") or []) != list(TASKS[task].keys):

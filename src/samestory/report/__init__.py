@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from samestory import guard
+from samestory.core import guard
 from samestory.report import figures as fig
 from samestory.report.data import (StoryData, doc_label, entity_table, fact_coverage, frames, load_story,
                                    loaded_words, naming_choices, portrayal, stance, summary)

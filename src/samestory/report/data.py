@@ -9,10 +9,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from samestory import paths
-from samestory.corpus import load_documents
-from samestory.errors import Problem, SameStoryError
-from samestory.jsonl import read_jsonl
+from samestory.core import paths
+from samestory.corpus.store import load_documents
+from samestory.core.errors import Problem, SameStoryError
+from samestory.core.jsonl import read_jsonl
 from samestory.schema import CONFIGS, INVENTORIES, LAYERS
 
 REPORT_LAYERS = ("facts", "entity_frames", "stance", "frames", "bias_spans", "mentions")
@@ -94,8 +94,8 @@ def load_story(story_id: str, layers_dir: Path | None = None, *, source: str = G
     first folder that has a layer gives it) or, without predictions, from `layers_dir` (default: the story's
     gold folder); layers still missing, and inventories the story does not have yet, come from the proposals
     folder (`auto`: annotations/<story>/proposals when it exists; None: never)."""
-    from samestory.corpus import load_stories
-    from samestory.proposals import FOLDER, is_proposals
+    from samestory.corpus.store import load_stories
+    from samestory.systems.proposals import FOLDER, is_proposals
 
     stories = {s["story_id"]: s for s in load_stories(corpus_dir)}
     if story_id not in stories:
@@ -158,7 +158,7 @@ def load_story(story_id: str, layers_dir: Path | None = None, *, source: str = G
 
 
 def load_story_release(story_id: str, release, predictions: list[Path] | tuple = ()) -> StoryData:
-    """The same from a release (`samestory.dataset.Release`): its documents, inventories and gold layers,
+    """The same from a release (`samestory.release.dataset.Release`): its documents, inventories and gold layers,
     or the layers of predictions folders (the first folder that has a layer gives it)."""
     stories = release.stories()
     if story_id not in stories:

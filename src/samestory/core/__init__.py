@@ -1,0 +1,1 @@
+"""Stage 0, core: errors, guarded reads of ids/paths/versions, JSON Lines and atomic writes, repository paths."""

@@ -1,0 +1,21 @@
+"""The frames layer: document frames (multi-label), the primary frame and each paragraph's frame."""
+from __future__ import annotations
+
+from samestory import schema
+from samestory.layers import Layer
+
+
+def _label_units(rec: dict):
+    yield "frames.primary_frame", (), rec["primary_frame"]
+    present = set(rec["frames"])
+    for frame in schema.FRAMES:
+        yield "frames.presence", (frame,), frame in present
+        yield f"frames.presence[{frame}]", (), frame in present
+    for p in rec["paragraphs"]:
+        yield "frames.paragraph_frame", (p["paragraph_id"],), p["frame"]
+
+
+LAYER = Layer(schema.CONFIGS["frames"], label_units=_label_units,
+              label_measures={"frames.primary_frame": "document", "frames.paragraph_frame": "paragraph",
+                              "frames.presence": "document × frame (present or not)",
+                              **{f"frames.presence[{f}]": "document" for f in schema.FRAMES}})

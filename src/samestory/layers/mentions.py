@@ -1,0 +1,54 @@
+"""The mentions layer: named mentions never overlap (codebook 2)."""
+from __future__ import annotations
+
+from samestory import schema
+from samestory.layers import Layer
+
+
+def is_name(m: dict) -> bool:
+    """A named mention: every mention not marked NOM (gold says NAM or NOM; a prediction may leave kind out)."""
+    return m.get("kind") != "NOM"
+
+
+def name_clashes(mentions: list) -> list[tuple[int, int]]:
+    """(i, j) for each named mention i that overlaps the named mention j kept before it, names taken by start,
+    the longer first; dropping every i leaves names that never overlap. Items without int offsets are
+    skipped (their layout is reported elsewhere)."""
+    names = sorted((m["start"], -m["end"], i) for i, m in enumerate(mentions)
+                   if isinstance(m, dict) and is_name(m)
+                   and isinstance(m.get("start"), int) and isinstance(m.get("end"), int))
+    out, kept = [], None  # kept: (end, index) of the last name kept
+    for start, neg_end, i in names:
+        if kept is not None and start < kept[0]:
+            out.append((i, kept[1]))
+        else:
+            kept = (-neg_end, i)
+    return out
+
+
+def name_items(text: str, spans) -> list[dict]:
+    """Named-mention items from (start, end, type, entity_id) spans: in text order (the longer span first at one
+    start), numbered m1, m2, … as the layer's ids run."""
+    cfg = schema.CONFIGS["mentions"]
+    return [{"id": cfg.item_id(i), "start": a, "end": b, "text": text[a:b], "type": t, "kind": "NAM",
+             "entity_id": eid} for i, (a, b, t, eid) in enumerate(sorted(spans, key=lambda s: (s[0], -s[1])), 1)]
+
+
+def _label_units(rec: dict):
+    for m in rec["mentions"]:
+        yield "mentions.entity_id", (m["start"], m["end"]), m["entity_id"]
+        yield "mentions.kind", (m["start"], m["end"]), m["kind"]
+
+
+LAYER = Layer(schema.CONFIGS["mentions"], label_units=_label_units,
+              label_measures={"mentions.entity_id": "mention both marked (same offsets)",
+                              "mentions.kind": "mention both marked (same offsets)"},
+              span_units=lambda rec: {"mentions": [(m["start"], m["end"], m["type"]) for m in rec["mentions"]]},
+              span_measures={"mentions": "mention spans with entity type"})
+
+
+ONTONOTES_TYPES = {"PERSON": "PER", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "FAC": "FAC", "NORP": "NORP",
+                   "EVENT": "EVENT"}
+"""OntoNotes entity labels (spaCy's pretrained NER) that are mention types here, and their type; other labels
+(DATE, CARDINAL, …) are not mentions. Used by the spacy-ner baseline and both proposal tools."""
+assert set(ONTONOTES_TYPES.values()) == set(schema.ENTITY_TYPES)

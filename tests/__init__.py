@@ -1,0 +1,1 @@
+"""The test suite: one folder per stage package of src/samestory (tests/README.md)."""
