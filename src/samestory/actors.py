@@ -68,7 +68,8 @@ def side_casting(items: list[dict]) -> dict:
     unmarked one; one marked value is the side's, carried by the entities listed in `<field>_by`; two or
     more different marked values give `mixed` and a line in `conflicts` (never a silent pick); no marked
     value gives the unmarked one, carried by all. Fine roles: the union over the main role's carriers
-    (a difference among them is listed in `conflicts`). A field no item gives is None (no answer).
+    (carriers of one main role with different fine roles are listed in `conflicts` too). A field no item
+    gives is None (no answer).
 
     >>> c = side_casting([{"entity_id": "russia", "main_role": "none", "fine_roles": [], "portrayal": "neutral"},
     ...                   {"entity_id": "kremlin", "main_role": "antagonist", "fine_roles": ["Saboteur"],
@@ -101,7 +102,7 @@ def side_casting(items: list[dict]) -> dict:
                 and out["main_role"] not in (None, UNMARKED["main_role"])]
     sets = {it["entity_id"]: tuple(r for r in ALL_FINE_ROLES if r in (it.get("fine_roles") or ())) for it in carriers}
     out["fine_roles"] = [r for r in ALL_FINE_ROLES if any(r in s for s in sets.values())]
-    if len(set(sets.values())) > 1:
+    if out["main_role"] != MIXED and len(set(sets.values())) > 1:  # a mixed main role already lists them
         out["conflicts"].append("fine_roles: " + "; ".join(f"{e} {', '.join(s) or '(none)'}" for e, s in sets.items()))
     return out
 
