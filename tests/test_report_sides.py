@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from samestory.report import write_report
-from samestory.report.data import StoryData, load_story, side_casting
+from samestory.report.data import StoryData, load_story, side_casting, summary
 from samestory.report.page import render
 
 HOSTILE = "<script>alert('x')</script>"
@@ -86,3 +86,5 @@ def test_report_sides_real_story_004_casts_russia_through_kremlin_and_moscow():
     assert own["russia"] == "neutral"
     assert (cell["side"]["portrayal"], cell["side"]["main_role"]) == ("negative", "antagonist")
     assert set(cell["side"]["portrayal_by"]) == {"kremlin", "moscow"} and "Saboteur" in cell["side"]["fine_roles"]
+    assert any(line.startswith("Article 004") and "Russia side negative" in line and "its own label for Russia is "
+               "neutral" in line for line in summary(data))

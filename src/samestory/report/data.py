@@ -451,6 +451,16 @@ def summary(data: StoryData) -> list[str]:
             parts = ", ".join(f"{v} {k}" for k, v in sorted(c.items()))
             out.append(f"{row['name']} is portrayed differently across the {len(row['cells'])} articles "
                        f"that frame it: {parts}.")
+    names = {e["entity_id"]: e["name"] for e in data.inventories.get("entities", [])}
+    for row in side_casting(data):
+        for doc_id, cell in row["cells"].items():
+            side = cell["side"]
+            own = next((e["portrayal"] for e in cell["entities"] if e["entity_id"] == row["entity_id"]), None)
+            if side["portrayal"] != own and side["portrayal_by"] != [row["entity_id"]]:
+                roles = f" ({side['main_role']}: {', '.join(side['fine_roles'])})" if side["fine_roles"] else ""
+                by = ", ".join(names.get(e, e) for e in side["portrayal_by"])
+                out.append(f"Article {labels[doc_id]} casts the {row['name']} side {side['portrayal']}{roles} through "
+                           f"{by}; its own label for {row['name']} is {own or 'absent'}.")
     for row in naming_choices(data):
         used = Counter()
         for forms in row["forms"].values():
