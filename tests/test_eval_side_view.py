@@ -6,7 +6,7 @@ import math
 
 from samestory import paths
 from samestory.eval.data import load_gold_dir, normalize
-from samestory.eval.evaluate import Options, score_task
+from samestory.eval.evaluate import Options, add_intervals, score_task
 from samestory.eval.tasks import TASKS, Context
 
 STORY = "istanbul-2025-05-16"
@@ -72,3 +72,26 @@ def test_eval_side_macro_f1_on_the_real_gold():
     assert plain["metrics"]["macro_f1"] == after["metrics"]["macro_f1"]
     assert plain["metrics"]["accuracy"] == after["metrics"]["accuracy"]
     assert plain["metrics"]["side_macro_f1"]["value"] is None
+
+
+def test_eval_side_view_leaves_the_entity_scores_and_their_intervals_alone():
+    """Same values and bootstrap intervals of macro_f1 and accuracy with and without the side view, over
+    documents and over items (side events ride on existing items, so no resample changes)."""
+    gold = load_gold_dir(paths.ANNOTATIONS / STORY / "gold")
+    pred = copy.deepcopy(gold.layers["entity_frames"])
+    for k, (d, r) in enumerate(sorted(pred.items())):
+        for j, it in enumerate(r["entities"]):
+            if (j + k) % 4 == 0:
+                it["portrayal"] = ["positive", "neutral", "negative"][(j + k) % 3]
+    no_table = copy.copy(gold)
+    no_table.entities = {}
+    for unit in ("documents", "items"):
+        opts = Options(unit=unit, resamples=200)
+        blocks = {}
+        for name, g in (("with", gold), ("without", no_table)):
+            block, table, _ = score_task("entity_portrayal", g, pred, opts)
+            add_intervals({"entity_portrayal": block}, {"entity_portrayal": table}, opts)
+            blocks[name] = block["metrics"]
+        for m in ("macro_f1", "accuracy"):
+            assert blocks["with"][m] == blocks["without"][m], (unit, m)
+        assert blocks["with"]["side_macro_f1"]["ci_low"] is not None

@@ -298,20 +298,25 @@ SIDE_KEYS = tuple(label_keys("side.", SIDE_P))
 def side_portrayal_events(ctx: Context, C: Counts) -> dict:
     """One item per (document, actor group with a gold item there): the side's portrayal by the one side rule
     (`actors.side_castings` over the gold entity table) of the gold items and of the predictions for the
-    same gold entities; a side with no predicted item counts as unanswered. Returns scikit-learn's value."""
+    same gold entities; a side with no predicted item counts as unanswered. Each side's events ride on the
+    resampling item of its first gold entity (the entity items come first, in this order), so resampling
+    items draws the same items as without the side view. Returns scikit-learn's value."""
     heads = actors.groups(ctx.entities)
-    docs, yt, yp = [], [], []
+    docs, items, yt, yp = [], [], [], []
+    offset = 0
     if heads:
         for i, doc_id in enumerate(ctx.doc_ids):
             gold = ctx.items(doc_id, "gold", "entities")
-            keys = {it["entity_id"] for it in gold}
-            pred = [it for it in ctx.items(doc_id, "pred", "entities") if it["entity_id"] in keys]
+            pos = {it["entity_id"]: offset + j for j, it in enumerate(gold)}
+            offset += len(gold)
+            pred = [it for it in ctx.items(doc_id, "pred", "entities") if it["entity_id"] in pos]
             ps = actors.side_castings(pred, ctx.entities, heads)
             for head, g in actors.side_castings(gold, ctx.entities, heads).items():
                 docs.append(i)
+                items.append(min(pos[e] for e in g["entities"]))
                 yt.append(encode(g["portrayal"], SIDE_P))
                 yp.append(encode(ps[head]["portrayal"] if head in ps else None, SIDE_P))
-    add_label_events(C, "side.", docs, yt, yp, SIDE_P)
+    add_label_events(C, "side.", docs, yt, yp, SIDE_P, items=items)
     return {"side_macro_f1": sk_macro_f1(yt, yp, len(SIDE_P))} if docs else {}
 
 
