@@ -172,7 +172,8 @@ def render(data: StoryData, figures: dict[str, bytes], meta: dict) -> str:
                     cells.append("<td class='muted'>—</td>")
                     continue
                 s = c["side"]
-                roles = ", ".join(s["fine_roles"]) or s["main_role"] or "—"
+                roles = (f"{s['main_role']}: {', '.join(s['fine_roles'])}" if s["fine_roles"]
+                         else s["main_role"] or "—")
                 by = ", ".join(names.get(e, e) for e in s["portrayal_by"])
                 warn = "".join(f"<br><i>{escape(x)}</i>" for x in s["conflicts"])
                 cells.append(f"<td style='background:{PORTRAYAL_COLORS.get(s['portrayal'], '#fff')}'>"
