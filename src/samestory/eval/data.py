@@ -33,6 +33,8 @@ class Gold:
     """config → file the layer was read from (for messages)."""
     refs: dict[str, set[str]] = field(default_factory=dict)
     """ref kind (entity, fact, target) → every id of the inventories; a prediction naming another is an error."""
+    entities: dict[str, dict] = field(default_factory=dict)
+    """entity_id → entity-table row (its `speaks_for` gives the actor groups of the side metrics)."""
 
 
 INVENTORY_REFS = {"entity": ("entities", "entity_id"), "fact": ("fact_inventory", "fact_id"),
@@ -122,7 +124,8 @@ def _load_gold_dir(gold_dir: Path, corpus: Path | None, configs) -> Gold:
         p = gold_dir.parent / f"{config}.jsonl"
         return [r for _, r in read_jsonl(p)] if p.is_file() else None
     return Gold(documents, layers, UNRELEASED, gold_dir_sha256(gold_dir), str(gold_dir), files,
-                inventory_refs(rows_of))
+                inventory_refs(rows_of), {r["entity_id"]: r for r in rows_of("entities") or []
+                                          if isinstance(r.get("entity_id"), str)})
 
 
 def release_dir(release: str, build: Path = paths.BUILD, releases: Path = paths.RELEASES) -> tuple[Path, dict]:
@@ -160,4 +163,5 @@ def gold_of(release, configs=schema.LAYERS) -> Gold:
     layers = {config: {r["doc_id"]: r for r in release.rows(config)} for config in configs}
     where = release.folder if release.folder is not None else release.source
     return Gold(docs, layers, release.dataset_version, release.manifest.get("gold_sha256"), str(where),
-                {c: f"{where}/data/{c}" for c in configs}, inventory_refs(release.rows))
+                {c: f"{where}/data/{c}" for c in configs}, inventory_refs(release.rows),
+                {r["entity_id"]: r for r in release.rows("entities") or [] if isinstance(r.get("entity_id"), str)})

@@ -80,7 +80,7 @@ def score_task(task_name: str, gold: Gold, pred: dict[str, dict], opts: Options)
                                   [Problem(task_name, "gold document without a prediction record", field="doc_id",
                                            expected="a record", found=d) for d in missing[:50]])
         warnings.append(msg)
-    ctx = Context(doc_ids, gold_layer, pred, gold.documents)
+    ctx = Context(doc_ids, gold_layer, pred, gold.documents, gold.entities)
     scoring = task.score(ctx)
     per_doc = scoring.counts.per_document()
     point = task.metric_values(per_doc.sum(axis=0))

@@ -10,6 +10,7 @@ from operator import itemgetter
 import numpy as np
 
 from samestory import schema
+from samestory.annotate import actors
 from samestory.schema.spans import match_one_to_one
 from samestory.eval import ner as nerlib
 from samestory.eval import spans as spanlib
@@ -262,12 +263,14 @@ ENTITY_ROLES = (Task(TaskMetadata(
 
 # --- single-label layers ---------------------------------------------------------------------------
 
-def single_label_scorer(field: str, key: str, label: str, labels, prefix: str, refs: dict, to_label=None):
-    """A scorer for items keyed by `key` with one label in `label` (to_label maps raw values to names)."""
+def single_label_scorer(field: str, key: str, label: str, labels, prefix: str, refs: dict, to_label=None,
+                        extra=None):
+    """A scorer for items keyed by `key` with one label in `label` (to_label maps raw values to names);
+    `extra` = (count keys, fn(ctx, Counts) → reference values) adds a further view of the same items."""
     conv = to_label or (lambda v: v)
 
     def score(ctx: Context) -> Scoring:
-        C = Counts(list(label_keys(prefix, labels)), len(ctx.doc_ids))
+        C = Counts(list(label_keys(prefix, labels)) + list(extra[0] if extra else ()), len(ctx.doc_ids))
         index = {lab: i for i, lab in enumerate(labels)}
         index[None] = -1
         docs, yt, yp = [], [], []
@@ -282,22 +285,58 @@ def single_label_scorer(field: str, key: str, label: str, labels, prefix: str, r
         add_label_events(C, prefix, docs, yt, yp, labels)
         ref = {name: fn(np.asarray(yt, dtype=np.int64), np.asarray(yp, dtype=np.int64))
                for name, fn in refs.items()} if docs else {}
+        if extra:
+            ref.update(extra[1](ctx, C))
         return Scoring(C, ref, len(docs), n_items(ctx, "pred", field))
 
     return score
 
 
 P = schema.PORTRAYALS
+SIDE_P = actors.side_labels()
+SIDE_KEYS = tuple(label_keys("side.", SIDE_P))
+
+
+def side_portrayal_events(ctx: Context, C: Counts) -> dict:
+    """One item per (document, actor group with a gold item there): the side's portrayal by the one side rule
+    (`actors.side_castings` over the gold entity table) of the gold items and of the predictions for the
+    same gold entities; a side with no predicted item counts as unanswered. Each side's events ride on the
+    resampling item of its first gold entity (the entity items come first, in this order), so resampling
+    items draws the same items as without the side view. Returns scikit-learn's value."""
+    heads = actors.groups(ctx.entities)
+    docs, items, yt, yp = [], [], [], []
+    offset = 0
+    if heads:
+        for i, doc_id in enumerate(ctx.doc_ids):
+            gold = ctx.items(doc_id, "gold", "entities")
+            pos = {it["entity_id"]: offset + j for j, it in enumerate(gold)}
+            offset += len(gold)
+            pred = [it for it in ctx.items(doc_id, "pred", "entities") if it["entity_id"] in pos]
+            ps = actors.side_castings(pred, ctx.entities, heads)
+            for head, g in actors.side_castings(gold, ctx.entities, heads).items():
+                docs.append(i)
+                items.append(min(pos[e] for e in g["entities"]))
+                yt.append(encode(g["portrayal"], SIDE_P))
+                yp.append(encode(ps[head]["portrayal"] if head in ps else None, SIDE_P))
+    add_label_events(C, "side.", docs, yt, yp, SIDE_P, items=items)
+    return {"side_macro_f1": sk_macro_f1(yt, yp, len(SIDE_P))} if docs else {}
+
+
 ENTITY_PORTRAYAL = (Task(TaskMetadata(
     name="entity_portrayal", version="1.0.0", config="entity_frames", unit="document × entity",
     description="How the article portrays each entity: positive, neutral or negative.",
     required=("entities[].entity_id", "entities[].portrayal"),
     metrics=(metric("macro_f1", "Macro-F1 over positive, neutral and negative (NewsMTSC F1m)."),
-             metric("accuracy", "Accuracy.")),
+             metric("accuracy", "Accuracy."),
+             metric("side_macro_f1", "Macro-F1 of the portrayal of each (document, actor group) pair: the side rule "
+                                     "(samestory.annotate.actors.side_casting: a marked portrayal outranks neutral, different "
+                                     "marked ones give 'mixed') applied to gold and to predictions of the gold "
+                                     "entities, groups from the gold entity table's speaks_for; null without groups.")),
     main_score="macro_f1", reference="NewsMTSC (F1m)",
-), tuple(label_keys("", P)), single_label_scorer("entities", "entity_id", "portrayal", P, "", {
+), tuple(label_keys("", P)) + SIDE_KEYS, single_label_scorer("entities", "entity_id", "portrayal", P, "", {
     "macro_f1": lambda t, p: sk_macro_f1(t, p, len(P)), "accuracy": sk_accuracy,
-}), lambda c: {"macro_f1": macro_f1(c, "", P), "accuracy": accuracy(c, "")}))
+}, extra=(SIDE_KEYS, side_portrayal_events)), lambda c: {"macro_f1": macro_f1(c, "", P), "accuracy": accuracy(c, ""),
+                                                         "side_macro_f1": macro_f1(c, "side.", SIDE_P)}))
 
 SL = schema.STANCE_LABELS
 FAVOR_AGAINST = [SL.index("favor"), SL.index("against")]

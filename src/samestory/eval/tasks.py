@@ -5,7 +5,7 @@ Metadata follows mteb's TaskMetadata (pydantic, extra fields forbidden); a metri
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 import numpy as np
@@ -107,6 +107,8 @@ class Context:
     gold: dict[str, dict]
     pred: dict[str, dict]
     documents: dict[str, dict]
+    entities: dict[str, dict] = field(default_factory=dict)
+    """The gold entity table (entity_id → row), for views by actor group (`samestory.annotate.actors`)."""
 
     def items(self, doc_id: str, side: str, field: str) -> list:
         rec = (self.gold if side == "gold" else self.pred).get(doc_id)

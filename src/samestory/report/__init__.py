@@ -7,7 +7,7 @@ from pathlib import Path
 from samestory.core import guard
 from samestory.report import figures as fig
 from samestory.report.data import (StoryData, doc_label, entity_table, fact_coverage, frames, load_story,
-                                   loaded_words, naming_choices, portrayal, stance, summary)
+                                   loaded_words, naming_choices, portrayal, side_casting, stance, summary)
 from samestory.report.page import render
 from samestory.schema import SCHEMA_VERSION
 
@@ -58,7 +58,7 @@ def write_report(data: StoryData, out_dir: Path) -> Path:
               "documents": [{k: d.get(k) for k in ("doc_id", "title", "outlet", "language", "published", "url",
                                                      "translation_of", "machine_translated")} for d in data.documents],
               "entities": entity_table(data), "loaded_words": loaded_words(data), "summary": summary(data),
-              "fact_coverage": fact_coverage(data), "portrayal": portrayal(data), "stance": stance(data),
+              "fact_coverage": fact_coverage(data), "portrayal": portrayal(data), "sides": side_casting(data), "stance": stance(data),
               "frames": frames(data), "naming_choices": naming_choices(data)}
     guard.check_replaceable(out_dir, owns, "report")  # before any work: --out must be ours to replace
     with guard.scratch_dir(out_dir.parent, out_dir.name) as tmp:

@@ -230,6 +230,35 @@ def portrayal(data: StoryData, min_docs: int = 2) -> list[dict]:
     return sorted(rows, key=lambda r: (-len(r["cells"]), r["name"]))
 
 
+def side_casting(data: StoryData) -> list[dict]:
+    """Each actor group's casting per document (entities' `speaks_for`, `samestory.annotate.actors`): the head's and
+    every member's own item (main role, fine roles, portrayal) and the side's casting by the one side rule
+    (`actors.side_casting`), with the entities that carry it and any conflict; groups framed in no document
+    are left out."""
+    from samestory.annotate import actors
+
+    layer = data.layers.get("entity_frames")
+    if layer is None:
+        return []
+    table = {e["entity_id"]: e for e in data.inventories.get("entities", [])}
+    heads = actors.groups(table)
+    rows = []
+    for head, members in heads.items():
+        cells = {}
+        for doc_id in data.doc_ids():
+            items = {it["entity_id"]: it for it in layer.get(doc_id, {}).get("entities", [])}
+            own = [items[e] for e in members if e in items]
+            if own:
+                cells[doc_id] = {"entities": [{k: it.get(k) for k in ("entity_id", "main_role", "fine_roles",
+                                                                      "portrayal")} for it in own],
+                                 "side": actors.side_casting(own)}
+        if cells:
+            rows.append({"entity_id": head, "name": table[head]["name"] if head in table else head,
+                         "members": [{"entity_id": e, "name": table[e]["name"]} for e in members[1:]],
+                         "cells": cells})
+    return sorted(rows, key=lambda r: (-len(r["cells"]), r["name"]))
+
+
 def stance(data: StoryData) -> list[dict]:
     """One row per stance target: definition and each document's label."""
     layer = data.layers.get("stance")
@@ -352,6 +381,13 @@ def empty_reason(data: StoryData, section: str) -> str:
         if "entity_frames" not in has:
             return "No entity_frames labels (role and portrayal): gold, or predictions of a system that predicts them."
         return "No entity is framed by two or more documents."
+    if section == "sides":
+        if not any(e.get("speaks_for") for e in inv.get("entities", [])):
+            return ("No actor groups: no entity of this story's table speaks for another (`speaks_for`, "
+                    "annotations/guidelines.md §1.1).")
+        if "entity_frames" not in has:
+            return "No entity_frames labels (role and portrayal): gold, or predictions of a system that predicts them."
+        return "No document frames an entity of an actor group."
     if section == "frames":
         return "No frames labels: gold, or predictions of a system that predicts frames (e.g. embeddings)."
     if section == "naming":
@@ -415,6 +451,16 @@ def summary(data: StoryData) -> list[str]:
             parts = ", ".join(f"{v} {k}" for k, v in sorted(c.items()))
             out.append(f"{row['name']} is portrayed differently across the {len(row['cells'])} articles "
                        f"that frame it: {parts}.")
+    names = {e["entity_id"]: e["name"] for e in data.inventories.get("entities", [])}
+    for row in side_casting(data):
+        for doc_id, cell in row["cells"].items():
+            side = cell["side"]
+            own = next((e["portrayal"] for e in cell["entities"] if e["entity_id"] == row["entity_id"]), None)
+            if side["portrayal"] != own and side["portrayal_by"] != [row["entity_id"]]:
+                roles = f" ({side['main_role']}: {', '.join(side['fine_roles'])})" if side["fine_roles"] else ""
+                by = ", ".join(names.get(e, e) for e in side["portrayal_by"])
+                out.append(f"Article {labels[doc_id]} casts the {row['name']} side {side['portrayal']}{roles} through "
+                           f"{by}; its own label for {row['name']} is {own or 'absent'}.")
     for row in naming_choices(data):
         used = Counter()
         for forms in row["forms"].values():

@@ -5,7 +5,8 @@ import base64
 from html import escape
 
 from samestory.report.data import (StoryData, doc_label, empty_reason, entity_table, fact_coverage, frames,
-                                   loaded_words, naming_choices, portrayal, stance, summary, technique_segments)
+                                   loaded_words, naming_choices, portrayal, side_casting, stance, summary,
+                                   technique_segments)
 from samestory.report.figures import FRAME_COLORS, PORTRAYAL_COLORS, STANCE_COLORS
 
 CSS = """
@@ -151,6 +152,47 @@ def render(data: StoryData, figures: dict[str, bytes], meta: dict) -> str:
         parts.append("</table>")
     else:
         parts.append(_empty(data, "portrayal"))
+
+    parts.append("<h3 id='sides'>Sides (actor groups)</h3>")
+    parts.append(_origin(data, "entities", "entity_frames"))
+    grows = side_casting(data)
+    if grows:
+        parts.append("<p>Entities that speak for another (<code>speaks_for</code>: a capital, seat or state "
+                     "institution) are read with it as one side. Each entity keeps its own label (rows below the "
+                     "side); the side's casting is the marked one (negative or positive over neutral, a role over "
+                     "none), carried by the entities named; different marked values give <i>mixed</i> and are "
+                     "listed, never picked silently.</p>")
+        parts.append(f"<table><tr><th>side / entity</th>{head}</tr>")
+        names = {e["entity_id"]: e["name"] for e in data.inventories.get("entities", [])}
+        for r in grows:
+            cells = []
+            for d in ids:
+                c = r["cells"].get(d)
+                if not c:
+                    cells.append("<td class='muted'>—</td>")
+                    continue
+                s = c["side"]
+                roles = (f"{s['main_role']}: {', '.join(s['fine_roles'])}" if s["fine_roles"]
+                         else s["main_role"] or "—")
+                by = ", ".join(names.get(e, e) for e in s["portrayal_by"])
+                warn = "".join(f"<br><i>{escape(x)}</i>" for x in s["conflicts"])
+                cells.append(f"<td style='background:{PORTRAYAL_COLORS.get(s['portrayal'], '#fff')}'>"
+                             f"<b>{escape(s['portrayal'] or '—')}</b><br><small>{escape(roles)}; via "
+                             f"{escape(by or '—')}{warn}</small></td>")
+            parts.append(f"<tr><th>{escape(r['name'])} (side)</th>{''.join(cells)}</tr>")
+            for e in [r["entity_id"], *(m["entity_id"] for m in r["members"])]:
+                cells = []
+                for d in ids:
+                    it = next((x for x in (r["cells"].get(d) or {}).get("entities", []) if x["entity_id"] == e), None)
+                    if not it:
+                        cells.append("<td class='muted'>—</td>")
+                        continue
+                    roles = ", ".join(it["fine_roles"] or ()) or it["main_role"] or "—"
+                    cells.append(f"<td>{escape(it['portrayal'] or '—')}<br><small>{escape(roles)}</small></td>")
+                parts.append(f"<tr><td>&nbsp;&nbsp;{escape(names.get(e, e))}</td>{''.join(cells)}</tr>")
+        parts.append("</table>")
+    else:
+        parts.append(_empty(data, "sides"))
 
     parts.append("<h2 id='stance'>Stance</h2>")
     parts.append(_origin(data, "stance_targets", "stance"))
