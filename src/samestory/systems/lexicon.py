@@ -105,7 +105,7 @@ VADER = resource("VADER sentiment lexicon", "lexicon",
 LOADED = resource("loaded-language term list", "lexicon",
                   f"{len(LOADED_TERMS)} English name-calling and emotive terms written from general knowledge of "
                   "propaganda-technique examples, not from this dataset's documents or gold; separate from valence.",
-                  source="src/samestory/baselines/lexicon.py (LOADED_TERMS)")
+                  source="src/samestory/systems/lexicon.py (LOADED_TERMS)")
 
 register(System(
     name="lexicon", version="2.0.0",

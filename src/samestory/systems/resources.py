@@ -184,7 +184,7 @@ STANCE_TARGETS = resource(
     source="annotations/<story>/stance_targets.jsonl")
 LABEL_SET = resource(
     "schema label sets", "other", "The label set of each layer as declared in samestory.schema (no counts).",
-    source="src/samestory/schema.py")
+    source="src/samestory/schema/__init__.py")
 
 
 # --- linking by canonical name (no aliases) -------------------------------------------------------

@@ -209,10 +209,10 @@ def predict(documents: list[dict], resources: Resources, params: dict, configs=N
 
 
 CUES = resource("capitalisation and cue-word rules", "rules",
-                "Hand-written general English cue lists in samestory/baselines/rules.py (titles, organisation and "
+                "Hand-written general English cue lists in samestory/systems/rules.py (titles, organisation and "
                 "place head words, demonym and surname endings, quotation marks); no list is compiled from the "
                 "documents or the gold, though their authors have read these articles.",
-                source="src/samestory/baselines/rules.py")
+                source="src/samestory/systems/rules.py")
 
 register(System(
     name="rules-clean", version="2.0.0",
