@@ -10,7 +10,7 @@ from samestory.core.errors import Problem, SameStoryError
 from samestory.core.jsonl import atomic_write_text, read_jsonl
 
 CONFIGS_DIR = paths.ANNOTATIONS / "labelstudio" / "configs"
-PROJECTS = ("entities", "document", "facts", "sentences", "spans")
+PROJECTS = ("entities", "document", "paragraphs", "facts", "sentences", "spans")
 """= labelstudio.config.PROJECTS (checked by a test; kept literal so --help does not import the SDK)."""
 
 
