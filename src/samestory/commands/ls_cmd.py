@@ -10,7 +10,7 @@ from samestory.core.errors import Problem, SameStoryError
 from samestory.core.jsonl import atomic_write_text, read_jsonl
 
 CONFIGS_DIR = paths.ANNOTATIONS / "labelstudio" / "configs"
-PROJECTS = ("entities", "document", "facts", "sentences", "spans")
+PROJECTS = ("entities", "document", "paragraphs", "facts", "sentences", "spans")
 """= labelstudio.config.PROJECTS (checked by a test; kept literal so --help does not import the SDK)."""
 
 
@@ -275,6 +275,10 @@ def run_convert(args) -> int:
                 atomic_write_bytes(path, data)
         sync.record_annotators(args.out, folders)
     print(f"converted {args.export}: {json.dumps(summary)}")
+    if conv.frame_parts:  # half of a frames record per annotator and document: never written alone
+        print(f"note: {len(conv.frame_parts)} annotator/document pair(s) hold only half of a frames record "
+              f"({args.project}); frames records are written by `samestory ls pull`, which joins the document "
+              "and paragraphs projects")
     return 0
 
 

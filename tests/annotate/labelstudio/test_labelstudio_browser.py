@@ -22,9 +22,6 @@ def _expected(project: str, doc: dict) -> list[str]:
     d = doc["doc_id"]
     if project == "entities":
         return [m["text"] for m in g["mentions"][d]["mentions"]]
-    if project == "document":
-        paras = {p["id"]: doc["text"][p["start"]:p["end"]] for p in doc["paragraphs"]}
-        return sorted([paras[p["paragraph_id"]] for p in g["frames"][d]["paragraphs"] if p["frame"]])
     if project == "facts":
         return sorted([e["text"] for f in g["facts"][d]["facts"] for e in f["evidence"]])
     if project == "spans":
@@ -50,8 +47,9 @@ def test_labelstudio_browser_review_shows_gold_annotation_projects_do_not(ls_ser
             pid = projects[C.project_title("browser", project, review=True)]
             task = next(t for t in admin.tasks.list(project=pid) if t.data["doc_id"] == "fx_001")
             page.goto(f"{cred.url}/projects/{pid}/data?task={task.id}")
-            if project == "sentences":
-                page.wait_for_selector("text=s1 (p1)", timeout=120_000)
+            if project in ("sentences", "paragraphs", "document"):  # choices only, no highlighted regions
+                page.wait_for_selector({"sentences": "text=s1 (p1)", "paragraphs": "text=no frame",
+                                        "document": "text=Primary frame"}[project], timeout=120_000)
             else:
                 page.wait_for_selector(".htx-highlight", timeout=120_000)
             page.wait_for_timeout(500)
@@ -66,13 +64,15 @@ def test_labelstudio_browser_review_shows_gold_annotation_projects_do_not(ls_ser
             labels = {"entities": ["PER", "GPE", "NORP"], "document": ["Political", "Security and defense"],
                       "sentences": ["biased \u00b7 opinion", "non-biased \u00b7 factual", task.data.get("u1_id", ""),
                                     task.data.get("u2_id", "")],
+                      "paragraphs": ["Political", "no frame", *(task.data.get(f"par{i}_text", "")[:40]
+                                                                 for i in (1, 2))],
                       "spans": ["Name_Calling-Labeling", "Quote"],
                       "facts": ["F1", "F2", task.data.get("f1_statement", ""), "not reported"]}[project]
             for label in labels:
                 assert label in body, (project, label)
-            if project == "sentences":
-                checked = _checked_choices(page)
-                assert checked == len(task.data["sentence_ids"])  # the gold choice of every sentence
+            if project in ("sentences", "paragraphs"):
+                checked = _checked_choices(page)  # the gold choice of every sentence / paragraph
+                assert checked == len(task.data.get("sentence_ids") or task.data["paragraph_ids"])
         # a region's per-region choices show when it is selected: entity names, fine roles under the role
         pid = projects[C.project_title("browser", "entities", review=True)]
         task = next(t for t in admin.tasks.list(project=pid) if t.data["doc_id"] == "fx_001")

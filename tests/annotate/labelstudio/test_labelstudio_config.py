@@ -46,9 +46,20 @@ def test_labelstudio_config_labels_come_from_schema():
     assert [c.get("alias") for c in tax if not len(c)] == [C.NIL]
     assert not any(c.get("hotkey") for c in tax.iter("Choice"))
     assert _values(doc, "Choices", C.FRAMES) == list(schema.FRAMES)
-    assert _values(doc, "Labels", C.PARAGRAPH_FRAME) == list(schema.FRAMES)
-    assert [c.get("hint") for c in _node(doc, "Labels", C.PARAGRAPH_FRAME)] == [schema.DEFINITIONS[f]
-                                                                                for f in schema.FRAMES]
+    assert not list(ET.fromstring(doc).iter("Labels"))  # no hand-dragged paragraph regions any more
+    par = configs["paragraphs"]  # ready-made paragraph units: one choice group per slot, one key each
+    keys = []
+    for i in range(1, C.PARA_SLOTS + 1):
+        node = _node(par, "Choices", f"{C.PARAGRAPH_FRAME}__{C.para_slot(i)}")
+        assert node.get("toName") == C.para_slot(i) and node.get("choice") == "single"
+        assert [c.get("value") for c in node] == [*schema.FRAMES, C.NO_FRAME]
+        assert [c.get("hint") for c in node][:-1] == [schema.DEFINITIONS[f] for f in schema.FRAMES]
+        assert all(c.get("hint") for c in node)
+        keys += [c.get("hotkey") for c in node]
+    assert len(keys) == len(set(keys)) == C.PARA_SLOTS * len(C.PARAGRAPH_VALUES) and all(
+        len(k) == 1 for k in keys)  # every choice has its own key, no two collide
+    assert [h.get("value") for h in ET.fromstring(par).iter("Header")][2:] == [
+        f"${C.para_slot(i)}_id" for i in range(1, C.PARA_SLOTS + 1)]
     assert _values(doc, "Choices", C.STANCE_PREFIX + "russia") == list(schema.STANCE_LABELS)
     facts = configs["facts"]  # a page of FACT_SLOTS facts; evidence labels F1.. name the fact's place
     assert _values(facts, "Labels", C.FACT_EVIDENCE) == [f"F{i}" for i in range(1, C.FACT_SLOTS + 1)]

@@ -9,7 +9,7 @@ from tests.helpers.labelstudio_helpers import documents, gold, inventory
 from samestory.annotate.labelstudio import config as C
 from samestory.eval.registry import task_files
 from samestory.annotate.labelstudio.convert import (ConvertError, Offsets, bias_sentences_record, fact_page, facts_record,
-                                           from_results, to_results, unit_labels)
+                                           frames_record, from_results, paragraph_labels, to_results, unit_labels)
 
 
 def _results(project, doc_id="fx_001"):
@@ -18,7 +18,8 @@ def _results(project, doc_id="fx_001"):
     return doc, {layer: g[layer][doc_id] for layer in C.LAYERS_OF[project]}
 
 
-@pytest.mark.parametrize("project", [p for p in C.PROJECTS if p not in ("sentences", "facts")])
+@pytest.mark.parametrize("project", [p for p in C.PROJECTS if p not in ("sentences", "facts", "paragraphs",
+                                                                         "document")])
 @pytest.mark.parametrize("doc_id", ["fx_001", "fx_002"])
 def test_labelstudio_convert_round_trip_is_identity(project, doc_id):
     doc, records = _results(project, doc_id)
@@ -43,6 +44,65 @@ def test_labelstudio_convert_sentence_units_round_trip(doc_id):
     res = to_results("sentences", doc, records, unit=units[0])
     with pytest.raises(ConvertError, match=f"sentences without a label: {units[0]['sentence_ids'][-1]}"):
         unit_labels(doc, units[0], res[:-1], "task 3")
+
+
+def _frames_via_units(doc, records, inv):
+    """The frames record rebuilt the way pull does: document-level half + paragraph units, joined."""
+    from samestory.annotate.labelstudio import sync
+
+    top = from_results("document", doc, inv, to_results("document", doc, records, inv=inv), "t")["frames"]
+    labels = {}
+    for u in sync.paragraph_units(doc):
+        labels.update(paragraph_labels(doc, u, to_results("paragraphs", doc, records, unit=u), "t"))
+    return frames_record(doc, top, labels)
+
+
+@pytest.mark.parametrize("doc_id", ["fx_001", "fx_002"])
+def test_labelstudio_convert_paragraph_units_round_trip(doc_id):
+    """Paragraph frames come as ready-made units of PARA_SLOTS paragraphs (ids and text shown); joined
+    with the document project's frames and primary frame they give back the frames record."""
+    from samestory.annotate.labelstudio import sync
+
+    doc, records = _results("document", doc_id)
+    units = sync.paragraph_units(doc)
+    assert [pid for u in units for pid in u["paragraph_ids"]] == [p["id"] for p in doc["paragraphs"]]
+    for u in units:
+        for i, pid in enumerate(u["paragraph_ids"], 1):
+            p = next(x for x in doc["paragraphs"] if x["id"] == pid)
+            assert u[f"par{i}_id"] == pid and u[f"par{i}_text"] == doc["text"][p["start"]:p["end"]]
+    assert units[0]["before"] == "(start of the article)" and units[-1]["after"] == "(end of the article)"
+    back = from_results("document", doc, inventory(), to_results("document", doc, records, inv=inventory()), "t")
+    assert back["stance"] == records["stance"]
+    assert "paragraphs" not in back["frames"]  # the document project no longer holds paragraph regions
+    assert _frames_via_units(doc, records, inventory()) == records["frames"]
+
+
+def test_labelstudio_convert_paragraph_units_refuse_bad_choices():
+    """Every paragraph of a unit needs one frame (or 'no frame'); errors name the paragraph id shown."""
+    from samestory.annotate.labelstudio import sync
+
+    doc, records = _results("document", "fx_002")  # p2 has no frame: shown as the 'no frame' choice
+    unit = sync.paragraph_units(doc)[0]
+    res = to_results("paragraphs", doc, records, unit=unit)
+    assert [r["value"]["choices"] for r in res] == [["Political"], [C.NO_FRAME]]
+    assert paragraph_labels(doc, unit, res, "t") == {"p1": "Political", "p2": None}
+    with pytest.raises(ConvertError, match="task 7 \\[paragraph_frame\\]: paragraphs without a frame: p2"):
+        paragraph_labels(doc, unit, res[:1], "task 7")
+    bad = copy.deepcopy(res)
+    bad[0]["value"]["choices"] = ["Sports"]
+    with pytest.raises(ConvertError, match="paragraph p1: expected one of"):
+        paragraph_labels(doc, unit, bad, "t")
+    bad = copy.deepcopy(res)
+    bad[1]["from_name"] = "paragraph_frame__par1"
+    with pytest.raises(ConvertError, match="expected type 'choices' on 'par1'"):
+        paragraph_labels(doc, unit, bad, "t")
+    bad[1]["to_name"] = "par1"
+    with pytest.raises(ConvertError, match="paragraph p1 labelled twice"):
+        paragraph_labels(doc, unit, bad, "t")
+    one = sync.paragraph_units(_results("document", "fx_001")[0])[-1]  # fx_001: 3 paragraphs, the last unit has one
+    assert one["paragraph_ids"] == ["p3"] and one["par2_text"] == sync.EMPTY_PARAGRAPH
+    with pytest.raises(ConvertError, match="choice on an empty slot"):
+        paragraph_labels(doc, one, [dict(res[0], from_name="paragraph_frame__par2", to_name="par2")], "t")
 
 
 def test_labelstudio_convert_new_regions_get_fresh_ids():
@@ -151,9 +211,16 @@ def test_labelstudio_convert_real_gold_round_trips():
                         labels.update(unit_labels(doc, u, to_results(project, doc, recs, unit=u), doc["doc_id"]))
                     assert {"bias_sentences": bias_sentences_record(doc, labels)} == recs
                     checked += 1
+                elif recs and project == "paragraphs":
+                    both = {**recs, "stance": gold_recs["stance"][doc["doc_id"]]}  # the document project's half
+                    assert _frames_via_units(doc, both, inv) == recs["frames"], (story, doc["doc_id"])
+                    checked += 1
                 elif recs:
                     back = from_results(project, doc, inv, to_results(project, doc, recs, inv=inv),
                                         f"{story}/{doc['doc_id']}")
+                    if project == "document" and "frames" in recs:  # its half of frames; paragraphs above
+                        back["frames"] = frames_record(doc, back["frames"], {
+                            p["paragraph_id"]: p["frame"] for p in recs["frames"]["paragraphs"]})
                     assert {layer: back[layer] for layer in recs} == recs, (story, project, doc["doc_id"])
                     checked += 1
     assert checked
@@ -185,17 +252,6 @@ def test_labelstudio_convert_partial_predictions_prefill_what_they_have(tmp_path
     with pytest.raises(ConvertError, match="outside the text"):
         to_results("entities", documents()[0], {"mentions": {"doc_id": "fx_001", "mentions": [
             {"start": 5, "end": 9999, "type": "PER"}]}})
-
-
-def test_labelstudio_convert_unit_regions_ignore_edge_whitespace_not_crossing():
-    doc, records = _results("document")
-    res = to_results("document", doc, records)
-    p1 = next(r for r in res if r["id"] == "p1")
-    p1["value"].update(end=p1["value"]["end"] + 2, text=doc["text"][p1["value"]["start"]:p1["value"]["end"] + 2])
-    assert from_results("document", doc, inventory(), res, "t")["frames"] == records["frames"]
-    p1["value"].update(end=p1["value"]["end"] + 3, text=doc["text"][p1["value"]["start"]:p1["value"]["end"] + 3])
-    with pytest.raises(ConvertError, match="does not lie within one paragraph"):
-        from_results("document", doc, inventory(), res, "t")
 
 
 @pytest.mark.parametrize("doc_id", ["fx_001", "fx_002"])
@@ -235,3 +291,53 @@ def test_labelstudio_convert_refuses_entity_from_another_type_group():
         ent = next(r for r in res if r["from_name"] == C.ENTITY and r["value"]["taxonomy"] == [["PER", "zelensky"]])
         ent["value"]["taxonomy"] = [["GPE", "zelensky"]]
     assert "entity 'zelensky' given under group 'GPE'" in _bad("entities", wrong_group)
+
+
+def test_labelstudio_convert_frames_join_document_and_paragraph_units():
+    """Pull's join of the two projects that make a frames record, per annotator and document: a complete
+    pair converts, a missing half or unsubmitted paragraph unit is listed, and the joined record is
+    checked like validate (a primary frame outside the document's frames is refused)."""
+    from samestory.annotate.labelstudio import sync
+
+    docs = {d["doc_id"]: d for d in documents()}
+    inv, g = inventory(), gold()
+
+    def export(project, who):
+        """project's tasks with the gold annotated by `who` (email -> doc_ids, optional mutation)."""
+        tasks = []
+        for n, doc in enumerate(docs.values()):
+            recs = {layer: g[layer][doc["doc_id"]] for layer in C.LAYERS_OF[project]}
+            for k, data in enumerate(sync.project_tasks(project, doc, inv)):
+                anns = []
+                for email, (doc_ids, mutate) in who.items():
+                    if doc["doc_id"] not in doc_ids or (project == "paragraphs" and k and email == "carol@x.org"):
+                        continue  # carol never submits the second paragraph unit of a document
+                    res = to_results(project, doc, recs, unit=data if "unit_id" in data else None, inv=inv)
+                    anns.append({"id": len(anns) + 1, "completed_by": {"email": email}, "result": mutate(res)})
+                tasks.append({"id": 100 * n + k, "data": data, "annotations": anns})
+        return tasks
+
+    same = lambda res: res  # noqa: E731
+    odd = lambda res: [dict(r, value={"choices": ["Economic"]})  # noqa: E731
+                       if r["from_name"] == C.PRIMARY_FRAME else r for r in res]
+    who_doc = {"alice@x.org": (["fx_001", "fx_002"], same), "bob@x.org": (["fx_001"], odd),
+               "carol@x.org": (["fx_001"], same)}
+    who_par = {"alice@x.org": (["fx_001", "fx_002"], same), "bob@x.org": (["fx_001"], same),
+               "carol@x.org": (["fx_001"], same), "dan@x.org": (["fx_002"], same)}
+    d = sync.convert_export("document", export("document", who_doc), docs, inv, "document.json")
+    p = sync.convert_export("paragraphs", export("paragraphs", who_par), docs, inv, "paragraphs.json")
+    assert not d.problems and "frames" not in d.records["alice@x.org"]  # stance only; frames is half a record
+    assert d.records["alice@x.org"]["stance"] == g["stance"]
+    assert [str(x) for x in p.problems] == [
+        "paragraphs.json: document fx_001, annotator carol@x.org: paragraphs not labelled yet (their tasks are "
+        "not submitted): p3; the document is left out"]
+    j = sync.join_frames(d, p, docs, inv, "document+paragraphs")
+    assert j.records == {"alice@x.org": {"frames": g["frames"]}}
+    msgs = [str(x) for x in j.problems]
+    assert any("document fx_001, annotator bob@x.org" in m and "primary frame is not among the document's frames"
+               in m for m in msgs), msgs
+    assert any("document fx_001, annotator carol@x.org: frames not complete: the paragraph frames (project "
+               "paragraphs) not submitted" in m for m in msgs), msgs
+    assert any("document fx_002, annotator dan@x.org: frames not complete: the document's frames and primary "
+               "frame (project document) not submitted" in m for m in msgs), msgs
+    assert len(msgs) == 3

@@ -26,14 +26,16 @@ def _cli(conn, *args):
 
 def test_labelstudio_roundtrip_gold_byte_for_byte(ls_server, annotators, tmp_path, capsys):
     """A plain push makes blind annotation projects; a gold push fills only the review projects. Two
-    annotators submit the gold through the API, one task (sentence unit) at a time; pull gives it back."""
+    annotators submit the gold through the API, one task (sentence or paragraph unit) at a time; pull
+    joins the paragraph units with the document project's frames and gives the gold back."""
     cred, conn = ls_server
     ann, docs = make_story(tmp_path, "roundtrip")
     common = ["--story", "roundtrip", "--annotations", str(ann), "--documents", str(docs)]
     assert _cli(conn, "push", *common) == 0
     assert _cli(conn, "push", *common, "--preannotate", "gold") == 0
     assert _cli(conn, "push", *common, "--preannotate", "gold") == 0  # idempotent
-    assert "tasks: 0 created, 10 kept; predictions: 0 created, 0 replaced, 10 kept" in capsys.readouterr().out
+    # fixture: 2 documents; paragraph units of 2 paragraphs: 3 paragraphs give 2 tasks, 2 give 1
+    assert "tasks: 0 created, 13 kept; predictions: 0 created, 0 replaced, 13 kept" in capsys.readouterr().out
 
     admin = client.connect(conn)
     projects = {p.title: p for p in admin.projects.list()}
@@ -69,7 +71,8 @@ def test_labelstudio_roundtrip_gold_byte_for_byte(ls_server, annotators, tmp_pat
         for layer_file in sorted(GOLD.glob("*.jsonl")):
             assert (out / name / layer_file.name).read_bytes() == layer_file.read_bytes(), (name, layer_file.name)
     raw = sorted((exports / "roundtrip").glob("*.json"))
-    assert [p.name.split("-")[0] for p in raw] == ["document", "entities", "facts", "sentences", "spans"]
+    assert [p.name.split("-")[0] for p in raw] == ["document", "entities", "facts", "paragraphs", "sentences",
+                                                   "spans"]
     export = json.loads(raw[1].read_bytes())
     assert {a["completed_by"]["email"] for t in export for a in t["annotations"]} == set(annotators)
 

@@ -1,11 +1,13 @@
 """Labeling configs (Label Studio XML) derived from `samestory.schema` and a story's inventories.
 
-Five annotation projects per story: `entities` (mentions with per-region kind, entity link, role and
-portrayal), `document` (stance per target, frames, paragraph frames), `facts` (coverage and evidence,
-pages of 8 inventory facts), `sentences` (bias label and opinion of ready-made sentence units, four
-sentences per task, one key each) and `spans` (persuasion-technique spans, quotes and speakers). Each has a review twin (`<title> review`) that alone
-may hold gold or other pre-annotations. Tag names below are the contract between the configs and
-`convert`; label values all come from the schema or the inventories.
+Six annotation projects per story: `entities` (mentions with per-region kind, entity link, role and
+portrayal), `document` (stance per target, the document's frames and primary frame), `paragraphs`
+(the frame of ready-made paragraph units, two paragraphs per task, one key each), `facts` (coverage and
+evidence, pages of 8 inventory facts), `sentences` (bias label and opinion of ready-made sentence units,
+four sentences per task, one key each) and `spans` (persuasion-technique spans, quotes and speakers).
+Each has a review twin (`<title> review`) that alone may hold gold or other pre-annotations. Tag names
+below are the contract between the configs and `convert`; label values all come from the schema or the
+inventories.
 """
 from __future__ import annotations
 
@@ -17,23 +19,27 @@ from samestory import layers as layer_api
 from samestory import schema
 from samestory.core.errors import Problem, SameStoryError
 
-PROJECTS = ("entities", "document", "facts", "sentences", "spans")
+PROJECTS = ("entities", "document", "paragraphs", "facts", "sentences", "spans")
 """Project kinds; each is one Label Studio project per story: one task per document, except `facts`
-(one task per `FACT_SLOTS` inventory facts of a document) and `sentences` (one per `SLOTS` sentences)."""
+(one task per `FACT_SLOTS` inventory facts of a document), `paragraphs` (one per `PARA_SLOTS`
+paragraphs) and `sentences` (one per `SLOTS` sentences)."""
 
 LAYERS_OF = {
     "entities": ("mentions", "entity_frames"),
     "document": ("stance", "frames"),
+    "paragraphs": ("frames",),
     "facts": ("facts",),
     "sentences": ("bias_sentences",),
     "spans": ("bias_spans", "quotes"),
 }
-"""Which gold layers each project produces."""
+"""Which gold layers each project produces; `frames` joins the document-level frames (`document`) and
+the paragraph frames (`paragraphs`) of one annotator and document."""
 
 CODEBOOK = "annotations/guidelines.md"
 """The codebook; each project's instructions quote and link its sections (see `instructions`)."""
 SECTIONS = {"entities": ("2-layer-mentions", "3-layer-entity_frames"),
-            "document": ("4-layer-stance", "5-layer-frames"), "facts": ("8-layer-facts",),
+            "document": ("4-layer-stance", "5-layer-frames"), "paragraphs": ("5-layer-frames",),
+            "facts": ("8-layer-facts",),
             "sentences": ("6-layer-bias_sentences",), "spans": ("7-layer-bias_spans", "9-layer-quotes")}
 """Heading anchors of annotations/guidelines.md per project (checked against the file by a test)."""
 
@@ -42,6 +48,13 @@ FACT_SLOTS = 8
 SLOTS = 4
 """Sentences per `sentences` task; slot i's combined choices use the hotkeys of keyboard row i."""
 HOTKEY_ROWS = ("123456", "qwerty", "asdfgh", "zxcvbn")
+PARA_SLOTS = 2
+"""Paragraphs per `paragraphs` task: 16 choices each (15 frames and no frame), so two slots use the
+keyboard's 32 keys of digits and letter rows without a collision."""
+PARA_HOTKEY_ROWS = ("1234567890qwerty", "asdfghjklzxcvbnm")
+NO_FRAME = "no frame"
+"""Paragraph choice for a non-substantive line (byline, bare dateline, tags): a null frame in the record."""
+PARAGRAPH_VALUES = (*schema.FRAMES, NO_FRAME)
 UNIT_SEP = " \u00b7 "
 BIAS_UNIT_VALUES = tuple(f"{b}{UNIT_SEP}{o}" for b in schema.BIAS_LABELS for o in schema.OPINION_LABELS)
 """One choice per (bias label, opinion) pair: a sentence takes one key."""
@@ -182,11 +195,8 @@ def entities_config(inv: Inventory) -> str:
 def document_config(inv: Inventory) -> str:
     inv.check()
     body = _tag("Header", value="$title")
-    body += _header("Paragraph frames: select a paragraph and pick its primary frame (hover a frame for its "
-                    "definition). Then the document's frames, primary frame and stances below. Paragraph ids:")
-    body += _tag("Text", name="paragraph_index", value="$paragraph_index")
-    body += _tag("Labels", _options("Label", schema.FRAMES, _defined(schema.FRAMES)), name=PARAGRAPH_FRAME,
-                 toName=TEXT)
+    body += _header("The document's frames and primary frame (hover a frame for its definition), then the "
+                    "stance toward every target. Paragraph frames are labelled in the paragraphs project.")
     body += _tag("Text", name=TEXT, value="$text")
     body += _header("Frames the document uses")
     body += _tag("Choices", _options("Choice", schema.FRAMES, _defined(schema.FRAMES)), name=FRAMES, toName=TEXT,
@@ -200,6 +210,34 @@ def document_config(inv: Inventory) -> str:
                      toName=TEXT, choice="single", showInline="true", required="true")
         body += _tag("TextArea", name=NOTE_PREFIX + t["target_id"], toName=TEXT, rows="1", maxSubmissions="1",
                      placeholder="Reason (optional)")
+    return _view(body)
+
+
+def para_slot(i: int) -> str:
+    """Object tag of the i-th paragraph (1-based) of a `paragraphs` task; its choices are
+    `paragraph_frame__<slot>`."""
+    return f"par{i}"
+
+
+def paragraphs_config(inv: Inventory) -> str:
+    """Ready-made paragraph units: up to PARA_SLOTS paragraphs per task, each given its frame with one key."""
+    inv.check()
+    hints = {**_defined(schema.FRAMES), NO_FRAME: "Non-substantive line only: a byline, a bare dateline, tags"}
+    body = _tag("Header", value="$title")
+    body += _header("One key per paragraph: its primary frame (hover for the definition), or 'no frame' for a "
+                    "byline, dateline or tags. The first paragraph takes 1-0 and q-y, the second a-l and z-m "
+                    "(shown next to each choice); Ctrl+Enter submits and opens the next paragraphs.")
+    body += _tag("Text", name="before", value="$before")
+    for i in range(1, PARA_SLOTS + 1):
+        keys = dict(zip(PARAGRAPH_VALUES, PARA_HOTKEY_ROWS[i - 1]))
+        body += _tag("View", [
+            *_tag("Header", value=f"${para_slot(i)}_id", size="6"),
+            *_tag("Text", name=para_slot(i), value=f"${para_slot(i)}_text"),
+            *_tag("Choices", _options("Choice", PARAGRAPH_VALUES, hints, hotkeys=keys),
+                  name=f"{PARAGRAPH_FRAME}__{para_slot(i)}", toName=para_slot(i), choice="single",
+                  showInline="true"),
+        ], style="border-left: 4px solid #9c6; padding-left: 8px; margin: 8px 0")
+    body += _tag("Text", name="after", value="$after")
     return _view(body)
 
 
@@ -272,7 +310,8 @@ def _view(body: list[str]) -> str:
     return "\n".join(_tag("View", body)) + "\n"
 
 
-BUILDERS = {"entities": entities_config, "document": document_config, "facts": facts_config,
+BUILDERS = {"entities": entities_config, "document": document_config, "paragraphs": paragraphs_config,
+            "facts": facts_config,
             "sentences": sentences_config, "spans": spans_config}
 
 

@@ -131,14 +131,6 @@ def to_results(project: str, doc: dict, records: dict[str, dict], unit: dict | N
                 out.append(_doc_choice(C.FRAMES, C.FRAMES, list(fr["frames"])))
             if fr.get("primary_frame") is not None:
                 out.append(_doc_choice(C.PRIMARY_FRAME, C.PRIMARY_FRAME, [fr["primary_frame"]]))
-            paras = {p["id"]: p for p in doc["paragraphs"]}
-            for p in fr.get("paragraphs") or []:
-                if p.get("frame") is not None:
-                    if p.get("paragraph_id") not in paras:
-                        raise ConvertError(where, f"unknown paragraph {p.get('paragraph_id')!r}")
-                    span = paras[p["paragraph_id"]]
-                    out.append(_region(off, p["paragraph_id"], C.PARAGRAPH_FRAME, "labels", span["start"],
-                                       span["end"], "labels", [p["frame"]]))
         for st in records.get("stance", {}).get("stances", []):
             if st.get("label") is not None:
                 out.append(_doc_choice(C.STANCE_PREFIX + st["target"], C.STANCE_PREFIX + st["target"], [st["label"]]))
@@ -159,6 +151,16 @@ def to_results(project: str, doc: dict, records: dict[str, dict], unit: dict | N
             for n, e in enumerate(f.get("evidence") or [], 1):
                 out.append(_region(off, f"{fid}.e{n}", C.FACT_EVIDENCE, "labels", e["start"], e["end"],
                                    "labels", [C.fact_slot_label(i)]))
+    elif project == "paragraphs":
+        if unit is None:
+            raise ValueError("paragraphs results belong to one unit task")
+        items = {p.get("paragraph_id"): p for p in records.get("frames", {}).get("paragraphs") or []}
+        for i, pid in enumerate(unit["paragraph_ids"], 1):
+            if pid not in items or "frame" not in items[pid]:
+                continue  # a prediction without this paragraph: left for the annotator
+            frame = items[pid]["frame"]
+            out.append({"id": pid, "from_name": f"{C.PARAGRAPH_FRAME}__{C.para_slot(i)}", "to_name": C.para_slot(i),
+                        "type": "choices", "value": {"choices": [C.NO_FRAME if frame is None else frame]}})
     elif project == "sentences":
         if unit is None:
             raise ValueError("sentences results belong to one unit task")
@@ -220,6 +222,47 @@ def unit_labels(doc: dict, unit: dict, results: list[dict], where: str) -> dict[
     if missing:
         raise ConvertError(f"{where} [{C.SENTENCE}]", f"sentences without a label: {', '.join(missing)}")
     return got
+
+
+def paragraph_labels(doc: dict, unit: dict, results: list[dict], where: str) -> dict[str, str | None]:
+    """paragraph id -> frame (None for 'no frame') from one annotator's results on one `paragraphs` unit
+    task; every paragraph of the unit needs exactly one choice (errors name the paragraph id the UI shows)."""
+    paras = {p["id"] for p in doc["paragraphs"]}
+    slots = {f"{C.PARAGRAPH_FRAME}__{C.para_slot(i)}": (C.para_slot(i), pid)
+             for i, pid in enumerate(unit["paragraph_ids"], 1)}
+    got: dict[str, str | None] = {}
+    for pos, r in enumerate(results):
+        if not isinstance(r, dict):
+            raise ConvertError(where, f"result {pos} is not an object")
+        tag = r.get("from_name")
+        here = f"{where}, result {r.get('id')} [{tag}]"
+        if tag not in slots:
+            raise ConvertError(here, "unknown control (or a choice on an empty slot) in the paragraphs config")
+        obj, pid = slots[tag]
+        if pid not in paras:
+            raise ConvertError(here, f"unknown paragraph {pid!r}")
+        if r.get("to_name") != obj or r.get("type") != "choices":
+            raise ConvertError(here, f"expected type 'choices' on {obj!r}, found {r.get('type')!r} on "
+                                     f"{r.get('to_name')!r}")
+        vals = (r.get("value") or {}).get("choices")
+        if not isinstance(vals, list) or len(vals) != 1 or vals[0] not in C.PARAGRAPH_VALUES:
+            raise ConvertError(here, f"paragraph {pid}: expected one of {', '.join(C.PARAGRAPH_VALUES)}, found "
+                                     f"{vals!r}")
+        if pid in got:
+            raise ConvertError(here, f"paragraph {pid} labelled twice")
+        got[pid] = None if vals[0] == C.NO_FRAME else vals[0]
+    missing = [pid for pid in unit["paragraph_ids"] if pid not in got]
+    if missing:
+        raise ConvertError(f"{where} [{C.PARAGRAPH_FRAME}]", f"paragraphs without a frame: {', '.join(missing)}")
+    return got
+
+
+def frames_record(doc: dict, document: dict, frames: dict[str, str | None]) -> dict:
+    """The frames record of a document: the document-level frames and primary frame (`document` project)
+    with the frame of every paragraph (`paragraphs` units), in paragraph order."""
+    return {"doc_id": doc["doc_id"], "frames": list(document["frames"]), "primary_frame": document["primary_frame"],
+            "paragraphs": [{"paragraph_id": p["id"], "frame": frames[p["id"]]} for p in doc["paragraphs"]
+                           if p["id"] in frames]}
 
 
 def fact_page(doc: dict, inv: C.Inventory, unit: dict, results: list[dict], where: str) -> dict[str, dict]:
@@ -297,8 +340,7 @@ def _allowed(project: str, inv: C.Inventory) -> dict[str, tuple[str, tuple[str, 
             out[f"{C.FACT_PREFIX}f{i}"] = ("choices", tuple(C.REPORTED), False)
         return out
     if project == "document":
-        out = {C.PARAGRAPH_FRAME: ("labels", schema.FRAMES, False),
-               C.FRAMES: ("choices", schema.FRAMES, True),
+        out = {C.FRAMES: ("choices", schema.FRAMES, True),
                C.PRIMARY_FRAME: ("choices", schema.FRAMES, False)}
         for t in inv.targets:
             out[C.STANCE_PREFIX + t["target_id"]] = ("choices", schema.STANCE_LABELS, False)
@@ -429,21 +471,6 @@ def _span(reg: _Region) -> dict:
     return {"start": reg.start, "end": reg.end, "text": reg.text}
 
 
-def _within(reg: _Region, units: list[dict], what: str, where: str) -> str:
-    """The one paragraph/sentence holding a region; whitespace a selection caught at its edges (a
-    triple-click takes the line break) does not count, crossing into the next unit does."""
-    s, e = reg.start, reg.end
-    while s < e and reg.text[s - reg.start].isspace():
-        s += 1
-    while e > s and reg.text[e - 1 - reg.start].isspace():
-        e -= 1
-    hits = [u["id"] for u in units if u["start"] <= s and e <= u["end"] and s < e]
-    if len(hits) != 1:
-        raise ConvertError(f"{where}, region {reg.rid} [{reg.label_tag}]",
-                           f"span {reg.start}..{reg.end} {reg.text[:40]!r} does not lie within one {what}")
-    return hits[0]
-
-
 def from_results(project: str, doc: dict, inv: C.Inventory, results: list[dict], where: str) -> dict[str, dict]:
     """Layer records (layer -> record) of one document from one annotator's results in `project`."""
     regs, docv = _parse(project, doc, inv, results, where)
@@ -503,19 +530,8 @@ def from_results(project: str, doc: dict, inv: C.Inventory, results: list[dict],
         order = {tag: i for i, tag in enumerate(dict.fromkeys(x.get("from_name") for x in results))}
         if C.PRIMARY_FRAME not in docv:
             raise ConvertError(f"{where} [{C.PRIMARY_FRAME}]", "missing primary frame")
-        para_frame: dict[str, str] = {}
-        for r in regs:
-            if r.label_tag != C.PARAGRAPH_FRAME:
-                continue
-            pid = _within(r, doc["paragraphs"], "paragraph", where)
-            if para_frame.get(pid, r.label) != r.label:
-                raise ConvertError(f"{where}, region {r.rid}", f"paragraph {pid} has two frames: "
-                                                               f"{para_frame[pid]!r} and {r.label!r}")
-            para_frame[pid] = r.label
-        frames_rec = {"doc_id": doc_id, "frames": list(docv.get(C.FRAMES, [])),
-                      "primary_frame": docv[C.PRIMARY_FRAME][0],
-                      "paragraphs": [{"paragraph_id": p["id"], "frame": para_frame.get(p["id"])}
-                                     for p in doc["paragraphs"]]}
+        frames_part = {"doc_id": doc_id, "frames": list(docv.get(C.FRAMES, [])),
+                       "primary_frame": docv[C.PRIMARY_FRAME][0]}
         stances = []
         for t in sorted(inv.targets, key=lambda t: order.get(C.STANCE_PREFIX + t["target_id"], len(order))):
             tag = C.STANCE_PREFIX + t["target_id"]
@@ -523,7 +539,8 @@ def from_results(project: str, doc: dict, inv: C.Inventory, results: list[dict],
                 raise ConvertError(f"{where} [{tag}]", f"missing stance toward {t['target_id']!r}")
             note = docv.get(C.NOTE_PREFIX + t["target_id"]) or [None]
             stances.append({"target": t["target_id"], "label": docv[tag][0], "note": note[0] or None})
-        return {"stance": {"doc_id": doc_id, "stances": stances}, "frames": frames_rec}
+        # `frames` here is the document-level part only: pull joins it with the `paragraphs` units
+        return {"stance": {"doc_id": doc_id, "stances": stances}, "frames": frames_part}
     if project == "spans":
         for r in regs:
             if r.label_tag != C.TECHNIQUE and (C.TARGET in r.choices or C.POLARITY in r.choices):

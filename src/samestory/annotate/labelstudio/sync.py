@@ -24,7 +24,8 @@ from samestory.core.jsonl import atomic_write_bytes, dumps, read_jsonl
 from samestory.annotate.labelstudio import client as lsclient
 from samestory.annotate.labelstudio import config as C
 from samestory.annotate.labelstudio.convert import (ConvertError, bias_sentences_record, fact_page, facts_record,
-                                           from_results, to_results, unit_labels)
+                                                    frames_record, from_results, paragraph_labels, to_results,
+                                                    unit_labels)
 from samestory.annotate.validate import check_layer_record
 
 EXPORTS = paths.ANNOTATIONS / "labelstudio" / "exports"
@@ -139,28 +140,49 @@ def fact_pages(doc: dict, inv: C.Inventory) -> list[dict]:
     return out
 
 
-def paragraph_index(doc: dict, width: int = 70) -> str:
-    """One line per paragraph, its id and first words: the ids that pull's messages name."""
+EMPTY_PARAGRAPH = "(no paragraph here: leave it empty)"
+CONTEXT = 300
+"""Characters of the neighbouring paragraphs shown around a `paragraphs` unit (context, not labelled)."""
+
+
+def paragraph_units(doc: dict) -> list[dict]:
+    """The `paragraphs` tasks of a document: runs of `C.PARA_SLOTS` consecutive paragraphs, each shown
+    with its id (`p3`) and text, between the end of the paragraph before and the start of the one after."""
+    paras = doc["paragraphs"]
     text = doc["text"]
-    lines = []
-    for p in doc["paragraphs"]:
-        start = " ".join(text[p["start"]:p["end"]].split())
-        lines.append(f"{p['id']}: {start if len(start) <= width else start[:width - 1] + chr(0x2026)}")
-    return "\n".join(lines)
+    out = []
+    for n, i in enumerate(range(0, len(paras), C.PARA_SLOTS), 1):
+        run = paras[i:i + C.PARA_SLOTS]
+        prev = paras[i - 1] if i else None
+        nxt = paras[i + len(run)] if i + len(run) < len(paras) else None
+        before = " ".join(text[prev["start"]:prev["end"]].split()) if prev else ""
+        after = " ".join(text[nxt["start"]:nxt["end"]].split()) if nxt else ""
+        data = {"doc_id": doc["doc_id"], "story_id": doc["story_id"], "unit_id": f"{doc['doc_id']}/par{n}",
+                "title": f"{doc.get('title') or doc['doc_id']} (paragraphs {run[0]['id']}-{run[-1]['id']} of "
+                         f"{len(paras)})",
+                "paragraph_ids": [p["id"] for p in run],
+                "before": (f"{prev['id']}: \u2026 " + before[-CONTEXT:]) if prev else "(start of the article)",
+                "after": (f"{nxt['id']}: " + after[:CONTEXT] + " \u2026") if nxt else "(end of the article)"}
+        for k in range(1, C.PARA_SLOTS + 1):
+            p = run[k - 1] if k <= len(run) else None
+            data[f"{C.para_slot(k)}_id"] = p["id"] if p else ""
+            data[f"{C.para_slot(k)}_text"] = text[p["start"]:p["end"]] if p else EMPTY_PARAGRAPH
+        out.append(data)
+    return out
 
 
 def project_tasks(project: str, doc: dict, inv: C.Inventory) -> list[dict]:
     """Task data of one document in one project (one task, or one per sentence unit / page of facts)."""
     if project == "sentences":
         return sentence_units(doc)
+    if project == "paragraphs":
+        return paragraph_units(doc)
     if project == "facts":
         return fact_pages(doc, inv)
-    if project == "document":
-        return [{**task_data(doc), "paragraph_index": paragraph_index(doc)}]
     return [task_data(doc)]
 
 
-UNIT_KEYS = ("text", "sentence_ids", "fact_ids")
+UNIT_KEYS = ("text", "sentence_ids", "paragraph_ids", "fact_ids")
 """What must not change in a task after import (what offsets and slots point into)."""
 
 
@@ -350,6 +372,9 @@ class Converted:
     """email -> layer -> doc_id -> record"""
     problems: list[Problem] = field(default_factory=list)
     tasks: int = 0
+    frame_parts: dict[tuple[str, str], dict] = field(default_factory=dict)
+    """(email, doc_id) -> half of a `frames` record: the document-level frames and primary frame (from
+    `document`) or the paragraph frames (from `paragraphs`); `join_frames` makes the record."""
 
 
 def _context(doc: dict, inv: C.Inventory, mentions: dict | None = None):
@@ -379,7 +404,8 @@ def convert_export(project: str, export: Any, docs: dict[str, dict], inv: C.Inve
     """Records per annotator from one project's full JSON export. Each annotation is converted and then
     checked with the validator's rules on its own: a bad one is listed (task, annotator, region) and left
     out, the others convert. `sentences` units of a document join into one record per annotator, which
-    is kept only when every sentence of the document is labelled."""
+    is kept only when every sentence of the document is labelled; `paragraphs` units and the `document`
+    project's frames each give half of a `frames` record (`frame_parts`), which `join_frames` completes."""
     if not isinstance(export, list):
         raise SameStoryError(f"{source}: not a Label Studio JSON export", [Problem(source, "expected a list of tasks")])
     out = Converted()
@@ -394,7 +420,8 @@ def convert_export(project: str, export: Any, docs: dict[str, dict], inv: C.Inve
         data = task.get("data") or {}
         doc_id = data.get("doc_id")
         unit = data.get("unit_id", "").rpartition("/")[2] if isinstance(data, dict) else ""
-        ids = data.get("sentence_ids") or data.get("fact_ids") or [] if isinstance(data, dict) else []
+        ids = (data.get("sentence_ids") or data.get("paragraph_ids") or data.get("fact_ids") or []
+               if isinstance(data, dict) else [])
         where_task = f"task {tid} (doc {doc_id}" + (f", unit {unit}: {', '.join(ids)})" if unit else ")")
         out.tasks += 1
         if doc_id not in docs:
@@ -433,6 +460,10 @@ def convert_export(project: str, export: Any, docs: dict[str, dict], inv: C.Inve
                     labels = unit_labels(doc, data, ann.get("result") or [], where)
                     units.setdefault((email, doc_id), {}).update(labels)
                     continue
+                if project == "paragraphs":
+                    units.setdefault((email, doc_id), {}).update(paragraph_labels(doc, data, ann.get("result") or [],
+                                                                                  where))
+                    continue
                 if project == "facts":
                     units.setdefault((email, doc_id), {}).update(fact_page(doc, inv, data, ann.get("result") or [],
                                                                            where))
@@ -441,10 +472,13 @@ def convert_export(project: str, export: Any, docs: dict[str, dict], inv: C.Inve
             except ConvertError as exc:
                 out.problems.append(Problem(source, str(exc)))
                 continue
+            part = records.pop("frames", None) if project == "document" else None
             bad = check_records(records, doc, inv, where, source)
             if bad:
                 out.problems += bad
                 continue
+            if part is not None:
+                out.frame_parts[(email, doc_id)] = part
             for layer, rec in records.items():
                 out.records.setdefault(email, {}).setdefault(layer, {})[doc_id] = rec
     for (email, doc_id), labels in sorted(units.items()):
@@ -453,11 +487,17 @@ def convert_export(project: str, export: Any, docs: dict[str, dict], inv: C.Inve
         if project == "sentences":
             what, layer, missing = "sentences", "bias_sentences", [s["id"] for s in doc["sentences"]
                                                                    if s["id"] not in labels]
+        elif project == "paragraphs":
+            what, layer, missing = "paragraphs", "frames", [p["id"] for p in doc["paragraphs"]
+                                                            if p["id"] not in labels]
         else:
             what, layer, missing = "facts", "facts", [f["fact_id"] for f in inv.facts if f["fact_id"] not in labels]
         if missing:
             out.problems.append(Problem(source, f"{where}: {what} not labelled yet (their tasks are not "
                                                 f"submitted): {', '.join(missing)}; the document is left out"))
+            continue
+        if project == "paragraphs":  # half a frames record: joined with the document project's half
+            out.frame_parts[(email, doc_id)] = {"paragraphs": labels}
             continue
         rec = bias_sentences_record(doc, labels) if project == "sentences" else facts_record(doc, inv, labels)
         bad = check_records({layer: rec}, doc, inv, where, source)
@@ -465,6 +505,31 @@ def convert_export(project: str, export: Any, docs: dict[str, dict], inv: C.Inve
             out.problems += bad
             continue
         out.records.setdefault(email, {}).setdefault(layer, {})[doc_id] = rec
+    return out
+
+
+def join_frames(document: Converted, paragraphs: Converted, docs: dict[str, dict], inv: C.Inventory,
+                source: str) -> Converted:
+    """`frames` records per annotator and document from the two projects that make them: the document's
+    frames and primary frame (`document`) and every paragraph's frame (`paragraphs` units). A record is
+    kept only when both halves are there and it passes the validator's checks; what is missing is listed."""
+    out = Converted()
+    for email, doc_id in sorted(set(document.frame_parts) | set(paragraphs.frame_parts)):
+        where = f"document {doc_id}, annotator {email}"
+        top, paras = document.frame_parts.get((email, doc_id)), paragraphs.frame_parts.get((email, doc_id))
+        if top is None or paras is None:
+            half = "the document's frames and primary frame (project document)" if top is None else \
+                "the paragraph frames (project paragraphs)"
+            out.problems.append(Problem(source, f"{where}: frames not complete: {half} not submitted (or not "
+                                                "converted, see above); the document's frames are left out"))
+            continue
+        doc = docs[doc_id]
+        rec = frames_record(doc, top, paras["paragraphs"])
+        bad = check_records({"frames": rec}, doc, inv, where, source)
+        if bad:
+            out.problems += bad
+            continue
+        out.records.setdefault(email, {}).setdefault("frames", {})[doc_id] = rec
     return out
 
 
@@ -567,6 +632,7 @@ def pull(conn: lsclient.Connection, docs: list[dict], inv: C.Inventory, out_dir:
     raws: dict[str, bytes] = {}
     by_email: dict[str, dict[str, dict[str, dict]]] = {}
     problems: list[Problem] = []
+    converted_of: dict[str, Converted] = {}
     for project in tqdm(list(projects), desc="pull", unit="project", disable=None):
         title = C.project_title(inv.story_id, project)
         proj = _find_project(ls, conn, title)
@@ -589,6 +655,12 @@ def pull(conn: lsclient.Connection, docs: list[dict], inv: C.Inventory, out_dir:
             problems_ = exc.problems if isinstance(exc, SameStoryError) else [Problem(source, msg)]
             raise SameStoryError(f"{msg} (raw export kept in {kept}; annotations/ unchanged)", problems_) from None
         raws[project] = raw
+        converted_of[project] = converted
+    if "document" in converted_of or "paragraphs" in converted_of:
+        converted_of["frames"] = join_frames(converted_of.get("document", Converted()),
+                                             converted_of.get("paragraphs", Converted()), by_id, inv,
+                                             f"{inv.story_id}/document+paragraphs-{stamp}")
+    for converted in converted_of.values():
         problems += converted.problems
         for email, layers in converted.records.items():
             for layer, recs in layers.items():
