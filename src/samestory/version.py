@@ -3,5 +3,5 @@
 DATASET_VERSION = "1.1.0"
 """Version of the released dataset (`build/samestory-v<version>/`, `releases/v<version>.json`, Hub tag)."""
 
-__version__ = "1.0.0"
-"""Version of the samestory code, stamped into results and proposals (kept as released: a change changes stamps)."""
+__version__ = "1.1.0"
+"""Version of the samestory code (the package version too: pyproject.toml reads it), stamped into results and proposals."""
