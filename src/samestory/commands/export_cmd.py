@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from samestory.commands import add_dataset_args, open_dataset
+
 
 def _export(args) -> int:
     from samestory import schema
-    from samestory.release.dataset import open_release
     from samestory.core.errors import Problem, SameStoryError
     from samestory.core.jsonl import write_jsonl
 
@@ -19,7 +20,7 @@ def _export(args) -> int:
     if out.exists() and any(out.iterdir()):
         raise SameStoryError(f"{out} is not empty", [Problem(str(out), "refusing to write into a non-empty folder",
                                                              expected="a new or empty folder")])
-    release = open_release(args.dataset, args.revision)
+    release = open_dataset(args)
     out.mkdir(parents=True, exist_ok=True)
     for c in configs:
         write_jsonl(out / f"{c}.jsonl", release.rows(c))
@@ -32,8 +33,7 @@ def register(sub) -> None:
                        description="Writes <config>.jsonl for each config of a release folder or Hub dataset "
                                    "(default: the gold layers, which are exactly the prediction layout: scoring "
                                    "them with `samestory evaluate` gives 1.0 on every task).")
-    p.add_argument("--dataset", required=True, metavar="PATH_OR_HUB_ID", help="release folder or Hub dataset id")
-    p.add_argument("--revision", help="with a Hub id: the tag, branch or commit, e.g. v1.0.0")
+    add_dataset_args(p, "the configs", required=True)
     p.add_argument("--config", action="append", help="config to export (repeatable; default: every gold layer)")
     p.add_argument("--out", required=True, help="folder to write (new or empty)")
     p.set_defaults(func=_export)

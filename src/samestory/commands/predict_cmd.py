@@ -6,6 +6,7 @@ import json
 import sys
 from pathlib import Path
 
+from samestory.commands import add_dataset_args, open_dataset
 from samestory.core import paths
 
 
@@ -23,10 +24,7 @@ def register(subparsers) -> None:
                    help="Only these tasks (repeatable); default: every task the system supports.")
     p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                    help="Override a system parameter (value parsed as JSON when possible).")
-    p.add_argument("--dataset", metavar="PATH_OR_HUB_ID",
-                   help="Read documents, inventories and codebook from a release folder or a Hub dataset id "
-                        "instead of a checkout's corpus/ and annotations/.")
-    p.add_argument("--revision", help="With a Hub id: the tag, branch or commit, e.g. v1.0.0.")
+    add_dataset_args(p, "documents, inventories and codebook (instead of a checkout's corpus/ and annotations/)")
     p.add_argument("--corpus", type=Path, default=paths.CORPUS, help="Corpus directory.")
     p.add_argument("--annotations", type=Path, default=paths.ANNOTATIONS,
                    help="Annotations directory (only the inventories are read).")
@@ -77,14 +75,8 @@ def run(args) -> int:
                                  [Problem("command line", "option only for the llm system",
                                           field=f"--{flag.replace('_', '-')}")])
         overrides.append(f"{flag}={json.dumps(str(value) if isinstance(value, Path) else value)}")
-    release = None
-    if args.dataset:
-        from samestory.release.dataset import open_release
-
-        release = open_release(args.dataset, args.revision)
-    elif args.revision:
-        raise SameStoryError("--revision needs --dataset (a Hub dataset id)")
-    else:
+    release = open_dataset(args)
+    if release is None:
         paths.require_checkout("predict (without --dataset)", args.corpus)
     written, tasks, errors = predict_to_dir(system, args.out, tasks=tuple(args.task), params=overrides,
                                             corpus_dir=args.corpus, annotations_dir=args.annotations,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from samestory.commands import add_dataset_args, open_dataset
 from samestory.core import paths
 
 
@@ -15,16 +16,11 @@ def _report(args) -> int:
     guard.check_replaceable(Path(args.out), owns, "report")  # before any work: never replace a folder not ours
     from samestory.report.data import REPORT_LAYERS
 
-    if args.dataset:
-        from samestory.release.dataset import open_release
+    release = open_dataset(args)
+    if release is not None:
         from samestory.report.data import load_story_release
 
-        data = load_story_release(args.story, open_release(args.dataset, args.revision),
-                                  predictions=[Path(p) for p in args.predictions or []])
-    elif args.revision:
-        from samestory.core.errors import SameStoryError
-
-        raise SameStoryError("--revision needs --dataset (a Hub dataset id)")
+        data = load_story_release(args.story, release, predictions=[Path(p) for p in args.predictions or []])
     else:
         proposals = None if args.no_proposals else (Path(args.proposals) if args.proposals else "auto")
         data = load_story(args.story, None, corpus_dir=Path(args.corpus), annotations_dir=Path(args.annotations),
@@ -57,10 +53,7 @@ def register(sub) -> None:
     p.add_argument("--no-proposals", action="store_true", help="never use machine proposals")
     p.add_argument("--out", required=True, help="output folder, replaced as a whole: it must be new or hold only files "
                    "`samestory report` writes (index.html, report.json, *.png); any other file makes it refuse")
-    p.add_argument("--dataset", metavar="PATH_OR_HUB_ID",
-                   help="read documents, inventories and gold from a release folder or Hub dataset id "
-                        "(no checkout needed) instead of --corpus/--annotations")
-    p.add_argument("--revision", help="with a Hub id: the tag, branch or commit, e.g. v1.0.0")
+    add_dataset_args(p, "documents, inventories and gold (instead of --corpus/--annotations)")
     p.add_argument("--corpus", default=str(paths.CORPUS), help="corpus folder (default: %(default)s)")
     p.add_argument("--annotations", default=str(paths.ANNOTATIONS), help="annotations folder (default: %(default)s)")
     p.set_defaults(func=_report)

@@ -192,69 +192,53 @@ def to_results(project: str, doc: dict, records: dict[str, dict], unit: dict | N
     return out
 
 
-def unit_labels(doc: dict, unit: dict, results: list[dict], where: str) -> dict[str, tuple[str, str]]:
-    """sentence id -> (bias label, opinion) from one annotator's results on one `sentences` unit task;
-    every sentence of the unit needs exactly one choice (errors name the sentence id the UI shows)."""
-    sents = {s["id"]: s for s in doc["sentences"]}
-    slots = {f"{C.SENTENCE}__{C.slot(i)}": (C.slot(i), sid) for i, sid in enumerate(unit["sentence_ids"], 1)}
-    got: dict[str, tuple[str, str]] = {}
+def _unit_choices(results: list[dict], slots: dict[str, tuple[str, str]], known: set[str], values,
+                  what: str, control: str, where: str) -> dict[str, str]:
+    """unit id -> the one choice made for it, from one annotator's results on one ready-made unit task
+    (`slots`: control name -> (object name, unit id)); every unit needs exactly one choice from `values`,
+    and errors name the unit id the UI shows."""
+    got: dict[str, str] = {}
     for pos, r in enumerate(results):
         if not isinstance(r, dict):
             raise ConvertError(where, f"result {pos} is not an object")
         tag = r.get("from_name")
         here = f"{where}, result {r.get('id')} [{tag}]"
         if tag not in slots:
-            raise ConvertError(here, "unknown control (or a choice on an empty slot) in the sentences config")
-        obj, sid = slots[tag]
-        if sid not in sents:
-            raise ConvertError(here, f"unknown sentence {sid!r}")
+            raise ConvertError(here, f"unknown control (or a choice on an empty slot) in the {what}s config")
+        obj, uid = slots[tag]
+        if uid not in known:
+            raise ConvertError(here, f"unknown {what} {uid!r}")
         if r.get("to_name") != obj or r.get("type") != "choices":
             raise ConvertError(here, f"expected type 'choices' on {obj!r}, found {r.get('type')!r} on "
                                      f"{r.get('to_name')!r}")
         vals = (r.get("value") or {}).get("choices")
-        if not isinstance(vals, list) or len(vals) != 1 or vals[0] not in C.BIAS_UNIT_VALUES:
-            raise ConvertError(here, f"sentence {sid}: expected one of {', '.join(C.BIAS_UNIT_VALUES)}, found {vals!r}")
-        if sid in got:
-            raise ConvertError(here, f"sentence {sid} labelled twice")
-        label, opinion = vals[0].split(C.UNIT_SEP)
-        got[sid] = (label, opinion)
-    missing = [sid for sid in unit["sentence_ids"] if sid not in got]
+        if not isinstance(vals, list) or len(vals) != 1 or vals[0] not in values:
+            raise ConvertError(here, f"{what} {uid}: expected one of {', '.join(values)}, found {vals!r}")
+        if uid in got:
+            raise ConvertError(here, f"{what} {uid} labelled twice")
+        got[uid] = vals[0]
+    missing = [uid for _, uid in slots.values() if uid not in got]
     if missing:
-        raise ConvertError(f"{where} [{C.SENTENCE}]", f"sentences without a label: {', '.join(missing)}")
+        label = "a label" if what == "sentence" else "a frame"
+        raise ConvertError(f"{where} [{control}]", f"{what}s without {label}: {', '.join(missing)}")
     return got
+
+
+def unit_labels(doc: dict, unit: dict, results: list[dict], where: str) -> dict[str, tuple[str, str]]:
+    """sentence id -> (bias label, opinion) from one annotator's results on one `sentences` unit task."""
+    slots = {f"{C.SENTENCE}__{C.slot(i)}": (C.slot(i), sid) for i, sid in enumerate(unit["sentence_ids"], 1)}
+    got = _unit_choices(results, slots, {s["id"] for s in doc["sentences"]}, C.BIAS_UNIT_VALUES, "sentence",
+                        C.SENTENCE, where)
+    return {sid: tuple(v.split(C.UNIT_SEP)) for sid, v in got.items()}
 
 
 def paragraph_labels(doc: dict, unit: dict, results: list[dict], where: str) -> dict[str, str | None]:
-    """paragraph id -> frame (None for 'no frame') from one annotator's results on one `paragraphs` unit
-    task; every paragraph of the unit needs exactly one choice (errors name the paragraph id the UI shows)."""
-    paras = {p["id"] for p in doc["paragraphs"]}
+    """paragraph id -> frame (None for 'no frame') from one annotator's results on one `paragraphs` unit task."""
     slots = {f"{C.PARAGRAPH_FRAME}__{C.para_slot(i)}": (C.para_slot(i), pid)
              for i, pid in enumerate(unit["paragraph_ids"], 1)}
-    got: dict[str, str | None] = {}
-    for pos, r in enumerate(results):
-        if not isinstance(r, dict):
-            raise ConvertError(where, f"result {pos} is not an object")
-        tag = r.get("from_name")
-        here = f"{where}, result {r.get('id')} [{tag}]"
-        if tag not in slots:
-            raise ConvertError(here, "unknown control (or a choice on an empty slot) in the paragraphs config")
-        obj, pid = slots[tag]
-        if pid not in paras:
-            raise ConvertError(here, f"unknown paragraph {pid!r}")
-        if r.get("to_name") != obj or r.get("type") != "choices":
-            raise ConvertError(here, f"expected type 'choices' on {obj!r}, found {r.get('type')!r} on "
-                                     f"{r.get('to_name')!r}")
-        vals = (r.get("value") or {}).get("choices")
-        if not isinstance(vals, list) or len(vals) != 1 or vals[0] not in C.PARAGRAPH_VALUES:
-            raise ConvertError(here, f"paragraph {pid}: expected one of {', '.join(C.PARAGRAPH_VALUES)}, found "
-                                     f"{vals!r}")
-        if pid in got:
-            raise ConvertError(here, f"paragraph {pid} labelled twice")
-        got[pid] = None if vals[0] == C.NO_FRAME else vals[0]
-    missing = [pid for pid in unit["paragraph_ids"] if pid not in got]
-    if missing:
-        raise ConvertError(f"{where} [{C.PARAGRAPH_FRAME}]", f"paragraphs without a frame: {', '.join(missing)}")
-    return got
+    got = _unit_choices(results, slots, {p["id"] for p in doc["paragraphs"]}, C.PARAGRAPH_VALUES, "paragraph",
+                        C.PARAGRAPH_FRAME, where)
+    return {pid: None if v == C.NO_FRAME else v for pid, v in got.items()}
 
 
 def frames_record(doc: dict, document: dict, frames: dict[str, str | None]) -> dict:
