@@ -385,125 +385,138 @@ def _first_agreeing(having: dict[str, dict], field: str, value: Any, take: str) 
     return None
 
 
+def merge_rule(name: str) -> layer_api.Merge:
+    """The declared merge rule of a layer (`Layer.merge`); an unknown layer, a layer without a rule or a rule
+    that leaves a field out is an error naming the layer and what to declare."""
+    try:
+        decl = layer_api.get(name)
+    except KeyError:
+        raise SameStoryError(f"cannot adjudicate layer {name!r}: no such layer is declared",
+                             [Problem("<passes>", "unknown layer", None, "layer", "one of " + ", ".join(
+                                 d.name for d in layer_api.layers()), name)]) from None
+    where = f"samestory.layers.{name}"
+    if decl.merge is None:
+        raise SameStoryError(f"cannot adjudicate layer {name!r}: its Layer declares no merge rule",
+                             [Problem(where, "no merge rule", None, "merge",
+                                      "Layer(..., merge=Merge(key=..., voted=..., ...))", "None")])
+    problems = [Problem(where, "field the merge rule does not name", None, f"{name}.{f}",
+                        "named once in Merge(key, voted, sets, refs, carried, copied, ids, record_voted, "
+                        "record_sets)", "not named")
+                for f in decl.merge.undeclared(decl.config)]
+    if problems:
+        raise SameStoryError(f"cannot adjudicate layer {name!r}: its merge rule does not cover every field", problems)
+    for ref in decl.merge.refs.values():
+        merge_rule(ref)
+    return decl.merge
+
+
 def adjudicate(passes: Passes, decisions: dict[str, Any] | None = None) -> tuple[dict[str, list[dict]], list[dict]]:
     """Merge annotators into a gold candidate (majority) and list every disagreement.
 
     A disagreement is any value the annotators did not all give. With a majority the candidate takes it
     (resolved_by "majority"); without, the value stays null (an item stays out) until `decisions`
-    (disagreement id -> value) settles it. Returns (layer -> records sorted by doc_id, disagreements).
+    (disagreement id -> value) settles it. Each layer is merged by its declared rule (`Layer.merge`).
+    Returns (layer -> records sorted by doc_id, disagreements).
     """
     adj = _Adj(dict(decisions or {}), [])
+    present = {layer for p in passes.values() for layer in p}
+    rules = {layer: merge_rule(layer) for layer in sorted(present)}
+    declared = [d.name for d in layer_api.layers()]
+    layers = [layer for layer in declared if layer in present]
+    # a layer whose item ids another lists goes first: entity_frames evidence is re-pointed to candidate mentions
+    referred = {ref for rule in rules.values() for ref in rule.refs.values()}
+    layers.sort(key=lambda layer: layer not in referred)
     candidate: dict[str, list[dict]] = {}
-    mention_ids: dict[str, dict[tuple, str]] = {}  # doc_id -> (start, end) -> candidate mention id
-    layers = [layer for layer in schema.LAYERS if any(layer in p for p in passes.values())]
-    # mentions first: entity_frames evidence is re-pointed to the candidate's mention ids
-    layers.sort(key=lambda layer: layer != "mentions")
+    ids: dict[str, dict[str, dict]] = {}  # layer -> doc_id -> item key (a tuple) -> candidate id
     for layer in layers:
         docs = sorted({d for p in passes.values() for d in p.get(layer, {})})
         rows = []
         for doc_id in docs:
             recs = {a: p[layer][doc_id] for a, p in sorted(passes.items()) if doc_id in p.get(layer, {})}
-            rows.append(_merge_record(adj, layer, doc_id, recs, passes, mention_ids))
+            rows.append(_merge_record(adj, layer, rules[layer], doc_id, recs, passes, ids))
         candidate[layer] = rows
     unknown = sorted(set(adj.decisions) - {d["id"] for d in adj.disagreements})
     if unknown:
         raise SameStoryError("decisions name disagreements that do not exist",
                              [Problem("<decisions>", "unknown disagreement id", None, "id", "an id from the "
                                       "disagreements list", u) for u in unknown])
-    return {layer: candidate[layer] for layer in schema.LAYERS if layer in candidate}, adj.disagreements
+    return {layer: candidate[layer] for layer in declared if layer in candidate}, adj.disagreements
 
 
-def _merge_record(adj: _Adj, layer: str, doc_id: str, recs: dict[str, dict], passes: Passes,
-                  mention_ids: dict[str, dict[tuple, str]]) -> dict:
+def _as_tuple(k: Any) -> tuple:
+    return k if isinstance(k, tuple) else (k,)
+
+
+def _merge_record(adj: _Adj, layer: str, rule: layer_api.Merge, doc_id: str, recs: dict[str, dict],
+                  passes: Passes, ids: dict[str, dict[str, dict]]) -> dict:
+    """One document's candidate record: its fields in the config's order, each as the rule says."""
+    cfg = layer_api.get(layer).config
     key = f"{layer}/{doc_id}"
-    if layer == "stance":
-        def item(base, having):
-            label = _merge_fields(adj, base, layer, doc_id, having, ["label"], base.split("/", 2)[2])["label"]
-            return {"target": next(iter(having.values()))["target"], "label": label,
-                    "note": _first_agreeing(having, "label", label, "note")}
-        return {"doc_id": doc_id, "stances": _merge_keyed(adj, layer, doc_id, recs, "stances",
-                                                          lambda it: it["target"], "target", item)}
-    if layer == "frames":
-        frames = _merge_set(adj, f"{key}/frames", layer, doc_id, "frames",
-                            {a: r["frames"] for a, r in recs.items()}, _order(r["frames"] for r in recs.values()))
-        primary, _ = adj.vote(f"{key}/primary_frame", layer, doc_id, "primary_frame",
-                              {a: r["primary_frame"] for a, r in recs.items()})
+    out: dict[str, Any] = {}
+    for name in (f.name for f in cfg.fields):
+        values = {a: r[name] for a, r in recs.items()}
+        if name in cfg.key:
+            out[name] = doc_id if name == "doc_id" else next(iter(values.values()))
+        elif name == cfg.items:
+            out[name] = _merge_items(adj, layer, rule, doc_id, recs, passes, ids)
+        elif name in rule.record_sets:
+            out[name] = _merge_set(adj, f"{key}/{name}", layer, doc_id, name, values, _order(values.values()))
+        else:  # record_voted: merge_rule() saw every field named
+            out[name] = adj.vote(f"{key}/{name}", layer, doc_id, name, values)[0]
+    return out
 
-        def item(base, having):
-            return {"paragraph_id": next(iter(having.values()))["paragraph_id"],
-                    **_merge_fields(adj, base, layer, doc_id, having, ["frame"], base.split("/", 2)[2])}
-        return {"doc_id": doc_id, "frames": frames, "primary_frame": primary,
-                "paragraphs": _merge_keyed(adj, layer, doc_id, recs, "paragraphs", lambda it: it["paragraph_id"],
-                                           "paragraph_id", item)}
-    if layer == "bias_sentences":
-        def item(base, having):
-            return {"sentence_id": next(iter(having.values()))["sentence_id"],
-                    **_merge_fields(adj, base, layer, doc_id, having, ["label", "opinion"], base.split("/", 2)[2])}
-        return {"doc_id": doc_id, "sentences": _merge_keyed(adj, layer, doc_id, recs, "sentences",
-                                                            lambda it: it["sentence_id"], "sentence_id", item)}
-    if layer == "entity_frames":
-        def offsets(a: str) -> dict[str, tuple]:
-            m = passes[a].get("mentions", {}).get(doc_id)
-            return {x["id"]: (x["start"], x["end"]) for x in m["mentions"]} if m else {}
 
-        def item(base, having):
-            where = base.split("/", 2)[2]
-            fields = _merge_fields(adj, base, layer, doc_id, having, ["main_role", "portrayal"], where)
-            fine = _merge_set(adj, f"{base}.fine_roles", layer, doc_id, f"{where}.fine_roles",
-                              {a: it["fine_roles"] for a, it in having.items()},
-                              _order(having[a]["fine_roles"] for a in sorted(having)))
-            # evidence: compare by mention offsets when mentions exist, else by raw ids
-            ev_sets = {a: [offsets(a).get(i, i) for i in it["evidence"]] for a, it in having.items()}
-            universe = _order(ev_sets[a] for a in sorted(ev_sets))
-            kept = _merge_set(adj, f"{base}.evidence", layer, doc_id, f"{where}.evidence", ev_sets, universe)
-            ids = mention_ids.get(doc_id, {})
-            evidence = [ids.get(x, x) if isinstance(x, tuple) else x for x in kept]
-            evidence = [e for e in evidence if isinstance(e, str)]
-            return {"entity_id": next(iter(having.values()))["entity_id"], "main_role": fields["main_role"],
-                    "fine_roles": fine, "portrayal": fields["portrayal"], "evidence": evidence}
-        return {"doc_id": doc_id, "entities": _merge_keyed(adj, layer, doc_id, recs, "entities",
-                                                           lambda it: it["entity_id"], "entity_id", item)}
-    if layer == "facts":
-        def item(base, having):
-            where = base.split("/", 2)[2]
-            reported = _merge_fields(adj, base, layer, doc_id, having, ["reported"], where)["reported"]
-            spans = {a: [(e["start"], e["end"]) for e in it["evidence"]] for a, it in having.items()}
-            texts = {(e["start"], e["end"]): e["text"] for it in having.values() for e in it["evidence"]}
-            kept = _merge_set(adj, f"{base}.evidence", layer, doc_id, f"{where}.evidence", spans,
-                              _order(spans[a] for a in sorted(spans)))
-            return {"fact_id": next(iter(having.values()))["fact_id"], "reported": reported,
-                    "evidence": [{"start": s, "end": e, "text": texts[(s, e)]} for s, e in kept]}
-        return {"doc_id": doc_id, "facts": _merge_keyed(adj, layer, doc_id, recs, "facts",
-                                                        lambda it: it["fact_id"], "fact_id", item)}
-    # span layers: items identified by offsets (bias spans also by technique), ids renumbered
-    span_key, voted = {
-        "mentions": (lambda it: (it["start"], it["end"]), ["type", "kind", "entity_id"]),
-        "bias_spans": (lambda it: (it["start"], it["end"], it["technique"]), ["target_entity_id", "polarity"]),
-        "quotes": (lambda it: (it["start"], it["end"]), ["speaker_entity_id"]),
-    }[layer]
-    list_field, default_prefix = schema.CONFIGS[layer].items, schema.CONFIGS[layer].id_prefix
-    prefix = _id_prefix((it["id"] for r in recs.values() for it in r[list_field]), default_prefix)
+def _merge_items(adj: _Adj, layer: str, rule: layer_api.Merge, doc_id: str, recs: dict[str, dict],
+                 passes: Passes, ids: dict[str, dict[str, dict]]) -> list[dict]:
+    """The candidate's items: kept by majority, then voted fields, carried fields, per-element sets; ids kept
+    or renumbered."""
+    cfg = layer_api.get(layer).config
+    list_field = cfg.items
+    children = {f.name: f for f in cfg.field(list_field).children}
 
-    def item(base, having):
+    def ref_keys(a: str, ref: str) -> dict[str, tuple]:
+        """id -> key of annotator `a`'s items of layer `ref` in this document (a mention's offsets)."""
+        ref_decl = layer_api.get(ref)
+        rec = passes[a].get(ref, {}).get(doc_id)
+        return {x["id"]: _as_tuple(ref_decl.merge.item_key(x)) for x in rec[ref_decl.config.items]} if rec else {}
+
+    def item_set(base: str, where: str, f: str, having: dict[str, dict]) -> list:
+        did, at = f"{base}.{f}", f"{where}.{f}"
+        if f in rule.refs:  # compared by the referred items' keys, re-pointed to the candidate's ids
+            ref = rule.refs[f]
+            sets = {a: [ref_keys(a, ref).get(i, i) for i in it[f]] for a, it in having.items()}
+            kept = _merge_set(adj, did, layer, doc_id, at, sets, _order(sets[a] for a in sorted(sets)))
+            cand = ids.get(ref, {}).get(doc_id, {})
+            return [x for x in (cand.get(x, x) if isinstance(x, tuple) else x for x in kept) if isinstance(x, str)]
+        if children[f].children:  # a list of spans, compared by offsets
+            sets = {a: [(e["start"], e["end"]) for e in it[f]] for a, it in having.items()}
+            spans = {(e["start"], e["end"]): e for it in having.values() for e in it[f]}
+            kept = _merge_set(adj, did, layer, doc_id, at, sets, _order(sets[a] for a in sorted(sets)))
+            return [{c.name: spans[k][c.name] for c in children[f].children} for k in kept]
+        sets = {a: it[f] for a, it in having.items()}
+        return _merge_set(adj, did, layer, doc_id, at, sets, _order(having[a][f] for a in sorted(having)))
+
+    def item(base: str, having: dict[str, dict]) -> dict:
+        where = base.split("/", 2)[2]
         first = next(iter(having.values()))
-        out = {"id": None, "start": first["start"], "end": first["end"], "text": first["text"]}
-        if layer == "bias_spans":
-            out["technique"] = first["technique"]
-        out.update(_merge_fields(adj, base, layer, doc_id, having, voted, base.split("/", 2)[2]))
+        out = {f: first[f] for f in (*rule.key, *rule.copied, *(("id",) if rule.ids else ()))}
+        out.update(_merge_fields(adj, base, layer, doc_id, having, rule.voted, where))
+        for f, by in rule.carried.items():
+            out[f] = _first_agreeing(having, by, out[by], f)
+        for f in rule.sets:
+            out[f] = item_set(base, where, f, having)
         return out
-    items = _merge_keyed(adj, layer, doc_id, recs, list_field, span_key, "span", item)
-    # keep the annotators' ids when they are unique among the kept items, else renumber in order
-    first_ids = []
-    for it in items:
-        k = span_key(it)
-        first_ids.append(next(x["id"] for a in sorted(recs) for x in recs[a][list_field] if span_key(x) == k))
-    keep = len(set(first_ids)) == len(first_ids)
-    for n, it in enumerate(items, 1):
-        it["id"] = first_ids[n - 1] if keep else f"{prefix}{n}"
-    if layer == "mentions":
-        mention_ids[doc_id] = {(it["start"], it["end"]): it["id"] for it in items}
-    fields = [f.name for f in schema.CONFIGS[layer].field(list_field).children]
-    return {"doc_id": doc_id, list_field: [{f: it[f] for f in fields} for it in items]}
+
+    items = _merge_keyed(adj, layer, doc_id, recs, list_field, rule.item_key, rule.key_name, item)
+    if rule.ids:
+        # keep the annotators' ids when they are unique among the kept items, else renumber in order
+        prefix = _id_prefix((it["id"] for r in recs.values() for it in r[list_field]), cfg.id_prefix)
+        first_ids = [it["id"] for it in items]
+        keep = len(set(first_ids)) == len(first_ids)
+        for n, it in enumerate(items, 1):
+            it["id"] = first_ids[n - 1] if keep else f"{prefix}{n}"
+        ids.setdefault(layer, {})[doc_id] = {_as_tuple(rule.item_key(it)): it["id"] for it in items}
+    return [{f: it[f] for f in children} for it in items]
 
 
 def unresolved(disagreements: list[dict]) -> list[dict]:

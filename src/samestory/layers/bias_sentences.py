@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from samestory import schema
-from samestory.layers import Layer
+from samestory.layers import Layer, Merge
 
 
 def _label_units(rec: dict):
@@ -12,4 +12,5 @@ def _label_units(rec: dict):
 
 
 LAYER = Layer(schema.CONFIGS["bias_sentences"], label_units=_label_units,
-              label_measures={"bias_sentences.label": "sentence", "bias_sentences.opinion": "sentence"})
+              label_measures={"bias_sentences.label": "sentence", "bias_sentences.opinion": "sentence"},
+              merge=Merge(key=("sentence_id",), voted=("label", "opinion")))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from samestory import schema
-from samestory.layers import Layer
+from samestory.layers import Layer, Merge
 
 
 def allowed_fine_roles(main_role) -> tuple[str, ...]:
@@ -27,4 +27,6 @@ def _label_units(rec: dict):
 
 LAYER = Layer(schema.CONFIGS["entity_frames"], label_units=_label_units,
               label_measures={"entity_frames.main_role": "document × entity",
-                              "entity_frames.portrayal": "document × entity"})
+                              "entity_frames.portrayal": "document × entity"},
+              merge=Merge(key=("entity_id",), voted=("main_role", "portrayal"), sets=("fine_roles", "evidence"),
+                          refs={"evidence": "mentions"}))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from samestory import schema
-from samestory.layers import Layer
+from samestory.layers import Layer, Merge
 
 
 def _label_units(rec: dict):
@@ -18,4 +18,6 @@ def _label_units(rec: dict):
 LAYER = Layer(schema.CONFIGS["frames"], label_units=_label_units,
               label_measures={"frames.primary_frame": "document", "frames.paragraph_frame": "paragraph",
                               "frames.presence": "document × frame (present or not)",
-                              **{f"frames.presence[{f}]": "document" for f in schema.FRAMES}})
+                              **{f"frames.presence[{f}]": "document" for f in schema.FRAMES}},
+              merge=Merge(key=("paragraph_id",), voted=("frame",), record_sets=("frames",),
+                          record_voted=("primary_frame",)))

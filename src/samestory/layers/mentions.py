@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from samestory import schema
-from samestory.layers import Layer
+from samestory.layers import Layer, Merge
 
 
 def is_name(m: dict) -> bool:
@@ -44,7 +44,8 @@ LAYER = Layer(schema.CONFIGS["mentions"], label_units=_label_units,
               label_measures={"mentions.entity_id": "mention both marked (same offsets)",
                               "mentions.kind": "mention both marked (same offsets)"},
               span_units=lambda rec: {"mentions": [(m["start"], m["end"], m["type"]) for m in rec["mentions"]]},
-              span_measures={"mentions": "mention spans with entity type"})
+              span_measures={"mentions": "mention spans with entity type"},
+              merge=Merge(key=("start", "end"), voted=("type", "kind", "entity_id"), copied=("text",), ids=True))
 
 
 ONTONOTES_TYPES = {"PERSON": "PER", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "FAC": "FAC", "NORP": "NORP",

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from samestory import schema
-from samestory.layers import Layer
+from samestory.layers import Layer, Merge
 
 
 def _label_units(rec: dict):
@@ -11,4 +11,5 @@ def _label_units(rec: dict):
 
 
 LAYER = Layer(schema.CONFIGS["stance"], label_units=_label_units,
-              label_measures={"stance.label": "document × stance target"})
+              label_measures={"stance.label": "document × stance target"},
+              merge=Merge(key=("target",), voted=("label",), carried={"note": "label"}))
