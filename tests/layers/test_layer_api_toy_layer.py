@@ -1,6 +1,7 @@
 """A layer is added in one place: a toy layer declared here, through the public layer API only, is validated,
 built into a dataset config (HF features, Arrow), scored by a task, exported to a Label Studio config and
-measured by agreement, with no module of the package edited. docs/DEVELOPING.md has the real checklist."""
+measured by agreement and adjudicated by its merge rule, with no module of the package edited. docs/DEVELOPING.md has the real checklist."""
+import dataclasses
 import random
 import xml.etree.ElementTree as ET
 
@@ -10,6 +11,7 @@ import pytest
 from samestory import layers, schema
 from samestory.annotate import agreement, validate
 from samestory.annotate.labelstudio import config as ls_config
+from samestory.core.errors import SameStoryError
 from samestory.eval.counts import Counts, div
 from samestory.eval.tasks import Context, Task, TaskMetadata, metric, registry
 from samestory.schema import features
@@ -47,7 +49,8 @@ TOY = layers.Layer(
     label_measures={"claims.kind": "claim both marked (same offsets)"},
     span_units=lambda rec: {"claims": [(c["start"], c["end"], c["kind"]) for c in rec["claims"]]},
     span_measures={"claims": "claim spans with kind"},
-    synthetic=_synthetic)
+    synthetic=_synthetic,
+    merge=layers.Merge(key=("start", "end"), voted=("kind",), copied=("text",), ids=True))
 
 
 def _claim(n, surface, kind):
@@ -124,9 +127,35 @@ def test_layer_api_toy_layer_goes_through_every_stage():
         pair = report["spans"]["claims"]["pairs"]["ann_a|ann_b"]
         assert pair["strict"]["f1"] == 0.5 and pair["partial"]["f1"] == 0.5
         assert list(agreement.span_measures())[-1] == "claims"
+
+        # adjudicated by its merge rule: claims matched by offsets, kind voted, ids kept when unique
+        passes = {"ann_a": {"claims": {"d1": GOLD}}, "ann_b": {"claims": {"d1": OTHER}}}
+        candidate, dis = agreement.adjudicate(passes)
+        assert candidate == {"claims": [{"doc_id": "d1", "claims": [_claim(1, "the talks failed", "claim")]}]}
+        assert [(d["where"], d["values"], d["resolved_by"]) for d in dis] == [
+            ("claims[span=54,72] present", {"ann_a": True, "ann_b": False}, None),
+            ("claims[span=59,72] present", {"ann_a": False, "ann_b": True}, None)]
+        decided, _ = agreement.adjudicate(passes, {"claims/d1/claims[span=59,72]#present": True})
+        assert decided["claims"][0]["claims"] == [_claim(1, "the talks failed", "claim"),
+                                                  _claim(2, "never started", "claim")]
     assert "claims" not in schema.CONFIGS and "claims" not in ls_config.layer_configs()
     with pytest.raises(KeyError):
         layers.get("claims")
+
+
+def test_layer_api_adjudication_needs_a_merge_rule_that_names_every_field():
+    passes = {"ann_a": {"claims": {"d1": GOLD}}, "ann_b": {"claims": {"d1": OTHER}}}
+    with layers.added(dataclasses.replace(TOY, merge=None)):
+        with pytest.raises(SameStoryError, match="'claims': its Layer declares no merge rule") as exc:
+            agreement.adjudicate(passes)
+        assert exc.value.problems[0].field == "merge"
+    forgetful = layers.Merge(key=("start", "end"), voted=("kind", "colour"), ids=True)
+    with layers.added(dataclasses.replace(TOY, merge=forgetful)):
+        with pytest.raises(SameStoryError, match="'claims': its merge rule does not cover every field") as exc:
+            agreement.adjudicate(passes)
+        assert [p.field for p in exc.value.problems] == ["claims.claims[].text", "claims.claims[].colour (not a field)"]
+    with pytest.raises(SameStoryError, match="'claims': no such layer is declared"):
+        agreement.adjudicate(passes)
 
 
 def test_layer_api_refuses_a_second_declaration():
@@ -141,4 +170,5 @@ def test_layer_api_refuses_a_second_declaration():
 
 def test_layer_api_builtin_layers_are_the_schema_layers():
     assert tuple(layer.name for layer in layers.layers()) == schema.LAYERS
+    assert all(agreement.merge_rule(name) for name in schema.LAYERS)  # each names every field of its layer
     assert ls_config.layer_configs() == {}  # every built-in layer belongs to a Label Studio project
