@@ -120,6 +120,11 @@ def test_layer_api_toy_layer_goes_through_every_stage():
         labels = root.find("Labels[@name='claims.kind']")
         assert [e.get("value") for e in labels] == list(KINDS)
         assert root.find("Text").get("value") == "$text"
+        # ... and the projects refuse to run without it rather than drop it
+        with pytest.raises(SameStoryError, match="do not match the declared layers") as exc:
+            ls_config.project_configs(ls_config.Inventory("toy", (), (), ()))
+        assert [(p.message, "'claims'" in p.expected) for p in exc.value.problems] == [
+            ("layer in no Label Studio project", True)]
 
         # measured by agreement: label units and span units from the declaration
         report = agreement.agreement_report({"ann_a": {"claims": {"d1": GOLD}}, "ann_b": {"claims": {"d1": OTHER}}})
@@ -144,6 +149,7 @@ def test_layer_api_toy_layer_goes_through_every_stage():
 
 
 def test_layer_api_adjudication_needs_a_merge_rule_that_names_every_field():
+    """Forgetting a place is an error that names the layer and what to declare, never a KeyError."""
     passes = {"ann_a": {"claims": {"d1": GOLD}}, "ann_b": {"claims": {"d1": OTHER}}}
     with layers.added(dataclasses.replace(TOY, merge=None)):
         with pytest.raises(SameStoryError, match="'claims': its Layer declares no merge rule") as exc:
@@ -154,8 +160,20 @@ def test_layer_api_adjudication_needs_a_merge_rule_that_names_every_field():
         with pytest.raises(SameStoryError, match="'claims': its merge rule does not cover every field") as exc:
             agreement.adjudicate(passes)
         assert [p.field for p in exc.value.problems] == ["claims.claims[].text", "claims.claims[].colour (not a field)"]
-    with pytest.raises(SameStoryError, match="'claims': no such layer is declared"):
+    with pytest.raises(SameStoryError, match="layer 'claims' is not declared"):
         agreement.adjudicate(passes)
+    with pytest.raises(SameStoryError, match="layer 'claims' is not declared"):
+        agreement.agreement_report(passes)
+
+
+def test_layer_api_agreement_refuses_measures_the_layer_does_not_declare():
+    passes = {"ann_a": {"claims": {"d1": GOLD}}, "ann_b": {"claims": {"d1": OTHER}}}
+    with layers.added(dataclasses.replace(TOY, label_measures={})):
+        with pytest.raises(SameStoryError, match="measure 'claims.kind' that its Layer does not declare"):
+            agreement.agreement_report(passes)
+    with layers.added(dataclasses.replace(TOY, span_units=lambda rec: {})):
+        with pytest.raises(SameStoryError, match="span measure 'claims' that its span_units do not give"):
+            agreement.agreement_report(passes)
 
 
 def test_layer_api_refuses_a_second_declaration():

@@ -104,6 +104,22 @@ def span_measures() -> dict[str, str]:
     return {m: what for layer in _in_order(SPAN_ORDER) for m, what in layer.span_measures.items()}
 
 
+def _declared(layer: str) -> layer_api.Layer:
+    """The declaration of a layer found in passes; an undeclared one is an error, never left out of a report."""
+    try:
+        return layer_api.get(layer)
+    except KeyError:
+        raise SameStoryError(f"layer {layer!r} is not declared: add a Layer for it in samestory.layers",
+                             [Problem("<passes>", "unknown layer", None, "layer", "one of " + ", ".join(
+                                 d.name for d in layer_api.layers()), layer)]) from None
+
+
+def _undeclared_measure(layer: str, measure: str, where: str, declared) -> SameStoryError:
+    return SameStoryError(f"layer {layer!r} gives agreement measure {measure!r} that its Layer does not declare",
+                          [Problem(f"samestory.layers.{layer}", "undeclared agreement measure", None, where,
+                                   "one of " + (", ".join(declared) or "nothing declared"), measure)])
+
+
 def _token(value: Any) -> str:
     """A category name for a value: null is its own category (a deliberate 'not applicable')."""
     return "null" if value is None else (str(value).lower() if isinstance(value, bool) else str(value))
@@ -156,8 +172,11 @@ def _label_tables(passes: Passes) -> dict[str, dict[tuple, dict[str, Any]]]:
     tables: dict[str, dict[tuple, dict[str, Any]]] = {m: {} for m in label_measures()}
     for ann, layers in sorted(passes.items()):
         for layer, docs in layers.items():
+            decl = _declared(layer)
             for doc_id, rec in docs.items():
-                for measure, unit, value in layer_api.get(layer).label_units(rec):
+                for measure, unit, value in decl.label_units(rec):
+                    if measure not in decl.label_measures:
+                        raise _undeclared_measure(layer, measure, "label_measures", decl.label_measures)
                     cell = tables[measure].setdefault((doc_id, *unit), {})
                     if ann in cell:
                         raise SameStoryError(f"{ann}/{layer}.jsonl: {doc_id} judges one unit twice",
@@ -215,6 +234,17 @@ def match_partial(gold: list[Span], pred: list[Span]) -> PRF:
     return PRF(tp, len(pred) - tp, len(gold) - tp)
 
 
+def _spans_of(decl: layer_api.Layer, rec: dict, measure: str) -> list[Span]:
+    """The spans of a declared span measure in a record; a measure `span_units` does not give is an error."""
+    units = decl.span_units(rec)
+    if measure not in units:
+        raise SameStoryError(f"layer {decl.name!r} declares span measure {measure!r} that its span_units do not give",
+                             [Problem(f"samestory.layers.{decl.name}", "span measure without spans", None,
+                                      "span_units", "spans for each of " + ", ".join(decl.span_measures),
+                                      ", ".join(units) or "none")])
+    return units[measure]
+
+
 def span_agreement(passes: Passes) -> dict[str, dict]:
     """Strict and partial span F1 for every annotator pair, overall (summed counts) and per document.
 
@@ -234,8 +264,7 @@ def span_agreement(passes: Passes) -> dict[str, dict]:
                     continue
                 strict, partial, per_doc = PRF(), PRF(), {}
                 for doc_id in common:
-                    sa = decl.span_units(da[doc_id])[measure]
-                    sb = decl.span_units(db[doc_id])[measure]
+                    sa, sb = (_spans_of(decl, rec, measure) for rec in (da[doc_id], db[doc_id]))
                     s, p = match_strict(sa, sb), match_partial(sa, sb)
                     strict, partial = strict + s, partial + p
                     per_doc[doc_id] = {"strict": s.as_dict(), "partial": p.as_dict()}
@@ -249,6 +278,8 @@ def span_agreement(passes: Passes) -> dict[str, dict]:
 def agreement_report(passes: Passes) -> dict:
     """The full agreement report (JSON-ready, deterministic key order)."""
     layers = sorted({layer for p in passes.values() for layer in p})
+    for layer in layers:
+        _declared(layer)
     return {
         "agreement_version": AGREEMENT_VERSION,
         "schema_version": schema.SCHEMA_VERSION,
@@ -388,12 +419,7 @@ def _first_agreeing(having: dict[str, dict], field: str, value: Any, take: str) 
 def merge_rule(name: str) -> layer_api.Merge:
     """The declared merge rule of a layer (`Layer.merge`); an unknown layer, a layer without a rule or a rule
     that leaves a field out is an error naming the layer and what to declare."""
-    try:
-        decl = layer_api.get(name)
-    except KeyError:
-        raise SameStoryError(f"cannot adjudicate layer {name!r}: no such layer is declared",
-                             [Problem("<passes>", "unknown layer", None, "layer", "one of " + ", ".join(
-                                 d.name for d in layer_api.layers()), name)]) from None
+    decl = _declared(name)
     where = f"samestory.layers.{name}"
     if decl.merge is None:
         raise SameStoryError(f"cannot adjudicate layer {name!r}: its Layer declares no merge rule",

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from samestory.core import paths
+from samestory.core.errors import Problem, SameStoryError
 
 from samestory import schema
 from samestory.schema import CONFIGS, INVENTORIES, LAYERS
@@ -83,6 +84,11 @@ def formats_markdown() -> str:
     where = {**{n: f"`annotations/<story>/{n}.jsonl`, one line per item" for n in INVENTORIES},
              **{n: f"`annotations/<story>/gold/{n}.jsonl` (a pass: `passes/<annotator>/{n}.jsonl`), one line "
                    "per document" for n in LAYERS}}
+    missing = [name for name in (*INVENTORIES, *LAYERS) if name not in ex]
+    if missing:
+        raise SameStoryError("the codebook appendix has no example line for " + ", ".join(missing), [
+            Problem("samestory.annotate.codebook", "file without an example record", None, "examples()",
+                    "one valid example record per inventory and layer", name) for name in missing])
     for name in (*INVENTORIES, *LAYERS):
         cfg = CONFIGS[name]
         out += [f"### `{name}`", "", f"{cfg.description} File: {where[name]}.", ""]
@@ -110,5 +116,8 @@ def refresh(path: Path = paths.ANNOTATIONS / "guidelines.md") -> bool:
 
 
 if __name__ == "__main__":
-    print("refreshed" if refresh(Path(sys.argv[1]) if len(sys.argv) > 1 else paths.ANNOTATIONS / "guidelines.md")
-          else "up to date")
+    try:
+        print("refreshed" if refresh(Path(sys.argv[1]) if len(sys.argv) > 1 else paths.ANNOTATIONS / "guidelines.md")
+              else "up to date")
+    except SameStoryError as exc:
+        raise SystemExit(f"error: {exc}")

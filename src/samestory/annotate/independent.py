@@ -14,6 +14,7 @@ from pathlib import Path
 
 from samestory.annotate import agreement
 
+from samestory import layers as layer_api
 from samestory import schema
 from samestory.core.errors import Problem, SameStoryError
 from samestory.core.jsonl import read_jsonl
@@ -129,7 +130,7 @@ def independent_report(story_dir: Path) -> dict:
     except (ValueError, KeyError, TypeError) as exc:
         raise SameStoryError(f"{spec_path}: unreadable spec", [Problem(str(spec_path), f"unreadable: {exc}")])
     pass_dir = _inside(story_dir, f"passes/{annotator}", spec_path, "annotator")
-    layers = [layer for layer in schema.LAYERS if (pass_dir / f"{layer}.jsonl").exists()]
+    layers = [d.name for d in layer_api.layers() if (pass_dir / f"{d.name}.jsonl").exists()]
     blind = _load(pass_dir, layers)
     out = {
         "independent_version": INDEPENDENT_VERSION,

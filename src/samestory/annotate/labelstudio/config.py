@@ -316,7 +316,19 @@ BUILDERS = {"entities": entities_config, "document": document_config, "paragraph
 
 
 def project_configs(inv: Inventory) -> dict[str, str]:
-    """project kind -> labeling config XML, deterministic for the same inventory."""
+    """project kind -> labeling config XML, deterministic for the same inventory. A declared layer no project
+    produces is an error (the projects would drop it silently)."""
+    uncovered = sorted(layer_configs())
+    unknown = sorted({layer for layers in LAYERS_OF.values() for layer in layers}
+                     - {d.name for d in layer_api.layers()})
+    if uncovered or unknown:
+        raise SameStoryError("the Label Studio projects do not match the declared layers", [
+            *(Problem("samestory.annotate.labelstudio.config", "layer in no Label Studio project", None, "LAYERS_OF",
+                      f"{layer!r} in a project's layers, with its view in the project's builder "
+                      f"(layer_config({layer!r}) derives a plain view to start from)", "in none")
+              for layer in uncovered),
+            *(Problem("samestory.annotate.labelstudio.config", "project layer not declared", None, "LAYERS_OF",
+                      "a layer of samestory.layers", layer) for layer in unknown)])
     return {p: BUILDERS[p](inv) for p in PROJECTS}
 
 
