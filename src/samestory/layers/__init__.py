@@ -78,7 +78,8 @@ class Merge:
 
 @dataclass(frozen=True)
 class Layer:
-    """One annotation layer, declared once; every stage reads it instead of keeping its own copy."""
+    """One annotation layer, declared once; every stage reads it instead of keeping its own copy. A hook a stage
+    needs and the layer does not declare (a merge rule, a measure) is an error naming the layer, never a skip."""
 
     config: schema.Config
     """Fields, key, item list (`config.items`) and id prefix (`config.id_prefix`): the layout of a record."""
