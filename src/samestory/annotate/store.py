@@ -61,6 +61,11 @@ def passes_dir(story: Path) -> Path:
     return Path(story) / PASSES
 
 
+def gold_dirs(annotations_dir: Path = paths.ANNOTATIONS) -> list[Path]:
+    """Every story's gold folder (annotations/*/gold/), in story order."""
+    return sorted(p for p in Path(annotations_dir).glob(f"*/{GOLD}") if p.is_dir())
+
+
 def pass_dir(passes: Path, annotator: str) -> Path:
     """<passes>/<annotator>/, the annotator name checked first (it comes from an account or a flag)."""
     return guard.safe_join(Path(passes), annotator, field="annotator", file=str(passes))
@@ -139,13 +144,19 @@ def inventory_rows(story: Path, name: str, required: bool = False) -> Rows | Non
     return read_rows(f)
 
 
+def inventory(story: Path, name: str, required: bool = False) -> list[dict] | None:
+    """The records of one inventory of a story folder; None when missing (an error when `required`)."""
+    rows = inventory_rows(story, name, required)
+    return None if rows is None else [r for _, r in rows]
+
+
 def inventories(story: Path, names: Iterable[str] = schema.INVENTORIES, required: bool = False) -> Inventories:
     """The inventories of a story folder that exist (every one of `names` when `required`)."""
     out: Inventories = {}
     for name in names:
-        rows = inventory_rows(story, name, required)
+        rows = inventory(story, name, required)
         if rows is not None:
-            out[name] = [r for _, r in rows]
+            out[name] = rows
     return out
 
 

@@ -13,7 +13,7 @@ from samestory.core import paths
 
 from samestory import schema
 from samestory.core.errors import Problem, SameStoryError
-from samestory.core.jsonl import read_jsonl
+from samestory.annotate import store
 
 FRAMED_TYPES = schema.FRAMED_TYPES
 """Entity types that get an `entity_frames` item (codebook section 3)."""
@@ -50,15 +50,16 @@ def load_resources(story_ids, annotations_dir: Path = paths.ANNOTATIONS) -> Reso
     """Read entities, fact_inventory and stance_targets of each story (missing files are remembered)."""
     res = Resources(root=Path(annotations_dir))
     for story_id in sorted(set(story_ids)):
-        base = paths.story_annotations(story_id, Path(annotations_dir))
+        base = store.story_dir(story_id, annotations_dir)
         for kind, name in (("entities", "entities"), ("facts", "fact_inventory"), ("targets", "stance_targets")):
-            f = base / f"{name}.jsonl"
-            if not f.exists():
-                res.missing.append(f)
+            read = store.inventory_rows(base, name)
+            if read is None:
+                res.missing.append(store.inventory_file(base, name))
                 continue
+            f = store.inventory_file(base, name)
             cfg = schema.CONFIGS[name]
             rows = []
-            for line, rec in read_jsonl(f):
+            for line, rec in read:
                 lacking = [fl.name for fl in cfg.fields if fl.name not in rec]
                 if lacking:
                     raise SameStoryError(f"{f}:{line}: missing fields",
