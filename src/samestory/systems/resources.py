@@ -18,6 +18,9 @@ from samestory.annotate import store
 FRAMED_TYPES = schema.FRAMED_TYPES
 """Entity types that get an `entity_frames` item (codebook section 3)."""
 
+INVENTORY_OF = {"entities": "entities", "facts": "fact_inventory", "targets": "stance_targets"}
+"""`Resources` table → the inventory config it holds (read in this order)."""
+
 
 @dataclass
 class Resources:
@@ -38,7 +41,7 @@ class Resources:
         """The inventory rows, or an error naming the missing file."""
         table = getattr(self, kind)
         if story_id not in table:
-            name = {"entities": "entities", "facts": "fact_inventory", "targets": "stance_targets"}[kind]
+            name = INVENTORY_OF[kind]
             f = [p for p in self.missing if p.name == f"{name}.jsonl" and p.parent.name == story_id]
             where = str(f[0]) if f else f"{story_id}/{name}.jsonl"
             raise SameStoryError(f"{where}: inventory missing; this system needs it",
@@ -51,12 +54,11 @@ def load_resources(story_ids, annotations_dir: Path = paths.ANNOTATIONS) -> Reso
     res = Resources(root=Path(annotations_dir))
     for story_id in sorted(set(story_ids)):
         base = store.story_dir(story_id, annotations_dir)
-        for kind, name in (("entities", "entities"), ("facts", "fact_inventory"), ("targets", "stance_targets")):
-            read = store.inventory_rows(base, name)
+        for kind, name in INVENTORY_OF.items():
+            f, read = store.inventory_file(base, name), store.inventory_rows(base, name)
             if read is None:
-                res.missing.append(store.inventory_file(base, name))
+                res.missing.append(f)
                 continue
-            f = store.inventory_file(base, name)
             cfg = schema.CONFIGS[name]
             rows = []
             for line, rec in read:
@@ -75,7 +77,7 @@ def release_resources(release, story_ids) -> Resources:
     """The same inventories read from a release (`samestory.release.dataset.Release`), plus its codebook."""
     res = Resources(codebook=release.codebook(), release=release)
     wanted = set(story_ids)
-    for kind, name in (("entities", "entities"), ("facts", "fact_inventory"), ("targets", "stance_targets")):
+    for kind, name in INVENTORY_OF.items():
         table = getattr(res, kind)
         for rec in release.rows(name):
             if rec["story_id"] in wanted:
