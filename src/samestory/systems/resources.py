@@ -44,8 +44,7 @@ class Resources:
             name = INVENTORY_OF[kind]
             f = [p for p in self.missing if p.name == f"{name}.jsonl" and p.parent.name == story_id]
             where = str(f[0]) if f else f"{story_id}/{name}.jsonl"
-            raise SameStoryError(f"{where}: inventory missing; this system needs it",
-                                 [Problem(where, "file not found")])
+            raise store.missing_file(where, "inventory missing; this system needs it", store.INVENTORY_TODO)
         return table[story_id]
 
 
