@@ -2,7 +2,7 @@
 the same item, and the real story's gold follows every round's decisions."""
 from __future__ import annotations
 
-from samestory.annotate import consistency
+from samestory.annotate import consistency, store
 
 from samestory.core import paths
 from samestory.core.jsonl import read_jsonl
@@ -24,9 +24,9 @@ def test_consistency_rounds_found_in_name_order(tmp_path):
     adj.mkdir()
     for name in ("disagreements_v1.1.jsonl", "disagreements.jsonl", "disagreements_v2.0.jsonl"):
         (adj / name).write_text("", encoding="utf-8")
-    assert [p.name for p in consistency.adjudication_files(tmp_path)] == [
+    assert [p.name for p in store.adjudication_files(tmp_path)] == [
         "disagreements.jsonl", "disagreements_v1.1.jsonl", "disagreements_v2.0.jsonl"]
-    assert consistency.adjudication_files(tmp_path / "none") == []
+    assert store.adjudication_files(tmp_path / "none") == []
 
 
 def test_consistency_rounds_istanbul_gold_follows_blind_pass_adjudication():

@@ -22,7 +22,7 @@ from samestory import schema
 from samestory.schema.spans import match_one_to_one
 from samestory.core.errors import Problem, SameStoryError
 from samestory.core.prf import PRF, rounded
-from samestory.core.jsonl import read_jsonl
+from samestory.annotate import store
 from samestory.annotate.validate import check_layer_record
 
 AGREEMENT_VERSION = "1.0.0"
@@ -40,7 +40,7 @@ def load_passes(root: Path, layers: Iterable[str] | None = None, annotators: Ite
     if not root.is_dir():
         raise SameStoryError(f"{root}: no such directory of annotation passes",
                              [Problem(str(root), "expected a directory with one folder per annotator")])
-    wanted = tuple(layers) if layers else schema.LAYERS
+    wanted = tuple(layers) if layers else store.declared()
     for layer in wanted:
         if layer not in schema.LAYERS:
             raise SameStoryError(f"unknown layer {layer!r}",
@@ -48,7 +48,7 @@ def load_passes(root: Path, layers: Iterable[str] | None = None, annotators: Ite
                                           "one of " + ", ".join(schema.LAYERS), layer)])
     passes: Passes = {}
     problems: list[Problem] = []
-    folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    folders = store.pass_folders(root)
     if annotators is not None:
         wanted_ann = list(annotators)
         unknown = sorted(set(wanted_ann) - {p.name for p in folders})
@@ -59,12 +59,9 @@ def load_passes(root: Path, layers: Iterable[str] | None = None, annotators: Ite
         folders = [p for p in folders if p.name in wanted_ann]
     for ann_dir in folders:
         by_layer: dict[str, dict[str, dict]] = {}
-        for layer in wanted:
-            path = ann_dir / f"{layer}.jsonl"
-            if not path.exists():
-                continue
+        for layer, path in store.layer_files(ann_dir, wanted).items():
             docs: dict[str, dict] = {}
-            for lineno, rec in read_jsonl(path):
+            for lineno, rec in store.read_rows(path):
                 problems += check_layer_record(layer, rec, path, lineno)
                 doc_id = rec.get("doc_id")
                 if doc_id in docs:

@@ -11,13 +11,13 @@ from collections import Counter
 from pathlib import Path
 
 from samestory import schema
+from samestory.annotate import store
 from samestory.core.errors import Problem, SameStoryError
-from samestory.core.jsonl import read_jsonl
 
 BEGIN, END = "<!-- label-changes:begin -->", "<!-- label-changes:end -->"
 LABELS, SPLITS, SPLIT_LABELS = "labels_v1.1.jsonl", "fact_inventory_v1.1.jsonl", "facts_split_labels_v1.1.jsonl"
 MERGES, SENTENCE_IDS = "bias_sentences_merges_v1.1.jsonl", "sentence_ids_v1.1.jsonl"
-DISAGREEMENTS = Path("adjudication") / "disagreements_v1.1.jsonl"
+DISAGREEMENTS = store.ADJUDICATION.parent / "disagreements_v1.1.jsonl"
 
 
 def _natural(s: str):
@@ -57,7 +57,7 @@ def _one_line(text: str) -> str:
 
 
 def _read(path: Path) -> list[dict]:
-    return [r for _, r in read_jsonl(path)] if path.exists() else []
+    return store.records(path) if path.exists() else []
 
 
 def story_lines(story_dir: Path) -> list[str]:

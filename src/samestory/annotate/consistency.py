@@ -14,22 +14,9 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from samestory import schema
+from samestory.annotate import store
 from samestory.core.errors import Problem
 from samestory.schema import CONFIGS
-
-EXCEPTIONS_FILE = "exceptions.jsonl"
-ADJUDICATION_FILE = Path("adjudication") / "disagreements.jsonl"
-"""Machine-readable adjudication decisions (written by `samestory adjudicate`), relative to the story."""
-LATER_ADJUDICATION_GLOB = "disagreements_*.jsonl"
-"""Later rounds of adjudication (e.g. `disagreements_v1.1.jsonl`) next to ADJUDICATION_FILE; in name order
-after it, a later round's decision supersedes an earlier one about the same item."""
-
-
-def adjudication_files(story_dir: Path) -> list[Path]:
-    """Every adjudication file of a story that exists, earliest round first."""
-    first = story_dir / ADJUDICATION_FILE
-    later = sorted(first.parent.glob(LATER_ADJUDICATION_GLOB)) if first.parent.is_dir() else []
-    return [p for p in [first, *later] if p.exists()]
 
 
 def merge_rounds(rounds: list[list[tuple[int, dict]]]) -> list[tuple[int, dict]]:
@@ -589,7 +576,7 @@ def check_story(story_dir: Path, docs: dict[str, dict], gold: dict[str, GoldFile
     adj: dict[str, list[dict]] = {}
     for line, row in adjudication:
         if row.get("doc_id") not in docs:
-            problems.append(Problem(str(story_dir / ADJUDICATION_FILE), "adjudication row of an unknown document",
+            problems.append(Problem(str(story_dir / store.ADJUDICATION), "adjudication row of an unknown document",
                                     line=line, field="doc_id", expected="a doc_id of the story",
                                     found=repr(row.get("doc_id"))[:80]))
             continue
@@ -604,11 +591,11 @@ def check_story(story_dir: Path, docs: dict[str, dict], gold: dict[str, GoldFile
             if any(layer not in view.layers for layer in check.layers):
                 continue
             for v in check.run(view):
-                path, line = where.get((v.layer, did), (story_dir / "gold" / f"{v.layer}.jsonl", None))
+                path, line = where.get((v.layer, did), (store.layer_file(store.gold_dir(story_dir), v.layer), None))
                 found.setdefault((check.name, did, v.item), []).append(Problem(
                     str(path), f"[{check.name} {did} {v.item}] {v.message}", line=line, field=v.field,
                     expected=v.expected, found=v.found))
-    exc_path = str(story_dir / EXCEPTIONS_FILE)
+    exc_path = str(story_dir / store.EXCEPTIONS)
     excused: set[tuple[str, str, str]] = set()
     for line, rec in exceptions:
         name, did, item, reason = (rec.get(k) for k in ("check", "doc_id", "item", "reason"))
@@ -655,7 +642,7 @@ def violation_report(problems: list[Problem], root: Path | None = None) -> str:
         m = re.match(r"\[(\w+) ", p.message)
         (per[m[1]] if m and m[1] in per else other).append(p)
     lines = ["Written by `samestory validate --violations FILE`; checks listed by `samestory validate --list-checks`.",
-             f"{len(problems)} cross-layer problem(s); exceptions go in annotations/<story>/{EXCEPTIONS_FILE} as "
+             f"{len(problems)} cross-layer problem(s); exceptions go in annotations/<story>/{store.EXCEPTIONS} as "
              '{"check": ..., "doc_id": ..., "item": ..., "reason": ...}', ""]
     for name, ps in per.items():
         lines.append(f"## {name}: {len(ps)} violation(s) — {CHECKS[name].doc}")

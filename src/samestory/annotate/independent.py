@@ -12,9 +12,8 @@ import hashlib
 import json
 from pathlib import Path
 
-from samestory.annotate import agreement
+from samestory.annotate import agreement, store
 
-from samestory import layers as layer_api
 from samestory import schema
 from samestory.core.errors import Problem, SameStoryError
 from samestory.core.jsonl import read_jsonl
@@ -43,14 +42,8 @@ def _sha(path: Path) -> str:
 
 
 def _load(folder: Path, layers: list[str]) -> dict[str, dict[str, dict]]:
-    out = {}
-    for layer in layers:
-        path = folder / f"{layer}.jsonl"
-        if not path.exists():
-            raise SameStoryError(f"{path}: missing", [Problem(str(path), "layer file missing", None, None,
-                                                              f"{layer}.jsonl", "nothing")])
-        out[layer] = {r["doc_id"]: r for _, r in read_jsonl(path)}
-    return out
+    return {layer: {r["doc_id"]: r for _, r in rows}
+            for layer, rows in store.read_layers(folder, layers, required=True).items()}
 
 
 def sentence_map(path: Path) -> dict[str, dict[str, str]]:
@@ -129,8 +122,8 @@ def independent_report(story_dir: Path) -> dict:
         annotator, refs = spec["annotator"], spec["references"]
     except (ValueError, KeyError, TypeError) as exc:
         raise SameStoryError(f"{spec_path}: unreadable spec", [Problem(str(spec_path), f"unreadable: {exc}")])
-    pass_dir = _inside(story_dir, f"passes/{annotator}", spec_path, "annotator")
-    layers = [d.name for d in layer_api.layers() if (pass_dir / f"{d.name}.jsonl").exists()]
+    pass_dir = _inside(story_dir, f"{store.PASSES}/{annotator}", spec_path, "annotator")
+    layers = list(store.layer_files(pass_dir))
     blind = _load(pass_dir, layers)
     out = {
         "independent_version": INDEPENDENT_VERSION,
@@ -139,7 +132,7 @@ def independent_report(story_dir: Path) -> dict:
         "story_id": story_dir.name,
         "annotator": annotator,
         "about": spec.get("about"),
-        "annotator_sha256": {layer: _sha(pass_dir / f"{layer}.jsonl") for layer in layers},
+        "annotator_sha256": {layer: _sha(store.layer_file(pass_dir, layer)) for layer in layers},
         "comparisons": [],
     }
     for i, ref in enumerate(refs):
@@ -151,7 +144,7 @@ def independent_report(story_dir: Path) -> dict:
         result = compare(blind, reference, ids, ("gold", f"pass_{annotator}"))
         out["comparisons"].append({
             "name": ref["name"], "about": ref.get("about"), "folder": ref["folder"], "sentence_ids": ids_rel,
-            "reference_sha256": {layer: _sha(folder / f"{layer}.jsonl") for layer in layers}, **result})
+            "reference_sha256": {layer: _sha(store.layer_file(folder, layer)) for layer in layers}, **result})
     return out
 
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from samestory.core import paths
+from samestory.annotate import store
 from samestory.core.errors import Problem, SameStoryError
 from samestory.layers.mentions import name_clashes
-from samestory.core.jsonl import read_jsonl
 
 OPEN_CLOSE = {"\u201c": "\u201d", '"': '"'}
 """Quotation-mark pairs that delimit a direct quotation (curly double, straight double)."""
@@ -171,11 +171,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     entities = []
     if args.what == "aliases":
-        ent_path = args.annotations / args.story / "entities.jsonl"
+        ent_path = store.inventory_file(args.annotations / args.story, "entities")
         if not ent_path.exists():
             print(f"error: {ent_path} does not exist", file=sys.stderr)
             return 1
-        entities = [r for _, r in read_jsonl(ent_path)]
+        entities = store.inventory(ent_path.parent, "entities")
     for f in sorted(clean_dir.glob("*.txt")):
         if args.doc and f.stem != args.doc:
             continue

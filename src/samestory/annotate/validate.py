@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from samestory.annotate import actors, consistency
+from samestory.annotate import actors, consistency, store
 
 from samestory.corpus import store as corpus
 
@@ -24,7 +24,6 @@ from samestory import schema
 from samestory.core.errors import Problem, SameStoryError
 from samestory.layers.entity_frames import allowed_fine_roles, misplaced_fine_roles
 from samestory.layers.mentions import name_clashes
-from samestory.core.jsonl import read_jsonl
 from samestory.schema import CONFIGS, INVENTORIES, LAYERS, Config, Field
 
 INT32 = (-(2**31), 2**31 - 1)
@@ -366,9 +365,10 @@ def _natural(s: str):
 
 # --- the whole check ---------------------------------------------------------------------------------
 
-def _read(path: Path, problems: list[Problem]) -> list[tuple[int, dict]]:
+def _read(path: Path, problems: list[Problem]) -> store.Rows:
+    """The file's rows; its problems (bad JSON, …) are collected, not raised."""
     try:
-        return list(read_jsonl(path))
+        return store.read_rows(path)
     except SameStoryError as exc:
         problems.extend(exc.problems or [Problem(str(path), str(exc))])
         return []
@@ -465,8 +465,9 @@ def validate(corpus_dir: Path = paths.CORPUS, annotations_dir: Path = paths.ANNO
 
 def _looks_like_story(folder: Path) -> bool:
     """A folder holding story annotation files (tool folders such as annotations/labelstudio do not)."""
-    names = [f"{n}.jsonl" for n in INVENTORIES] + ["gold", "passes", "non_mentions.jsonl", "agreement.json"]
-    return any((folder / n).exists() for n in names)
+    names = [store.inventory_file(folder, n) for n in INVENTORIES] + [
+        store.gold_dir(folder), store.passes_dir(folder), folder / store.NON_MENTIONS, folder / "agreement.json"]
+    return any(n.exists() for n in names)
 
 
 def _check_release_keys(report: Report, annotations_dir: Path) -> None:
@@ -479,7 +480,7 @@ def _check_release_keys(report: Report, annotations_dir: Path) -> None:
             story = rec.get("story_id")
             if k in first and first[k] != story:
                 report.problems.append(Problem(
-                    str(paths.story_annotations(str(story), annotations_dir) / f"{name}.jsonl"),
+                    str(store.inventory_file(Path(annotations_dir) / str(story), name)),
                     f"{'/'.join(key)} also used by story {first[k]}; it must be unique in the release",
                     field=",".join(key), expected="unique", found=_found(k if len(k) > 1 else k[0])))
             first.setdefault(k, story)
@@ -496,12 +497,16 @@ def _validate_story(story_id: str, annotations_dir: Path, story_docs: dict[str, 
                     broken: set = frozenset()) -> dict[str, list[dict]]:
     """Check one story's inventories, gold layers, passes and completeness; return its gold layer rows."""
     P = report.problems
-    sdir = paths.story_annotations(story_id, annotations_dir)
+    try:
+        sdir = store.story_dir(story_id, annotations_dir)
+    except SameStoryError as exc:  # the corpus check reports the folder name; its annotations are not read
+        P.extend(exc.problems)
+        return {name: [] for name in LAYERS}
     ctx0 = Context(doc_ids=doc_ids)
     report.skip_docs = set(broken)
     # inventories
     for name in INVENTORIES:
-        path = sdir / f"{name}.jsonl"
+        path = store.inventory_file(sdir, name)
         if not path.exists():
             report.notes.append(f"{story_id}: no {name} yet ({path})")
             continue
@@ -535,16 +540,14 @@ def _validate_story(story_id: str, annotations_dir: Path, story_docs: dict[str, 
     )
     # gold layers and passes
     before = len(P)
-    gold_mentions, gold_rows, gold_read = _validate_layers(sdir / "gold", story_id, story_docs, base, report,
+    gold_mentions, gold_rows, gold_read = _validate_layers(store.gold_dir(sdir), story_id, story_docs, base, report,
                                                            gold=True)
     if len(P) == before:
         _validate_consistency(sdir, story_id, story_docs, base, gold_read, report)
     elif gold_read:
         report.notes.append(f"{story_id}: cross-layer checks not run (fix the problems of its gold layers first)")
-    passes = sdir / "passes"
-    if passes.exists():
-        for adir in sorted(p for p in passes.iterdir() if p.is_dir()):
-            _validate_layers(adir, story_id, story_docs, base, report, gold=False, gold_mentions=gold_mentions)
+    for adir in store.pass_folders(store.passes_dir(sdir)):
+        _validate_layers(adir, story_id, story_docs, base, report, gold=False, gold_mentions=gold_mentions)
     _validate_completeness(sdir, story_id, story_docs, base, gold_mentions, report)
     return gold_rows
 
@@ -557,11 +560,11 @@ def _validate_consistency(sdir: Path, story_id, story_docs, base: Context, gold_
         return
     exceptions = []
     rounds = []
-    for adj_path in consistency.adjudication_files(sdir):
+    for adj_path in store.adjudication_files(sdir):
         report.inputs.append(adj_path)
         rounds.append(_read(adj_path, P))
     adjudication = consistency.merge_rounds(rounds)
-    exc_path = sdir / consistency.EXCEPTIONS_FILE
+    exc_path = sdir / store.EXCEPTIONS
     if exc_path.exists():
         report.inputs.append(exc_path)
         exceptions = _read(exc_path, P)
@@ -583,17 +586,14 @@ def _validate_layers(folder: Path, story_id, story_docs, base: Context, report: 
         if gold:
             report.notes.append(f"{story_id}: no gold annotations yet ({folder})")
         return {}, out, {}
-    for f in sorted(folder.iterdir()):
-        if f.is_file() and not (f.suffix == ".jsonl" and f.stem in LAYERS):
-            P.append(Problem(str(f), "unknown file in a layer folder",
-                             expected="<layer>.jsonl with layer one of " + ", ".join(LAYERS), found=f.name))
+    for f in store.stray_files(folder, LAYERS):
+        P.append(Problem(str(f), "unknown file in a layer folder",
+                         expected="<layer>.jsonl with layer one of " + ", ".join(LAYERS), found=f.name))
     read = {}
-    for name in LAYERS:
-        path = folder / f"{name}.jsonl"
-        if path.exists():
-            read[name] = (path, _read(path, P))
-            if gold:
-                report.inputs.append(path)
+    for name, path in store.layer_files(folder, LAYERS).items():
+        read[name] = (path, _read(path, P))
+        if gold:
+            report.inputs.append(path)
     mention_maps: dict[str, dict[str, dict]] = {}
     for line, rec in read.get("mentions", (None, []))[1]:
         if isinstance(rec.get("mentions"), list):
@@ -641,7 +641,7 @@ def _validate_layers(folder: Path, story_id, story_docs, base: Context, report: 
 def _validate_completeness(sdir: Path, story_id, story_docs, base: Context, gold_mentions, report: Report):
     """Every occurrence of an entity-table alias is covered by a mention or is a listed non-mention."""
     P = report.problems
-    path = sdir / "non_mentions.jsonl"
+    path = sdir / store.NON_MENTIONS
     excused: dict[str, list[tuple[int, int]]] = defaultdict(list)
     if path.exists():
         report.inputs.append(path)
@@ -676,7 +676,7 @@ def _validate_completeness(sdir: Path, story_id, story_docs, base: Context, gold
         for start, end, alias in alias_occurrences(doc["text"], aliases):
             if covered(start, end, mentions, excused.get(doc_id, [])):
                 continue
-            P.append(Problem(str(sdir / "gold" / "mentions.jsonl"),
+            P.append(Problem(str(store.layer_file(store.gold_dir(sdir), "mentions")),
                              f"alias occurrence in {doc_id} is neither a mention nor a listed non-mention",
                              field="mentions", expected=f"a mention covering {start}..{end} or a row in "
                              f"{path.name}", found=f"{alias!r} at {start}..{end}"))

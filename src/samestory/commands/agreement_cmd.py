@@ -5,7 +5,7 @@ import json
 import sys
 from pathlib import Path
 
-from samestory.annotate import agreement, validate
+from samestory.annotate import agreement, store, validate
 
 from samestory import schema
 from samestory.core.errors import Problem, SameStoryError
@@ -124,7 +124,7 @@ def _disagreements_markdown(dis: list[dict]) -> str:
 
 def run_adjudicate(args) -> int:
     out = args.out or args.annotations.parent / "adjudication"
-    gold = args.gold or args.annotations.parent / "gold"
+    gold = args.gold or store.gold_dir(args.annotations.parent)
     try:
         if out.resolve() == gold.resolve() or gold.resolve() in out.resolve().parents:
             raise SameStoryError(f"{out}: the candidate folder must not be the gold folder",

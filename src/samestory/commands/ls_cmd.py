@@ -5,6 +5,7 @@ import json
 import sys
 from pathlib import Path
 
+from samestory.annotate import store
 from samestory.core import paths
 from samestory.core.errors import Problem, SameStoryError
 from samestory.core.jsonl import atomic_write_text, read_jsonl
@@ -176,13 +177,13 @@ def _push_inventory(story: str, args):
 
     folder = None
     if args.preannotate == "proposals":
-        auto = paths.story_annotations(story, args.annotations) / proposals.FOLDER
+        auto = store.story_dir(story, args.annotations) / proposals.FOLDER
         folder = auto if auto.is_dir() and proposals.is_proposals(auto) else None
     elif args.preannotate and args.preannotate != "gold" and proposals.is_proposals(Path(args.preannotate)):
         folder, args.preannotate = Path(args.preannotate), "proposals"
     if folder is None:
         return sync.load_inventory(story, args.annotations)
-    own = proposals.story_inventories(paths.story_annotations(story, args.annotations))
+    own = proposals.story_inventories(store.story_dir(story, args.annotations))
     prop = proposals.read_inventories(folder)
     rows = {name: tuple(own.get(name) or prop.get(name) or ()) for name in ("entities", "stance_targets",
                                                                              "fact_inventory")}
@@ -199,7 +200,7 @@ def run_push(args) -> int:
     docs = _docs(args, story)
     pre, version = None, None
     if args.preannotate and args.preannotate != "proposals":
-        folder = (paths.story_annotations(story, args.annotations) / "gold" if args.preannotate == "gold"
+        folder = (store.gold_dir(store.story_dir(story, args.annotations)) if args.preannotate == "gold"
                   else Path(args.preannotate))
         from samestory.eval.registry import task_files
 
@@ -224,7 +225,7 @@ def run_pull(args) -> int:
     from samestory.annotate.labelstudio import sync
     story = _story(args)
     inv = sync.load_inventory(story, args.annotations)
-    out = args.out or paths.story_annotations(story, args.annotations) / "passes"
+    out = args.out or store.passes_dir(store.story_dir(story, args.annotations))
     chosen = {}
     for item in args.annotator:
         email, sep, folder = item.partition("=")

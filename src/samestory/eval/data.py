@@ -12,6 +12,7 @@ from samestory.core import paths
 
 from samestory import schema
 from samestory.core.errors import Problem, SameStoryError
+from samestory.annotate import store
 from samestory.core.jsonl import read_jsonl
 from samestory.schema.records import normalize
 
@@ -83,7 +84,7 @@ def gold_dir_sha256(gold_dir: Path) -> str:
     for p in sorted(gold_dir.glob("*.jsonl")):
         listing[f"annotations/{story.name}/{gold_dir.name}/{p.name}"] = sha256_file(p)
     for name in schema.INVENTORIES:
-        p = story / f"{name}.jsonl"
+        p = store.inventory_file(story, name)
         if p.exists():
             listing[f"annotations/{story.name}/{p.name}"] = sha256_file(p)
     return _hash_listing(listing)
@@ -103,12 +104,9 @@ def _load_gold_dir(gold_dir: Path, corpus: Path | None, configs) -> Gold:
         raise SameStoryError(f"gold folder {gold_dir} does not exist", [Problem(str(gold_dir), "not a folder")])
     documents = load_corpus(corpus)
     layers, files, problems = {}, {}, []
-    for config in configs:
-        path = gold_dir / f"{config}.jsonl"
-        if not path.exists():
-            continue
+    for config, path in store.layer_files(gold_dir, configs).items():
         recs: dict[str, dict] = {}
-        for line, rec in read_jsonl(path):
+        for line, rec in store.read_rows(path):
             doc_id = rec.get("doc_id")
             if doc_id not in documents:
                 problems.append(Problem(str(path), "unknown document", line=line, field="doc_id", found=doc_id))
@@ -120,12 +118,10 @@ def _load_gold_dir(gold_dir: Path, corpus: Path | None, configs) -> Gold:
         files[config] = str(path)
     if problems:
         raise SameStoryError(f"gold in {gold_dir} is not valid", problems)
-    def rows_of(config):
-        p = gold_dir.parent / f"{config}.jsonl"
-        return [r for _, r in read_jsonl(p)] if p.is_file() else None
+    inventories = store.inventories(gold_dir.parent)  # the story folder holding this gold folder
     return Gold(documents, layers, UNRELEASED, gold_dir_sha256(gold_dir), str(gold_dir), files,
-                inventory_refs(rows_of), {r["entity_id"]: r for r in rows_of("entities") or []
-                                          if isinstance(r.get("entity_id"), str)})
+                inventory_refs(inventories.get), {r["entity_id"]: r for r in inventories.get("entities") or []
+                                                  if isinstance(r.get("entity_id"), str)})
 
 
 def release_dir(release: str, build: Path = paths.BUILD, releases: Path = paths.RELEASES) -> tuple[Path, dict]:

@@ -105,8 +105,11 @@ class Release:
     def documents(self) -> list[dict]:
         return self.rows("documents")
 
-    def inventories(self) -> dict[str, list[dict]]:
-        return {name: self.rows(name) for name in schema.INVENTORIES}
+    def inventories(self, story_id: str | None = None) -> dict[str, list[dict]]:
+        """inventory config → rows (of one story when given): the shape `annotate.store.inventories` gives
+        for a story folder."""
+        return {name: [r for r in self.rows(name) if story_id is None or r.get("story_id") == story_id]
+                for name in schema.INVENTORIES}
 
     def _file(self, name: str) -> Path | None:
         """A non-data file of the release (codebook, stories), or None when this release has none."""

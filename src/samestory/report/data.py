@@ -12,7 +12,7 @@ from pathlib import Path
 from samestory.core import paths
 from samestory.corpus.store import load_documents
 from samestory.core.errors import Problem, SameStoryError
-from samestory.core.jsonl import read_jsonl
+from samestory.annotate import store
 from samestory.schema import CONFIGS, INVENTORIES, LAYERS
 
 REPORT_LAYERS = ("facts", "entity_frames", "stance", "frames", "bias_spans", "mentions")
@@ -63,7 +63,7 @@ def doc_label(doc: dict) -> str:
 
 def _read_records(path: Path, doc_ids: set[str]) -> dict[str, dict]:
     out = {}
-    for line, rec in read_jsonl(path):
+    for line, rec in store.read_rows(path):
         if "doc_id" not in rec:
             raise SameStoryError(f"{path}:{line}: missing doc_id", [Problem(str(path), "missing field", line, "doc_id")])
         if rec["doc_id"] in doc_ids:
@@ -102,7 +102,7 @@ def load_story(story_id: str, layers_dir: Path | None = None, *, source: str = G
         raise SameStoryError(f"unknown story {story_id!r}; known: {', '.join(sorted(stories)) or 'none'}")
     docs = [d for d in load_documents(corpus_dir) if d["story_id"] == story_id]
     ids = {d["doc_id"] for d in docs}
-    story_ann = Path(annotations_dir) / story_id
+    story_ann = store.story_dir(story_id, annotations_dir)
     if proposals == "auto":
         proposals = story_ann / FOLDER if (story_ann / FOLDER).is_dir() else None
     if proposals is not None and not is_proposals(Path(proposals)):
@@ -110,20 +110,20 @@ def load_story(story_id: str, layers_dir: Path | None = None, *, source: str = G
                              "'machine-proposed'); make one with `samestory story propose`")
     inventories, inv_sources = {}, {}
     for name in INVENTORIES:
-        f = story_ann / f"{name}.jsonl"
-        rows = [rec for _, rec in read_jsonl(f)] if f.exists() else []
+        rows = store.inventory(story_ann, name) or []
+        proposed = store.inventory(Path(proposals), name) if not rows and proposals is not None else None
         if rows:
             inventories[name], inv_sources[name] = rows, GOLD
-        elif proposals is not None and (Path(proposals) / f"{name}.jsonl").exists():
-            inventories[name] = [rec for _, rec in read_jsonl(Path(proposals) / f"{name}.jsonl")]
-            inv_sources[name] = PROPOSALS if inventories[name] else None
+        elif proposed is not None:
+            inventories[name] = proposed
+            inv_sources[name] = PROPOSALS if proposed else None
         else:
             inventories[name] = []
     inv_sources = {k: v for k, v in inv_sources.items() if v}
     layers, layer_sources, notes = {}, {}, []
     folders: list[tuple[Path, str]] = [(Path(p), _system_name(Path(p))) for p in predictions]
     if not folders:
-        gold_dir = Path(layers_dir) if layers_dir else story_ann / "gold"
+        gold_dir = Path(layers_dir) if layers_dir else store.gold_dir(story_ann)
         if layers_dir and not gold_dir.is_dir():
             raise SameStoryError(f"{gold_dir}: no such folder of layer files (<layer>.jsonl)")
         folders.append((gold_dir, source if layers_dir is None or source != GOLD else f"predictions: {gold_dir}"))
@@ -133,7 +133,7 @@ def load_story(story_id: str, layers_dir: Path | None = None, *, source: str = G
                                  "`samestory predict --out`)")
     for name in LAYERS:
         for folder, label in folders:
-            f = folder / f"{name}.jsonl"
+            f = store.layer_file(folder, name)
             if not f.exists():
                 continue
             recs = _read_records(f, ids)
@@ -148,8 +148,8 @@ def load_story(story_id: str, layers_dir: Path | None = None, *, source: str = G
                 notes.append(f"{name}: also in {label}; kept {layer_sources[name]}")
                 continue
             layers[name], layer_sources[name] = recs, label
-        if name not in layers and proposals is not None and (Path(proposals) / f"{name}.jsonl").exists():
-            recs = _read_records(Path(proposals) / f"{name}.jsonl", ids)
+        if name not in layers and proposals is not None and store.layer_file(Path(proposals), name).exists():
+            recs = _read_records(store.layer_file(Path(proposals), name), ids)
             if recs:
                 layers[name], layer_sources[name] = recs, PROPOSALS
     used = list(dict.fromkeys([*layer_sources.values(), *inv_sources.values()]))
@@ -164,7 +164,7 @@ def load_story_release(story_id: str, release, predictions: list[Path] | tuple =
     if story_id not in stories:
         raise SameStoryError(f"unknown story {story_id!r} in {release.source}; known: {', '.join(sorted(stories)) or 'none'}")
     docs = [d for d in release.documents() if d["story_id"] == story_id]
-    inventories = {name: [r for r in release.rows(name) if r.get("story_id") == story_id] for name in INVENTORIES}
+    inventories = release.inventories(story_id)
     inv_sources = {name: GOLD for name, rows in inventories.items() if rows}
     ids = {d["doc_id"] for d in docs}
     layers, layer_sources, notes = {}, {}, []
@@ -174,7 +174,7 @@ def load_story_release(story_id: str, release, predictions: list[Path] | tuple =
             if not folder.is_dir():
                 raise SameStoryError(f"{folder}: no such predictions folder (<layer>.jsonl files, as written by "
                                      "`samestory predict --out`)")
-            f = folder / f"{name}.jsonl"
+            f = store.layer_file(folder, name)
             if f.exists() and name not in layers:
                 recs = _read_records(f, ids)
                 if recs:

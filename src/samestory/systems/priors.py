@@ -18,7 +18,7 @@ from samestory.systems import System, progress, register
 from samestory.systems.resources import (ENTITY_TABLE, FACT_INVENTORY, LABEL_SET, STANCE_TARGETS, Resources,
                                            framed_entities, resource)
 from samestory.core.errors import Problem, SameStoryError
-from samestory.core.jsonl import read_jsonl
+from samestory.annotate import store
 
 BOOL_ORDER = (False, True)
 """Order of `facts.reported` values when priors tie (so the uniform majority says "not reported")."""
@@ -104,11 +104,8 @@ def counts_per_document(gold_dirs: list[Path], where: dict | None = None) -> dic
     each document's (file, line) occurrences, for error messages)."""
     out: dict[str, dict[str, Counter]] = {}
     for gold_dir in gold_dirs:
-        for config in CONFIGS:
-            f = Path(gold_dir) / f"{config}.jsonl"
-            if not f.exists():
-                continue
-            for line, rec in read_jsonl(f):
+        for config, f in store.layer_files(gold_dir, CONFIGS).items():
+            for line, rec in store.read_rows(f):
                 doc = rec.get("doc_id")
                 if not isinstance(doc, str):
                     raise SameStoryError(f"{f}:{line}: record without doc_id",
@@ -158,7 +155,7 @@ def loo_priors(resources: Resources, documents: list[dict]) -> dict[str, Prior]:
             for rec in resources.release.rows(config):
                 _count_record(config, rec, per_doc.setdefault(rec["doc_id"], {k: Counter() for k in domains()}))
         return {d["doc_id"]: Prior(_total(per_doc, leave_out=d["doc_id"]), source=LOO) for d in documents}
-    dirs = sorted(p for p in Path(root).glob("*/gold") if p.is_dir()) if root else []
+    dirs = store.gold_dirs(root) if root else []
     if not dirs:
         raise SameStoryError(f"{root}: no gold folder to count a leave-one-document-out prior from",
                              [Problem(str(root), "no */gold/ folder", expected="annotations/<story>/gold/")])

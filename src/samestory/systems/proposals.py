@@ -25,6 +25,7 @@ from samestory.core import guard
 from samestory.core.errors import Problem, SameStoryError
 from samestory.core.jsonl import atomic_write_text, dumps
 from samestory import schema
+from samestory.annotate import store
 from samestory.schema import ENTITY_TYPES, FRAMED_TYPES
 from samestory.layers.mentions import ONTONOTES_TYPES
 
@@ -400,13 +401,10 @@ def is_proposals(folder: Path) -> bool:
 
 
 def story_inventories(story_ann: Path) -> dict[str, list[dict]]:
-    """The story's own inventories (annotations/<story>/<name>.jsonl); a missing file is an empty one."""
-    return read_inventories(story_ann)
+    """The story's own inventories (annotations/<story>/<name>.jsonl); a missing file has no key."""
+    return store.inventories(story_ann)
 
 
 def read_inventories(folder: Path) -> dict[str, list[dict]]:
-    """The proposed inventories of a proposals folder (entities, fact_inventory, stance_targets)."""
-    from samestory.core.jsonl import read_jsonl
-
-    return {name: [r for _, r in read_jsonl(Path(folder) / f"{name}.jsonl")]
-            for name in ("entities", "fact_inventory", "stance_targets") if (Path(folder) / f"{name}.jsonl").exists()}
+    """The proposed inventories of a proposals folder (the story folder's layout: <name>.jsonl)."""
+    return store.inventories(folder)

@@ -13,10 +13,13 @@ from samestory.core import paths
 
 from samestory import schema
 from samestory.core.errors import Problem, SameStoryError
-from samestory.core.jsonl import read_jsonl
+from samestory.annotate import store
 
 FRAMED_TYPES = schema.FRAMED_TYPES
 """Entity types that get an `entity_frames` item (codebook section 3)."""
+
+INVENTORY_OF = {"entities": "entities", "facts": "fact_inventory", "targets": "stance_targets"}
+"""`Resources` table → the inventory config it holds (read in this order)."""
 
 
 @dataclass
@@ -38,11 +41,10 @@ class Resources:
         """The inventory rows, or an error naming the missing file."""
         table = getattr(self, kind)
         if story_id not in table:
-            name = {"entities": "entities", "facts": "fact_inventory", "targets": "stance_targets"}[kind]
+            name = INVENTORY_OF[kind]
             f = [p for p in self.missing if p.name == f"{name}.jsonl" and p.parent.name == story_id]
             where = str(f[0]) if f else f"{story_id}/{name}.jsonl"
-            raise SameStoryError(f"{where}: inventory missing; this system needs it",
-                                 [Problem(where, "file not found")])
+            raise store.missing_file(where, "inventory missing; this system needs it", store.INVENTORY_TODO)
         return table[story_id]
 
 
@@ -50,15 +52,15 @@ def load_resources(story_ids, annotations_dir: Path = paths.ANNOTATIONS) -> Reso
     """Read entities, fact_inventory and stance_targets of each story (missing files are remembered)."""
     res = Resources(root=Path(annotations_dir))
     for story_id in sorted(set(story_ids)):
-        base = paths.story_annotations(story_id, Path(annotations_dir))
-        for kind, name in (("entities", "entities"), ("facts", "fact_inventory"), ("targets", "stance_targets")):
-            f = base / f"{name}.jsonl"
-            if not f.exists():
+        base = store.story_dir(story_id, annotations_dir)
+        for kind, name in INVENTORY_OF.items():
+            f, read = store.inventory_file(base, name), store.inventory_rows(base, name)
+            if read is None:
                 res.missing.append(f)
                 continue
             cfg = schema.CONFIGS[name]
             rows = []
-            for line, rec in read_jsonl(f):
+            for line, rec in read:
                 lacking = [fl.name for fl in cfg.fields if fl.name not in rec]
                 if lacking:
                     raise SameStoryError(f"{f}:{line}: missing fields",
@@ -74,7 +76,7 @@ def release_resources(release, story_ids) -> Resources:
     """The same inventories read from a release (`samestory.release.dataset.Release`), plus its codebook."""
     res = Resources(codebook=release.codebook(), release=release)
     wanted = set(story_ids)
-    for kind, name in (("entities", "entities"), ("facts", "fact_inventory"), ("targets", "stance_targets")):
+    for kind, name in INVENTORY_OF.items():
         table = getattr(res, kind)
         for rec in release.rows(name):
             if rec["story_id"] in wanted:

@@ -20,7 +20,8 @@ from samestory.core import guard, paths
 
 from samestory import schema
 from samestory.core.errors import Problem, SameStoryError
-from samestory.core.jsonl import atomic_write_bytes, dumps, read_jsonl
+from samestory.core.jsonl import atomic_write_bytes, dumps
+from samestory.annotate import store
 from samestory.annotate.labelstudio import client as lsclient
 from samestory.annotate.labelstudio import config as C
 from samestory.annotate.labelstudio.convert import (ConvertError, bias_sentences_record, fact_page, facts_record,
@@ -35,15 +36,10 @@ REJECTED = paths.BUILD / "labelstudio" / "rejected"
 # --- inputs -----------------------------------------------------------------------------------------------
 
 def load_inventory(story_id: str, annotations_dir: Path = paths.ANNOTATIONS) -> C.Inventory:
-    """The story's entity table, stance targets and fact inventory."""
-    d = paths.story_annotations(story_id, Path(annotations_dir))
-
-    def rows(name: str) -> tuple[dict, ...]:
-        f = d / f"{name}.jsonl"
-        if not f.exists():
-            raise SameStoryError(f"{f}: missing inventory", [Problem(str(f), "file not found")])
-        return tuple(r for _, r in read_jsonl(f))
-    inv = C.Inventory(story_id, rows("entities"), rows("stance_targets"), rows("fact_inventory"))
+    """The story's entity table, stance targets and fact inventory (a missing one is an error)."""
+    rows = store.inventories(store.story_dir(story_id, annotations_dir), ("entities", "stance_targets",
+                                                                          "fact_inventory"), required=True)
+    inv = C.Inventory(story_id, *(tuple(rows[n]) for n in ("entities", "stance_targets", "fact_inventory")))
     inv.check()
     return inv
 
@@ -75,7 +71,7 @@ def load_layer_dir(folder: Path, doc_ids: Iterable[str], partial: bool = False,
             files[layer] = f
     out: dict[str, dict[str, dict]] = {}
     for layer, f in files.items():
-        for line, rec in read_jsonl(f):
+        for line, rec in store.read_rows(f):
             problems += check_layer_record(layer, rec, str(f), line, partial)
             if rec.get("doc_id") in known:
                 out.setdefault(layer, {})[rec["doc_id"]] = rec
@@ -692,7 +688,7 @@ def plan_pass_writes(passes: dict[str, dict[str, dict[str, dict]]], out_dir: Pat
             recs = passes[name].get(layer)
             if not recs:
                 continue
-            path = Path(out_dir) / name / f"{layer}.jsonl"
+            path = store.layer_file(store.pass_dir(out_dir, name), layer)
             data = "".join(dumps(recs[d]) + "\n" for d in sorted(recs)).encode("utf-8")
             out.append((path, data, path.read_bytes() if path.exists() else None))
     return out
