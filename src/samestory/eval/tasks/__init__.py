@@ -1,4 +1,5 @@
-"""The task registry: each task declared once with strict metadata, its count columns and its formulas.
+"""The tasks: what a task is (strict metadata, count columns, scorer, formulas) and the context it scores;
+each task is declared in its own module here, and `samestory.eval.registry` lists them.
 
 Metadata follows mteb's TaskMetadata (pydantic, extra fields forbidden); a metric's direction is data
 (lm-evaluation-harness's higher_is_better) so a leaderboard sorts without special cases.
@@ -12,7 +13,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from samestory import schema
-from samestory.eval.counts import Columns, Counts, div, f1, nanmean_rows
+from samestory.eval.counts import Columns, Counts
 
 
 class MetricSpec(BaseModel):
@@ -125,98 +126,6 @@ def registry(tasks: Iterable[Task]) -> dict[str, Task]:
             raise ValueError(f"duplicate task {task.name}")
         out[task.name] = task
     return out
-
-
-# --- shared count builders and formulas ----------------------------------------------------------------
-
-def label_keys(prefix: str, labels, per_label: bool = True) -> list[str]:
-    """Count columns of single-label items: per-label tp/fp/fn (only when per_label), correct, total."""
-    keys = [f"{prefix}{k}:{lab}" for lab in labels for k in ("tp", "fp", "fn")] if per_label else []
-    return keys + [f"{prefix}correct", f"{prefix}total"]
-
-
-def add_label_events(C: Counts, prefix: str, docs, yt, yp, labels, items=None, per_label: bool = True) -> None:
-    """Single-label items: per-label tp/fp/fn, correct and total. -1 means null gold or no prediction."""
-    docs, yt, yp = (np.asarray(a, dtype=np.int64) for a in (docs, yt, yp))
-    items = C.new_items(docs.size) if items is None else np.asarray(items, dtype=np.int64)
-    for li, lab in enumerate(labels if per_label else ()):
-        for key, mask in (("tp", (yt == li) & (yp == li)), ("fp", (yp == li) & (yt != li)),
-                          ("fn", (yt == li) & (yp != li))):
-            C.add(f"{prefix}{key}:{lab}", docs[mask], items=items[mask])
-    C.add(f"{prefix}correct", docs[yt == yp], items=items[yt == yp])
-    C.add(f"{prefix}total", docs, items=items)
-
-
-def multilabel_keys(prefix: str, labels, per_label: bool = True) -> list[str]:
-    """Count columns of multi-label items: tp/fp/fn per label (or summed over labels), exact, total."""
-    if per_label:
-        keys = [f"{prefix}{k}:{lab}" for lab in labels for k in ("tp", "fp", "fn")]
-    else:
-        keys = [f"{prefix}tp", f"{prefix}fp", f"{prefix}fn"]
-    return keys + [f"{prefix}exact", f"{prefix}total"]
-
-
-def add_multilabel_events(C: Counts, prefix: str, docs, Yt, Yp, labels, items=None, per_label: bool = True,
-                          exact_among=None) -> None:
-    """Multi-label items (boolean indicator rows): tp/fp/fn (per label or summed), exact set matches and
-    total (only over the items where `exact_among` is true, when given)."""
-    docs = np.asarray(docs, dtype=np.int64)
-    items = C.new_items(docs.size) if items is None else np.asarray(items, dtype=np.int64)
-    for li, lab in enumerate(labels):
-        t, p = Yt[:, li], Yp[:, li]
-        for key, mask in (("tp", t & p), ("fp", p & ~t), ("fn", t & ~p)):
-            C.add(f"{prefix}{key}:{lab}" if per_label else f"{prefix}{key}", docs[mask], items=items[mask])
-    ex = (Yt == Yp).all(axis=1) if len(docs) else np.zeros(0, bool)
-    among = np.ones(len(docs), bool) if exact_among is None else np.asarray(exact_among, bool)
-    C.add(f"{prefix}exact", docs[ex & among], items=items[ex & among])
-    C.add(f"{prefix}total", docs[among], items=items[among])
-
-
-def label_f1(c: Columns, prefix: str, lab: str):
-    return f1(c(f"{prefix}tp:{lab}"), c(f"{prefix}fp:{lab}"), c(f"{prefix}fn:{lab}"))
-
-
-def macro_f1(c: Columns, prefix: str, labels):
-    """Mean F1 over the labels that occur in gold or predictions (sklearn's labels=present)."""
-    return nanmean_rows([label_f1(c, prefix, lab) for lab in labels])
-
-
-def micro_f1(c: Columns, prefix: str, labels=None):
-    """Micro-F1 from per-label columns, or from summed columns when labels is None."""
-    if labels is None:
-        return f1(c(f"{prefix}tp"), c(f"{prefix}fp"), c(f"{prefix}fn"))
-    tp = sum(c(f"{prefix}tp:{lab}") for lab in labels)
-    fp = sum(c(f"{prefix}fp:{lab}") for lab in labels)
-    fn = sum(c(f"{prefix}fn:{lab}") for lab in labels)
-    return f1(tp, fp, fn)
-
-
-def accuracy(c: Columns, prefix: str):
-    return div(c(f"{prefix}correct"), c(f"{prefix}total"))
-
-
-def present(yt, yp, n_labels) -> list[int]:
-    """Label indices that occur in gold or predictions."""
-    s = set(np.asarray(yt).tolist()) | set(np.asarray(yp).tolist())
-    return sorted(i for i in s if 0 <= i < n_labels)
-
-
-def sk_macro_f1(yt, yp, n_labels, restrict=None):
-    """scikit-learn macro-F1 over the present labels (optionally only those in `restrict`)."""
-    from sklearn.metrics import f1_score
-
-    labs = present(yt, yp, n_labels)
-    if restrict is not None:
-        labs = [i for i in labs if i in restrict]
-    if not labs:
-        return float("nan")
-    return float(f1_score(yt, yp, labels=labs, average="macro", zero_division=0))
-
-
-def sk_accuracy(yt, yp):
-    from sklearn.metrics import accuracy_score
-
-    return float(accuracy_score(yt, yp)) if len(yt) else float("nan")
 
 
 def metric(name, description, higher_is_better=True) -> MetricSpec:
