@@ -130,3 +130,19 @@ def registry(tasks: Iterable[Task]) -> dict[str, Task]:
 
 def metric(name, description, higher_is_better=True) -> MetricSpec:
     return MetricSpec(name=name, description=description, higher_is_better=higher_is_better)
+
+
+def declare(name: str, config: str, unit: str, description: str, required: Iterable[str], metrics: dict[str, str],
+            reference: str, keys: Iterable[str], score: Callable[[Context], Scoring],
+            formulas: Callable[[Columns], dict[str, np.ndarray]], version: str = "1.0.0") -> Task:
+    """A task from its parts; `metrics` maps name to description, higher is better, the first is the main score."""
+    specs = tuple(metric(n, d) for n, d in metrics.items())
+    return Task(TaskMetadata(name=name, version=version, description=description, config=config, unit=unit,
+                             required=tuple(required), metrics=specs, main_score=specs[0].name, reference=reference),
+                tuple(keys), score, formulas)
+
+
+def prf_metrics(prefix: str, f1_description: str, qualifier: str) -> dict[str, str]:
+    """`<prefix>_f1`, `_precision` and `_recall`: F1 as described, the others as "<qualifier> precision/recall."."""
+    return {f"{prefix}_f1": f1_description, f"{prefix}_precision": f"{qualifier} precision.",
+            f"{prefix}_recall": f"{qualifier} recall."}

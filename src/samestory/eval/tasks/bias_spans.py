@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from samestory import schema
 from samestory.eval.counts import Columns, Counts
-from samestory.eval.tasks import Context, Scoring, Task, TaskMetadata, metric
+from samestory.eval.tasks import Context, Scoring, declare, prf_metrics
 from samestory.eval.tasks.span_items import add_si_events, si_keys, si_prf, span_arrays
 
 
@@ -28,15 +28,12 @@ def bias_span_formulas(c: Columns) -> dict:
             "technique_f1": tf, "technique_precision": tp, "technique_recall": tr}
 
 
-BIAS_SPANS = (Task(TaskMetadata(
-    name="bias_spans", version="1.0.0", config="bias_spans", unit="span (+ technique)",
-    description="Find the text spans that use a persuasion technique, and name the technique.",
-    required=("spans[].start", "spans[].end", "spans[].technique"),
-    metrics=(metric("span_f1", "Technique-blind span F1 with partial-overlap credit (SemEval-2020 Task 11 SI)."),
-             metric("span_precision", "Technique-blind precision."),
-             metric("span_recall", "Technique-blind recall."),
-             metric("technique_f1", "Technique-aware span F1: overlap only counts between spans of the same technique."),
-             metric("technique_precision", "Technique-aware precision."),
-             metric("technique_recall", "Technique-aware recall.")),
-    main_score="span_f1", reference="SemEval-2020 Task 11 (SI formula)",
-), SPAN_KEYS, score_bias_spans, bias_span_formulas))
+BIAS_SPANS = declare(
+    "bias_spans", "bias_spans", "span (+ technique)",
+    "Find the text spans that use a persuasion technique, and name the technique.",
+    ("spans[].start", "spans[].end", "spans[].technique"), {
+        **prf_metrics("span", "Technique-blind span F1 with partial-overlap credit (SemEval-2020 Task 11 SI).",
+                      "Technique-blind"),
+        **prf_metrics("technique", "Technique-aware span F1: overlap only counts between spans of the same "
+                                   "technique.", "Technique-aware")},
+    "SemEval-2020 Task 11 (SI formula)", SPAN_KEYS, score_bias_spans, bias_span_formulas)

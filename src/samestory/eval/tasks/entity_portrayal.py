@@ -4,9 +4,9 @@ from __future__ import annotations
 from samestory import schema
 from samestory.annotate import actors
 from samestory.eval.counts import Counts
-from samestory.eval.tasks import Context, Task, TaskMetadata, metric
+from samestory.eval.tasks import Context
 from samestory.eval.tasks.labels import (
-    accuracy, add_label_events, encode, label_keys, macro_f1, single_label_scorer, sk_accuracy, sk_macro_f1,
+    accuracy_metric, add_label_events, encode, label_keys, macro_f1, macro_f1_metric, single_label_task, sk_macro_f1,
 )
 
 
@@ -40,18 +40,15 @@ def side_portrayal_events(ctx: Context, C: Counts) -> dict:
     return {"side_macro_f1": sk_macro_f1(yt, yp, len(SIDE_P))} if docs else {}
 
 
-ENTITY_PORTRAYAL = (Task(TaskMetadata(
-    name="entity_portrayal", version="1.0.0", config="entity_frames", unit="document × entity",
-    description="How the article portrays each entity: positive, neutral or negative.",
-    required=("entities[].entity_id", "entities[].portrayal"),
-    metrics=(metric("macro_f1", "Macro-F1 over positive, neutral and negative (NewsMTSC F1m)."),
-             metric("accuracy", "Accuracy."),
-             metric("side_macro_f1", "Macro-F1 of the portrayal of each (document, actor group) pair: the side rule "
-                                     "(samestory.annotate.actors.side_casting: a marked portrayal outranks neutral, different "
-                                     "marked ones give 'mixed') applied to gold and to predictions of the gold "
-                                     "entities, groups from the gold entity table's speaks_for; null without groups.")),
-    main_score="macro_f1", reference="NewsMTSC (F1m)",
-), tuple(label_keys("", P)) + SIDE_KEYS, single_label_scorer("entities", "entity_id", "portrayal", P, "", {
-    "macro_f1": lambda t, p: sk_macro_f1(t, p, len(P)), "accuracy": sk_accuracy,
-}, extra=(SIDE_KEYS, side_portrayal_events)), lambda c: {"macro_f1": macro_f1(c, "", P), "accuracy": accuracy(c, ""),
-                                                         "side_macro_f1": macro_f1(c, "side.", SIDE_P)}))
+ENTITY_PORTRAYAL = single_label_task(
+    "entity_portrayal", "entity_frames", "document × entity",
+    "How the article portrays each entity: positive, neutral or negative.", "NewsMTSC (F1m)",
+    ("entities", "entity_id", "portrayal"), P, {
+        "macro_f1": macro_f1_metric("Macro-F1 over positive, neutral and negative (NewsMTSC F1m).", P),
+        "accuracy": accuracy_metric(),
+        "side_macro_f1": ("Macro-F1 of the portrayal of each (document, actor group) pair: the side rule "
+                          "(samestory.annotate.actors.side_casting: a marked portrayal outranks neutral, different "
+                          "marked ones give 'mixed') applied to gold and to predictions of the gold entities, groups "
+                          "from the gold entity table's speaks_for; null without groups.",
+                          None, lambda c: macro_f1(c, "side.", SIDE_P))},
+    extra=(SIDE_KEYS, side_portrayal_events))

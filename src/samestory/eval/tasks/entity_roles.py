@@ -5,7 +5,7 @@ import numpy as np
 
 from samestory import schema
 from samestory.eval.counts import Counts, div
-from samestory.eval.tasks import Context, Scoring, Task, TaskMetadata, metric
+from samestory.eval.tasks import Context, Scoring, declare
 from samestory.eval.tasks.labels import (
     accuracy, add_label_events, add_multilabel_events, encode, indicator, keyed_pairs, label_keys, micro_f1,
     multilabel_keys, n_items, sk_accuracy,
@@ -44,19 +44,14 @@ def score_entity_roles(ctx: Context) -> Scoring:
     return Scoring(C, ref, len(docs), n_items(ctx, "pred", "entities"))
 
 
-ENTITY_ROLES = (Task(TaskMetadata(
-    name="entity_roles", version="1.0.0", config="entity_frames", unit="document × entity",
-    description="Main role and fine-grained roles the article casts each entity in (entities given by gold).",
-    required=("entities[].entity_id", "entities[].main_role", "entities[].fine_roles"),
-    metrics=(
-        metric("fine_emr", "Exact match ratio: share of gold entities cast in a role (main role not 'none') whose "
-                           "set of fine roles is predicted exactly."),
-        metric("main_accuracy", "Accuracy of the main role."),
-        metric("fine_micro_f1", "Micro-F1 over fine roles."),
-    ),
-    main_score="fine_emr", reference="SemEval-2025 Task 10 subtask 1",
-), ROLE_KEYS, score_entity_roles, lambda c: {
-    "fine_emr": div(c("fine.exact"), c("fine.total")),
-    "main_accuracy": accuracy(c, "main."),
-    "fine_micro_f1": micro_f1(c, "fine."),
-}))
+ENTITY_ROLES = declare(
+    "entity_roles", "entity_frames", "document × entity",
+    "Main role and fine-grained roles the article casts each entity in (entities given by gold).",
+    ("entities[].entity_id", "entities[].main_role", "entities[].fine_roles"), {
+        "fine_emr": "Exact match ratio: share of gold entities cast in a role (main role not 'none') whose set of "
+                    "fine roles is predicted exactly.",
+        "main_accuracy": "Accuracy of the main role.",
+        "fine_micro_f1": "Micro-F1 over fine roles."},
+    "SemEval-2025 Task 10 subtask 1", ROLE_KEYS, score_entity_roles, lambda c: {
+        "fine_emr": div(c("fine.exact"), c("fine.total")), "main_accuracy": accuracy(c, "main."),
+        "fine_micro_f1": micro_f1(c, "fine.")})

@@ -5,7 +5,7 @@ import numpy as np
 
 from samestory import schema
 from samestory.eval.counts import Counts
-from samestory.eval.tasks import Context, Scoring, Task, TaskMetadata, metric
+from samestory.eval.tasks import Context, Scoring, declare
 from samestory.eval.tasks.labels import (
     accuracy, add_label_events, add_multilabel_events, encode, indicator, keyed_pairs, label_keys, macro_f1,
     micro_f1, multilabel_keys, sk_accuracy, sk_macro_f1,
@@ -50,16 +50,15 @@ def score_frames(ctx: Context) -> Scoring:
     return Scoring(C, ref, len(ctx.doc_ids), sum(1 for d in ctx.doc_ids if d in ctx.pred))
 
 
-FRAMES = (Task(TaskMetadata(
-    name="frames", version="1.0.0", config="frames", unit="document, paragraph",
-    description="The policy frames a document uses, its primary frame, and each paragraph's primary frame.",
-    required=("frames", "primary_frame", "paragraphs[].paragraph_id", "paragraphs[].frame"),
-    metrics=(metric("doc_micro_f1", "Micro-F1 of the document's set of frames (multi-label)."),
-             metric("doc_macro_f1", "Macro-F1 over frames, document level (frames present in gold or predictions)."),
-             metric("primary_accuracy", "Accuracy of the primary frame."),
-             metric("paragraph_macro_f1", "Macro-F1 of paragraph primary frames (null gold paragraphs only count against predictions)."),
-             ),
-    main_score="doc_micro_f1", reference="SemEval-2023 Task 3 subtask 2; Media Frames Corpus",
-), FRAME_KEYS, score_frames, lambda c: {
-    "doc_micro_f1": micro_f1(c, "doc.", FR), "doc_macro_f1": macro_f1(c, "doc.", FR),
-    "primary_accuracy": accuracy(c, "primary."), "paragraph_macro_f1": macro_f1(c, "para.", FR)}))
+FRAMES = declare(
+    "frames", "frames", "document, paragraph",
+    "The policy frames a document uses, its primary frame, and each paragraph's primary frame.",
+    ("frames", "primary_frame", "paragraphs[].paragraph_id", "paragraphs[].frame"), {
+        "doc_micro_f1": "Micro-F1 of the document's set of frames (multi-label).",
+        "doc_macro_f1": "Macro-F1 over frames, document level (frames present in gold or predictions).",
+        "primary_accuracy": "Accuracy of the primary frame.",
+        "paragraph_macro_f1": "Macro-F1 of paragraph primary frames (null gold paragraphs only count against "
+                              "predictions)."},
+    "SemEval-2023 Task 3 subtask 2; Media Frames Corpus", FRAME_KEYS, score_frames, lambda c: {
+        "doc_micro_f1": micro_f1(c, "doc.", FR), "doc_macro_f1": macro_f1(c, "doc.", FR),
+        "primary_accuracy": accuracy(c, "primary."), "paragraph_macro_f1": macro_f1(c, "para.", FR)})

@@ -2,10 +2,12 @@
 formulas, the scikit-learn reference values, and the scorer of items keyed by id with one label."""
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
 
 from samestory.eval.counts import Columns, Counts, div, f1, nanmean_rows
-from samestory.eval.tasks import Context, Scoring
+from samestory.eval.tasks import Context, Scoring, Task, declare
 
 
 # --- shared count builders and formulas ----------------------------------------------------------------
@@ -136,11 +138,12 @@ def indicator(rows: list[list[str]], labels) -> np.ndarray:
     return Y
 
 
-def single_label_scorer(field: str, key: str, label: str, labels, prefix: str, refs: dict, to_label=None,
-                        extra=None):
-    """A scorer for items keyed by `key` with one label in `label` (to_label maps raw values to names);
-    `extra` = (count keys, fn(ctx, Counts) → reference values) adds a further view of the same items."""
+def single_label_scorer(field: str, key: str, label: str, labels, refs: dict, to_label=None, extra=None):
+    """A scorer for items keyed by `key` with one label in `label` (to_label maps raw values to names), counted
+    in columns without prefix; `extra` = (count keys, fn(ctx, Counts) → reference values) adds a further view
+    of the same items."""
     conv = to_label or (lambda v: v)
+    prefix = ""
 
     def score(ctx: Context) -> Scoring:
         C = Counts(list(label_keys(prefix, labels)) + list(extra[0] if extra else ()), len(ctx.doc_ids))
@@ -163,3 +166,37 @@ def single_label_scorer(field: str, key: str, label: str, labels, prefix: str, r
         return Scoring(C, ref, len(docs), n_items(ctx, "pred", field))
 
     return score
+
+
+LabelMetric = tuple[str, Callable | None, Callable]
+"""A single-label task's metric: description, scikit-learn value of the (gold, predicted) label index arrays
+(None: the further view gives it), formula of the count columns."""
+
+
+def macro_f1_metric(description: str, labels, among=None) -> LabelMetric:
+    """Macro-F1 over the present labels (only those in `among`, when given)."""
+    restrict = None if among is None else [labels.index(lab) for lab in among]
+    return (description, lambda t, p: sk_macro_f1(t, p, len(labels), restrict=restrict),
+            lambda c: macro_f1(c, "", labels if among is None else list(among)))
+
+
+def label_f1_metric(description: str, labels, lab: str) -> LabelMetric:
+    """F1 of one label."""
+    return (description, lambda t, p: sk_macro_f1(t, p, len(labels), restrict=[labels.index(lab)]),
+            lambda c: label_f1(c, "", lab))
+
+
+def accuracy_metric(description: str = "Accuracy.") -> LabelMetric:
+    return description, sk_accuracy, lambda c: accuracy(c, "")
+
+
+def single_label_task(name: str, config: str, unit: str, description: str, reference: str, items: tuple[str, str, str],
+                      labels, metrics: dict[str, LabelMetric], to_label=None, extra=None) -> Task:
+    """A task over items (list field, key, label field) with one label each, scored by `single_label_scorer`."""
+    field, key, label = items
+    refs = {n: ref for n, (_, ref, _) in metrics.items() if ref is not None}
+    return declare(name, config, unit, description, (f"{field}[].{key}", f"{field}[].{label}"),
+                   {n: d for n, (d, _, _) in metrics.items()}, reference,
+                   label_keys("", labels) + list(extra[0] if extra else ()),
+                   single_label_scorer(field, key, label, labels, refs, to_label, extra),
+                   lambda c: {n: formula(c) for n, (_, _, formula) in metrics.items()})

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from samestory.eval.counts import Columns, Counts, div, f1
-from samestory.eval.tasks import Context, Scoring, Task, TaskMetadata, metric
+from samestory.eval.tasks import Context, Scoring, declare, prf_metrics
 
 
 LINK_KEYS = ("tp", "n_pred", "n_gold", "acc_correct")
@@ -51,15 +51,12 @@ def linking_formulas(c: Columns) -> dict:
             "accuracy_given_spans": div(c("acc_correct"), c("n_gold"))}
 
 
-LINKING = (Task(TaskMetadata(
-    name="linking", version="1.0.0", config="mentions", unit="mention span + entity id",
-    description="Link each mention to the entity table; null is NIL and counts as an answer.",
-    required=("mentions[].start", "mentions[].end", "mentions[].entity_id"),
-    metrics=(
-        metric("e2e_f1", "End-to-end micro-F1: a mention counts when span and entity id (or NIL) both match."),
-        metric("e2e_precision", "End-to-end precision."),
-        metric("e2e_recall", "End-to-end recall."),
-        metric("accuracy_given_spans", "Share of gold mentions whose exact span is predicted with the right id (NIL counts)."),
-    ),
-    main_score="e2e_f1", reference="entity-linking convention (end-to-end F1; accuracy on gold spans, NIL included)",
-), LINK_KEYS, score_linking, linking_formulas))
+LINKING = declare(
+    "linking", "mentions", "mention span + entity id",
+    "Link each mention to the entity table; null is NIL and counts as an answer.",
+    ("mentions[].start", "mentions[].end", "mentions[].entity_id"), {
+        **prf_metrics("e2e", "End-to-end micro-F1: a mention counts when span and entity id (or NIL) both match.",
+                      "End-to-end"),
+        "accuracy_given_spans": "Share of gold mentions whose exact span is predicted with the right id (NIL counts)."},
+    "entity-linking convention (end-to-end F1; accuracy on gold spans, NIL included)",
+    LINK_KEYS, score_linking, linking_formulas)

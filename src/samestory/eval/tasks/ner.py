@@ -4,7 +4,7 @@ from __future__ import annotations
 from samestory import schema
 from samestory.eval import ner as nerlib
 from samestory.eval.counts import Columns, Counts, div
-from samestory.eval.tasks import Context, Scoring, Task, TaskMetadata, metric
+from samestory.eval.tasks import Context, Scoring, declare
 from samestory.eval.tasks.span_items import span_arrays
 
 TYPES = schema.ENTITY_TYPES
@@ -49,19 +49,16 @@ def ner_formulas(c: Columns) -> dict:
     return out
 
 
-NER = (Task(TaskMetadata(
-    name="ner", version="1.0.0", config="mentions", unit="mention span + type",
-    description="Find every named entity mention (kind NAM) and its type; predicted mentions marked NOM "
-                "are left to linking, unmarked ones count as NAM.",
-    required=("mentions[].start", "mentions[].end", "mentions[].type"),
-    metrics=(
-        metric("strict_f1", "Micro-F1 of mentions with exact span and type (nervaluate strict = seqeval strict)."),
-        metric("strict_precision", "Precision under the strict schema."),
-        metric("strict_recall", "Recall under the strict schema."),
-        metric("exact_f1", "Micro-F1 with exact span, type ignored (nervaluate exact)."),
-        metric("partial_f1", "Micro-F1 with half credit for overlapping spans, type ignored (nervaluate partial)."),
-        metric("ent_type_f1", "Micro-F1 with overlapping span and correct type (nervaluate ent_type)."),
-        *(metric(f"strict_f1.{t}", f"Strict F1 of {t} mentions alone.") for t in TYPES),
-    ),
-    main_score="strict_f1", reference="SemEval-2013 Task 9.1 schemas as in nervaluate 1.2; seqeval strict IOB2",
-), NER_KEYS, score_ner, ner_formulas))
+NER = declare(
+    "ner", "mentions", "mention span + type",
+    "Find every named entity mention (kind NAM) and its type; predicted mentions marked NOM are left to linking, "
+    "unmarked ones count as NAM.",
+    ("mentions[].start", "mentions[].end", "mentions[].type"), {
+        "strict_f1": "Micro-F1 of mentions with exact span and type (nervaluate strict = seqeval strict).",
+        "strict_precision": "Precision under the strict schema.",
+        "strict_recall": "Recall under the strict schema.",
+        "exact_f1": "Micro-F1 with exact span, type ignored (nervaluate exact).",
+        "partial_f1": "Micro-F1 with half credit for overlapping spans, type ignored (nervaluate partial).",
+        "ent_type_f1": "Micro-F1 with overlapping span and correct type (nervaluate ent_type).",
+        **{f"strict_f1.{t}": f"Strict F1 of {t} mentions alone." for t in TYPES}},
+    "SemEval-2013 Task 9.1 schemas as in nervaluate 1.2; seqeval strict IOB2", NER_KEYS, score_ner, ner_formulas)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from samestory.eval.counts import Columns, Counts, div
-from samestory.eval.tasks import Context, Scoring, Task, TaskMetadata, metric
+from samestory.eval.tasks import Context, Scoring, declare, prf_metrics
 from samestory.eval.tasks.span_items import add_si_events, si_keys, si_prf, span_arrays
 from samestory.schema.spans import match_one_to_one
 
@@ -42,13 +42,10 @@ def quote_formulas(c: Columns) -> dict:
             "speaker_accuracy": div(c("speaker_correct"), c("matched"))}
 
 
-QUOTES = (Task(TaskMetadata(
-    name="quotes", version="1.0.0", config="quotes", unit="quote span + speaker",
-    description="Find direct quotations and attribute each to its speaker (null = unattributed).",
-    required=("quotes[].start", "quotes[].end", "quotes[].speaker_entity_id"),
-    metrics=(metric("span_f1", "Quote span F1 with partial-overlap credit (SemEval-2020 Task 11 formula)."),
-             metric("span_precision", "Span precision."),
-             metric("span_recall", "Span recall."),
-             metric("speaker_accuracy", "Share of matched quotes (one-to-one by largest overlap) with the right speaker.")),
-    main_score="span_f1", reference="span formula of SemEval-2020 Task 11; speaker attribution accuracy",
-), QUOTE_KEYS, score_quotes, quote_formulas))
+QUOTES = declare(
+    "quotes", "quotes", "quote span + speaker",
+    "Find direct quotations and attribute each to its speaker (null = unattributed).",
+    ("quotes[].start", "quotes[].end", "quotes[].speaker_entity_id"), {
+        **prf_metrics("span", "Quote span F1 with partial-overlap credit (SemEval-2020 Task 11 formula).", "Span"),
+        "speaker_accuracy": "Share of matched quotes (one-to-one by largest overlap) with the right speaker."},
+    "span formula of SemEval-2020 Task 11; speaker attribution accuracy", QUOTE_KEYS, score_quotes, quote_formulas)
