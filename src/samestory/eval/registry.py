@@ -1,14 +1,16 @@
-"""The task registry: an explicit list of the tasks declared in `samestory.eval.scorers`, in table order.
+"""The task registry: an explicit list of the tasks declared in `samestory.eval.tasks`, in table order.
 
-A new task is declared next to its formulas and added to this list; nothing registers by being imported.
+A new task is a module in `samestory.eval.tasks` added to this list; nothing registers by being imported.
 """
 from __future__ import annotations
 
-from samestory.eval import scorers as s
-from samestory.eval.tasks import registry
+from samestory.eval.tasks import (
+    bias_sentences, bias_spans, entity_portrayal, entity_roles, facts, frames, linking, ner, quotes, registry, stance,
+)
 
-TASKS = registry((s.NER, s.LINKING, s.ENTITY_ROLES, s.ENTITY_PORTRAYAL, s.STANCE, s.FRAMES, s.BIAS_SENTENCES,
-                  s.BIAS_SPANS, s.FACTS, s.QUOTES))
+TASKS = registry((ner.NER, linking.LINKING, entity_roles.ENTITY_ROLES, entity_portrayal.ENTITY_PORTRAYAL,
+                  stance.STANCE, frames.FRAMES, bias_sentences.BIAS_SENTENCES, bias_spans.BIAS_SPANS, facts.FACTS,
+                  quotes.QUOTES))
 """name -> Task; every table, results file and leaderboard column follows this order."""
 
 

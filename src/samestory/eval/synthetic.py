@@ -1,23 +1,22 @@
 """Seeded synthetic documents, gold and noisy predictions for every layer (tests and benchmarks).
 
-The gold obeys the layer rules (NAM mentions never overlap, fine roles sit under their main role, the
-primary frame is one of the frames); predictions are the gold with dropped, shifted, relabelled and
-spurious items, and still pass the harness's checks.
+The gold of each layer is its layer's own generator (`Layer.synthetic`, valid under the layer rules);
+predictions are the gold with dropped, shifted, relabelled and spurious items, and still pass the
+harness's checks.
 """
 from __future__ import annotations
 
 import random
 
-from samestory import schema
+from samestory import layers, schema
+from samestory.layers import synthetic
 
 WORDS = ("talks", "delegation", "Istanbul", "ceasefire", "prisoner", "exchange", "minister", "said", "the",
          "Kremlin", "Kyiv", "meeting", "hours", "demands", "peace", "war", "officials", "reported", "and", "on")
-ENTITIES = tuple(f"e{i}" for i in range(30))
-TARGETS = ("t1", "t2", "t3", "t4")
-FACTS = tuple(f"f{i}" for i in range(12))
 
 
-def document(rng: random.Random, doc_id: str, n_par: int = 4, sent_per_par: int = 3) -> dict:
+def document(rng: random.Random, doc_id: str, n_par: int = 4, sent_per_par: int = 3,
+             story_id: str = "synthetic") -> dict:
     """A documents-config row: words in sentences in paragraphs, with offsets."""
     text, paragraphs, sentences = "", [], []
     for p in range(n_par):
@@ -33,68 +32,13 @@ def document(rng: random.Random, doc_id: str, n_par: int = 4, sent_per_par: int 
         paragraphs.append({"id": f"p{p + 1}", "start": pstart, "end": len(text)})
         text += "\n\n"
     text = text[:-2]
-    return {"doc_id": doc_id, "story_id": "synthetic", "text": text, "paragraphs": paragraphs,
+    return {"doc_id": doc_id, "story_id": story_id, "text": text, "paragraphs": paragraphs,
             "sentences": sentences, "language": "en"}
 
 
-def _spans(rng, text, n, max_len=25, overlap=False):
-    out, taken = [], []
-    for _ in range(n * 3):
-        if len(out) >= n:
-            break
-        s = rng.randrange(0, len(text) - 2)
-        e = min(len(text), s + rng.randint(1, max_len))
-        if not overlap and any(s < b and a < e for a, b in taken):
-            continue
-        taken.append((s, e))
-        out.append((s, e))
-    return sorted(set(out))
-
-
 def gold(rng: random.Random, doc: dict) -> dict[str, dict]:
-    """Gold records of every layer for one document."""
-    text, did = doc["text"], doc["doc_id"]
-    nam = _spans(rng, text, rng.randint(3, 12))
-    mentions = [{"id": schema.CONFIGS["mentions"].item_id(i + 1), "start": s, "end": e, "text": text[s:e], "type": rng.choice(schema.ENTITY_TYPES),
-                 "kind": "NAM", "entity_id": rng.choice(ENTITIES + (None,))} for i, (s, e) in enumerate(nam)]
-    for s, e in _spans(rng, text, rng.randint(0, 3), overlap=True):
-        if (s, e) in nam:
-            continue  # one span is a name or a nominal, never both
-        mentions.append({"id": schema.CONFIGS["mentions"].item_id(len(mentions) + 1), "start": s, "end": e, "text": text[s:e],
-                         "type": "PER", "kind": "NOM", "entity_id": rng.choice(ENTITIES)})
-    ents = sorted({m["entity_id"] for m in mentions if m["entity_id"]})
-    frames_items = []
-    for eid in ents:
-        main = rng.choice(schema.MAIN_ROLES)
-        fine = rng.sample(schema.FINE_ROLES[main], rng.randint(1, 2)) if main != "none" else []
-        frames_items.append({"entity_id": eid, "main_role": main, "fine_roles": fine,
-                             "portrayal": rng.choice(schema.PORTRAYALS), "evidence": []})
-    fr = rng.sample(schema.FRAMES, rng.randint(1, 4))
-    facts = []
-    for fid in FACTS:
-        rep = rng.random() < 0.5
-        ev = [{"start": s, "end": e, "text": text[s:e]} for s, e in _spans(rng, text, 1)] if rep else []
-        facts.append({"fact_id": fid, "reported": rep, "evidence": ev})
-    return {
-        "mentions": {"doc_id": did, "mentions": mentions},
-        "entity_frames": {"doc_id": did, "entities": frames_items},
-        "stance": {"doc_id": did, "stances": [{"target": t, "label": rng.choice(schema.STANCE_LABELS), "note": None}
-                                               for t in TARGETS]},
-        "frames": {"doc_id": did, "frames": fr, "primary_frame": fr[0],
-                   "paragraphs": [{"paragraph_id": p["id"], "frame": rng.choice(fr + [None])}
-                                  for p in doc["paragraphs"]]},
-        "bias_sentences": {"doc_id": did, "sentences": [
-            {"sentence_id": s["id"], "label": rng.choice(schema.BIAS_LABELS), "opinion": rng.choice(schema.OPINION_LABELS)}
-            for s in doc["sentences"]]},
-        "bias_spans": {"doc_id": did, "spans": [
-            {"id": schema.CONFIGS["bias_spans"].item_id(i + 1), "start": s, "end": e, "text": text[s:e], "technique": rng.choice(schema.TECHNIQUES[:5]),
-             "target_entity_id": None, "polarity": None}
-            for i, (s, e) in enumerate(_spans(rng, text, rng.randint(0, 4), max_len=60, overlap=True))]},
-        "facts": {"doc_id": did, "facts": facts},
-        "quotes": {"doc_id": did, "quotes": [
-            {"id": schema.CONFIGS["quotes"].item_id(i + 1), "start": s, "end": e, "text": text[s:e], "speaker_entity_id": rng.choice(ENTITIES[:5] + (None,))}
-            for i, (s, e) in enumerate(_spans(rng, text, rng.randint(0, 3), max_len=80))]},
-    }
+    """Gold records of every built-in layer for one document, each from its layer's generator."""
+    return {c: layers.get(c).synthetic(rng, doc) for c in schema.LAYERS}
 
 
 def _noisy_span(rng, s, e, n, noise):
@@ -107,6 +51,7 @@ def _noisy_span(rng, s, e, n, noise):
 def predict(rng: random.Random, doc: dict, g: dict[str, dict], noise: float = 0.3) -> dict[str, dict]:
     """A noisy system's predictions for one document (valid under the harness's checks)."""
     text, n, did = doc["text"], len(doc["text"]), doc["doc_id"]
+    entities = synthetic.entity_ids(doc)
     keep = lambda: rng.random() >= noise / 2  # noqa: E731
     out = {}
     ms, taken = [], []
@@ -122,8 +67,8 @@ def predict(rng: random.Random, doc: dict, g: dict[str, dict], noise: float = 0.
         if any((x["start"], x["end"]) == (s, e) for x in ms):
             continue
         ms.append({"start": s, "end": e, "type": rng.choice(schema.ENTITY_TYPES) if rng.random() < noise / 2 else m["type"],
-                   "kind": kind, "entity_id": rng.choice(ENTITIES) if rng.random() < noise / 2 else m["entity_id"]})
-    for s, e in _spans(rng, text, 2):
+                   "kind": kind, "entity_id": rng.choice(entities) if rng.random() < noise / 2 else m["entity_id"]})
+    for s, e in synthetic.spans(rng, text, 2):
         if rng.random() < noise and not any(s < b and a < e for a, b in taken) and \
                 not any((x["start"], x["end"]) == (s, e) for x in ms):
             taken.append((s, e))
@@ -169,7 +114,7 @@ def predict(rng: random.Random, doc: dict, g: dict[str, dict], noise: float = 0.
             s, e = _noisy_span(rng, x["start"], x["end"], n, noise)
             if (s, e) not in seenq:
                 seenq.add((s, e))
-                qs.append({"start": s, "end": e, "speaker_entity_id": flip(x["speaker_entity_id"], ENTITIES[:5])})
+                qs.append({"start": s, "end": e, "speaker_entity_id": flip(x["speaker_entity_id"], entities[:5])})
     out["quotes"] = {"doc_id": did, "quotes": qs}
     return out
 

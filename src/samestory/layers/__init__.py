@@ -94,7 +94,8 @@ class Layer:
     span_measures: Mapping[str, str] = field(default_factory=dict)
     """measure -> what its spans are, in report order."""
     synthetic: Callable[[random.Random, dict], dict] | None = None
-    """A random valid record for a document (property tests, benchmarks)."""
+    """A random record for a documents row (doc_id, story_id, text, paragraphs, sentences), valid under the
+    layer's rules; ids it points at come from `samestory.layers.synthetic` (property tests, benchmarks)."""
     merge: Merge | None = None
     """How adjudication merges annotators' records into a candidate; without it, adjudicating the layer is an
     error that says to declare it."""

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from samestory import schema
-from samestory.layers import Layer, Merge
+from samestory.layers import Layer, Merge, synthetic
 
 
 def _label_units(rec: dict):
@@ -15,9 +15,17 @@ def _label_units(rec: dict):
         yield "frames.paragraph_frame", (p["paragraph_id"],), p["frame"]
 
 
+def _synthetic(rng, doc: dict) -> dict:
+    """One to four frames, the first primary; each paragraph one of them or null."""
+    frames = rng.sample(schema.FRAMES, rng.randint(1, 4))
+    return {"doc_id": doc["doc_id"], "frames": frames, "primary_frame": frames[0],
+            "paragraphs": [{"paragraph_id": p["id"], "frame": rng.choice(frames + [None])} for p in doc["paragraphs"]]}
+
+
 LAYER = Layer(schema.CONFIGS["frames"], label_units=_label_units,
               label_measures={"frames.primary_frame": "document", "frames.paragraph_frame": "paragraph",
                               "frames.presence": "document × frame (present or not)",
                               **{f"frames.presence[{f}]": "document" for f in schema.FRAMES}},
+              synthetic=_synthetic,
               merge=Merge(key=("paragraph_id",), voted=("frame",), record_sets=("frames",),
                           record_voted=("primary_frame",)))

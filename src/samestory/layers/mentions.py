@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from samestory import schema
-from samestory.layers import Layer, Merge
+from samestory.layers import Layer, Merge, synthetic
 
 
 def is_name(m: dict) -> bool:
@@ -40,11 +40,25 @@ def _label_units(rec: dict):
         yield "mentions.kind", (m["start"], m["end"]), m["kind"]
 
 
+def _synthetic(rng, doc: dict) -> dict:
+    """Names that never overlap, and nominals (never on a name's span), linked to the document's cast;
+    numbered in text order."""
+    text, cfg, ents = doc["text"], schema.CONFIGS["mentions"], synthetic.cast(doc)
+    names = synthetic.spans(rng, text, rng.randint(3, 12))
+    items = [(s, e, rng.choice(schema.ENTITY_TYPES), "NAM", rng.choice(ents + [None])) for s, e in names]
+    nominals = synthetic.spans(rng, text, rng.randint(0, 3), overlap=True)
+    items += [(s, e, "PER", "NOM", rng.choice(ents)) for s, e in nominals if (s, e) not in names]
+    return {"doc_id": doc["doc_id"], "mentions": [
+        {"id": cfg.item_id(i), "start": s, "end": e, "text": text[s:e], "type": t, "kind": kind, "entity_id": eid}
+        for i, (s, e, t, kind, eid) in enumerate(sorted(items, key=lambda m: (m[0], -m[1])), 1)]}
+
+
 LAYER = Layer(schema.CONFIGS["mentions"], label_units=_label_units,
               label_measures={"mentions.entity_id": "mention both marked (same offsets)",
                               "mentions.kind": "mention both marked (same offsets)"},
               span_units=lambda rec: {"mentions": [(m["start"], m["end"], m["type"]) for m in rec["mentions"]]},
               span_measures={"mentions": "mention spans with entity type"},
+              synthetic=_synthetic,
               merge=Merge(key=("start", "end"), voted=("type", "kind", "entity_id"), copied=("text",), ids=True))
 
 
