@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from samestory.commands import add_dataset_args, open_dataset
+from samestory.cli.options import add_dataset_args, open_dataset
 from samestory.core import paths
 
 

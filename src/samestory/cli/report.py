@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from samestory.commands import add_dataset_args, open_dataset
+from samestory.cli.options import add_dataset_args, open_dataset
 from samestory.core import paths
 
 

@@ -1,4 +1,4 @@
-"""CLI subcommands: thin argument parsing over the package functions."""
+"""Options several subcommands share, declared once: same flag, same help, same checks."""
 
 
 def add_dataset_args(p, what: str, required: bool = False) -> None:
