@@ -15,7 +15,8 @@ from samestory import schema  # noqa: E402
 from samestory.release.dataset import open_release  # noqa: E402
 from samestory.core.errors import SameStoryError  # noqa: E402
 from samestory.eval.registry import TASKS  # noqa: E402
-from samestory.release.build import MANIFEST, STORIES, Sources, build_release  # noqa: E402
+from samestory.release.build import Sources, build_release  # noqa: E402
+from samestory.release.manifest import MANIFEST, STORIES  # noqa: E402
 from tests.helpers.build_helpers import FIXTURE, STORY, copy_fixture, run  # noqa: E402
 from tests.helpers.release_helpers import REPO, checkout_release  # noqa: E402
 

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 import pytest
 
 from samestory.core.errors import SameStoryError
-from samestory.release.build import CHECKSUMS, Sources, build_release, publish
+from samestory.release.build import Sources, build_release
+from samestory.release.manifest import CHECKSUMS
+from samestory.release.publish import publish
 from tests.helpers.build_helpers import FIXTURE, run
 from samestory.version import DATASET_VERSION as V
 

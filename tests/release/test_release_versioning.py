@@ -9,7 +9,8 @@ import pytest
 from samestory.core import paths
 from samestory.release.rows import data_path
 from samestory.core.errors import SameStoryError
-from samestory.release.build import CHECKSUMS, MANIFEST, STORIES, Sources, build_release, verify
+from samestory.release.build import Sources, build_release, verify
+from samestory.release.manifest import CHECKSUMS, MANIFEST, STORIES
 from samestory.schema import CONFIGS
 from tests.helpers.build_helpers import STORY, copy_fixture, run, tree
 from samestory.eval.schemas import render as render_schema

@@ -132,7 +132,7 @@ def cmd_changelog(args) -> int:
 
 
 def cmd_publish(args) -> int:
-    from samestory.release.build import publish
+    from samestory.release.publish import publish
 
     plan = publish(args.version, args.repo_id, Path(args.out), Path(args.releases), dry_run=args.dry_run)
     if args.dry_run:
