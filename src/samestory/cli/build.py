@@ -11,11 +11,13 @@ from samestory.version import DATASET_VERSION
 
 
 def _sources(args):
+    """The build's inputs; the prediction schemas come from eval's tasks (the release stage sits below eval)."""
+    from samestory.eval.schemas import rendered
     from samestory.release.build import Sources
 
     paths.require_checkout(args.command, args.corpus)
     return Sources(corpus=Path(args.corpus), annotations=Path(args.annotations), card=Path(args.card),
-                   changelog=Path(args.changelog))
+                   changelog=Path(args.changelog), schemas=rendered())
 
 
 def _add_inputs(p: argparse.ArgumentParser, card: bool = True) -> None:

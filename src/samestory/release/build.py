@@ -11,6 +11,7 @@ import json
 import re
 import shutil
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,8 +19,8 @@ import pyarrow
 
 from samestory.core import guard, paths
 from samestory.release import card
-from samestory.release.manifest import (LAYOUT, MANIFEST, STORIES, comparable, diff, files_match, folder_problems,
-                                        make_manifest, release_name, sha256_file, write_checksums)
+from samestory.release.manifest import (LAYOUT, MANIFEST, SCHEMAS, STORIES, comparable, diff, files_match,
+                                        folder_problems, make_manifest, release_name, sha256_file, write_checksums)
 from samestory.release.rows import Collector, ParquetSink
 from samestory.core.errors import Problem, SameStoryError
 from samestory.core.jsonl import atomic_write_text
@@ -35,6 +36,10 @@ class Sources:
     annotations: Path = paths.ANNOTATIONS
     card: Path = paths.CARD
     changelog: Path = paths.CHANGELOG
+    schemas: Mapping[str, str] | None = None
+    """The JSON Schema of each task's prediction file (file name -> text), shipped under schemas/. They are
+    derived from the task declarations in eval, above this stage, so the caller passes them in
+    (`samestory.eval.schemas.rendered()`); a build without them is refused, never shipped short."""
 
     @property
     def codebook(self) -> Path:
@@ -98,6 +103,9 @@ def build_release(version: str = DATASET_VERSION, src: Sources = Sources(), out:
 
     Invalid input or a released version with other content raises, and nothing is written."""
     version = guard.parse_version(version)
+    if src.schemas is None:
+        raise ValueError("build_release needs Sources(schemas=...): the prediction JSON Schemas it ships "
+                         "(samestory.eval.schemas.rendered())")
     out, releases = Path(out), Path(releases)
     target = out / release_name(version)
     manifest_path = releases / f"v{version}.json"
@@ -125,9 +133,8 @@ def build_release(version: str = DATASET_VERSION, src: Sources = Sources(), out:
                 sink.close()
             card_text = render_card(src, version, stats)
             (tmp / "README.md").write_text(card.front_matter(stats) + "\n" + card_text, encoding="utf-8")
-            from samestory.eval.schemas import write_all
-
-            write_all(tmp / "schemas")  # JSON Schema of each task's prediction file, shipped with the data
+            for name, text in sorted(src.schemas.items()):  # each task's prediction schema, shipped with the data
+                atomic_write_text(tmp / SCHEMAS / name, text)
             inputs = {_input_name(p, src): sha256_file(p) for p in report.inputs}
             if layout >= 2:
                 _write_self_contained(tmp, src, inputs)

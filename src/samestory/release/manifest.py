@@ -19,6 +19,8 @@ CHECKSUMS = "SHA256SUMS"
 MANIFEST = "manifest.json"
 """The release manifest, inside the release folder too, so the folder (or its Hub copy) checks itself.
 It cannot list its own hash: `files` names every other file."""
+SCHEMAS = "schemas"
+"""The folder of the prediction files' JSON Schemas, one `<task>.schema.json` per task."""
 STORIES = "stories.jsonl"
 """Story metadata (title, date, place, description), one story per line: what the report shows."""
 LAYOUT = 2
