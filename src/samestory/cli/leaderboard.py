@@ -4,12 +4,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from samestory.cli.options import command
 from samestory.core import paths
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser(
-        "leaderboard", help="Render the leaderboard from leaderboard/results/, or check a submitted results file.",
+    p = command(
+        subparsers, "leaderboard", run,
+        help="Render the leaderboard from leaderboard/results/, or check a submitted results file.",
         description="Reads every results file (written by `samestory evaluate`) in --results, refuses to rank "
                     "files of different dataset versions, gold hashes, schema or scorer versions or without "
                     "declared resources, never ranks test-informed systems, and writes "
@@ -23,7 +25,6 @@ def register(subparsers) -> None:
     p.add_argument("--releases-dir", type=Path, default=paths.RELEASES, help="Release manifests folder.")
     p.add_argument("--corpus", type=Path, default=paths.CORPUS,
                    help="Corpus folder, read for the per-document view's column labels (outlet, machine-translated).")
-    p.set_defaults(func=run)
 
 
 def run(args) -> int:
