@@ -39,12 +39,9 @@ def run(args) -> int:
               + (f"test-informed ({', '.join(informed)}): shown unranked" if informed else
                  f"{len(data['system']['resources'])} declared resource(s), none derived from the test documents"))
         return 0
-    from samestory.core.errors import Problem, SameStoryError
+    from samestory.core.guard import check_folder_path
 
-    bad = next((q for q in (args.out, *args.out.parents) if q.exists() and not q.is_dir()), None)
-    if bad is not None:  # before any work: --out is a folder the board's three files go into
-        raise SameStoryError(f"--out {args.out}: {bad} is a file, not a folder",
-                             [Problem(str(bad), "expected a folder", field="--out", found="a file")])
+    check_folder_path(args.out)  # before any work: --out is a folder the board's three files go into
     board = leaderboard.build(leaderboard.load(args.results), leaderboard.document_labels(args.corpus))
     for path in write_all(board, args.out):
         print(f"wrote {path}")

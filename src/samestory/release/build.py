@@ -111,11 +111,8 @@ def build_release(version: str = DATASET_VERSION, src: Sources = Sources(), out:
     manifest_path = releases / f"v{version}.json"
     if record and not manifest_path.exists():
         check_changelog(version, Path(src.changelog))
-    for folder, option in ((out, "--out"), (releases, "--releases")):
-        bad = next((q for q in (folder, *folder.parents) if q.exists() and not q.is_dir()), None)
-        if bad is not None:
-            raise SameStoryError(f"{option} {folder}: {bad} is a file, not a folder",
-                                 [Problem(str(bad), "expected a folder", field=option, found="a file")])
+    guard.check_folder_path(out, "--out")
+    guard.check_folder_path(releases, "--releases")
     made_out = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
     try:
