@@ -20,6 +20,7 @@ import pytest
 from samestory.corpus import ingest
 
 from samestory.release import build as release
+from samestory.release import manifest as release_manifest
 from samestory.cli import main
 from tests.helpers.build_helpers import STORY, copy_fixture, run, tree
 from tests.helpers.eval_helpers import DOCUMENTS, GOLD, NOISY, score
@@ -137,8 +138,8 @@ def test_release_concurrent_builds_of_one_version_cannot_both_say_built(tmp_path
     winner = next(r for r in res if r[1] == 0)
     manifest = json.loads((tmp_path / "releases" / "v9.9.9.json").read_text())
     won = Path(winner[0][4]) / STORY / "gold" / "stance.jsonl"  # the winner's --annotations
-    assert manifest["inputs"][f"annotations/{STORY}/gold/stance.jsonl"] == release.sha256_file(won)
-    assert release.folder_problems(tmp_path / "build" / "samestory-v9.9.9", manifest["files"]) == []
+    assert manifest["inputs"][f"annotations/{STORY}/gold/stance.jsonl"] == release_manifest.sha256_file(won)
+    assert release_manifest.folder_problems(tmp_path / "build" / "samestory-v9.9.9", manifest["files"]) == []
 
 
 def test_ingest_concurrent_adds_number_documents_distinctly_and_refuse_duplicates(tmp_path, monkeypatch):

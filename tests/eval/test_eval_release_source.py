@@ -14,7 +14,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from samestory import schema  # noqa: E402
 from samestory.cli import main  # noqa: E402
 from samestory.eval.data import load_gold_dir, load_release  # noqa: E402
-from samestory.release.build import Sources, build_release  # noqa: E402
+from samestory.release.build import build_release  # noqa: E402
+from tests.helpers.release_helpers import sources  # noqa: E402
 from tests.helpers.build_helpers import FIXTURE, STORY  # noqa: E402
 
 GOLD_DIR = FIXTURE / "annotations" / STORY / "gold"
@@ -23,7 +24,7 @@ GOLD_DIR = FIXTURE / "annotations" / STORY / "gold"
 @pytest.fixture(scope="module")
 def release(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("evalrel")
-    res = build_release(src=Sources(corpus=FIXTURE / "corpus", annotations=FIXTURE / "annotations"),
+    res = build_release(src=sources(corpus=FIXTURE / "corpus", annotations=FIXTURE / "annotations"),
                         out=tmp / "build", releases=tmp / "releases", progress=False)
     return tmp, res
 

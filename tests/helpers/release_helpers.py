@@ -10,16 +10,25 @@ REPO = ROOT
 _BUILT: dict[str, Path] = {}
 
 
+def sources(**folders):
+    """The build's inputs as `samestory build` gives them: the folders, plus the prediction schemas derived from
+    eval's tasks (the release stage cannot import them itself)."""
+    from samestory.eval.schemas import rendered
+    from samestory.release.build import Sources
+
+    return Sources(schemas=rendered(), **folders)
+
+
 def checkout_release(tmp_root: Path) -> Path:
     """The checkout's current release (corpus/ + annotations/), built into tmp_root against a copy of the
     committed manifests, so the result is the released version (status unchanged). Built once per process."""
-    from samestory.release.build import Sources, build_release
+    from samestory.release.build import build_release
     from samestory.version import DATASET_VERSION
 
     if DATASET_VERSION not in _BUILT or not _BUILT[DATASET_VERSION].exists():
         releases = tmp_root / "releases"
         shutil.copytree(REPO / "releases", releases)
-        src = Sources(corpus=REPO / "corpus", annotations=REPO / "annotations", card=REPO / "dataset_card.md",
+        src = sources(corpus=REPO / "corpus", annotations=REPO / "annotations", card=REPO / "dataset_card.md",
                       changelog=REPO / "CHANGELOG.md")
         result = build_release(DATASET_VERSION, src, tmp_root / "build", releases, progress=False)
         _BUILT[DATASET_VERSION] = result.path

@@ -18,7 +18,8 @@ from samestory.schema import features  # noqa: E402
 
 from samestory import schema
 from samestory.release.rows import data_path  # noqa: E402
-from samestory.release.build import Sources, build_release  # noqa: E402
+from samestory.release.build import build_release  # noqa: E402
+from tests.helpers.release_helpers import sources  # noqa: E402
 from tests.helpers.build_helpers import FIXTURE, STORY, copy_fixture  # noqa: E402
 
 
@@ -31,7 +32,7 @@ def offline(monkeypatch):
 @pytest.fixture(scope="module")
 def release(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("release")
-    src = Sources(corpus=FIXTURE / "corpus", annotations=FIXTURE / "annotations")
+    src = sources(corpus=FIXTURE / "corpus", annotations=FIXTURE / "annotations")
     return build_release(src=src, out=tmp / "build", releases=tmp / "releases", progress=False)
 
 
@@ -94,7 +95,7 @@ def test_build_nullable_label_stays_null(tmp_path):
     recs = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
     recs[0]["paragraphs"][0]["frame"] = None
     path.write_text("".join(json.dumps(r) + "\n" for r in recs), encoding="utf-8")
-    res = build_release(src=Sources(corpus=corpus, annotations=ann), out=tmp_path / "b",
+    res = build_release(src=sources(corpus=corpus, annotations=ann), out=tmp_path / "b",
                         releases=tmp_path / "r", progress=False)
     ds = datasets.load_dataset(str(res.path), "frames", split="test", cache_dir=str(tmp_path / "cache"))
     assert ds[0]["paragraphs"][0]["frame"] is None
@@ -103,7 +104,7 @@ def test_build_nullable_label_stays_null(tmp_path):
 
 def test_build_empty_layers_are_typed_tables(tmp_path):
     """Without annotations every layer is an empty Parquet file carrying the declared features."""
-    res = build_release(src=Sources(corpus=FIXTURE / "corpus", annotations=tmp_path / "none"),
+    res = build_release(src=sources(corpus=FIXTURE / "corpus", annotations=tmp_path / "none"),
                         out=tmp_path / "b", releases=tmp_path / "r", progress=False)
     for config in schema.CONFIGS:
         table = pq.read_table(res.path / data_path(config))

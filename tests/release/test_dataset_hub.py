@@ -17,7 +17,9 @@ from samestory import schema  # noqa: E402
 from samestory.release.dataset import open_release  # noqa: E402
 from samestory.core.errors import SameStoryError  # noqa: E402
 from samestory.eval.data import load_dataset_gold  # noqa: E402
-from samestory.release.build import MANIFEST, Sources, build_release  # noqa: E402
+from samestory.release.build import build_release  # noqa: E402
+from tests.helpers.release_helpers import sources  # noqa: E402
+from samestory.release.manifest import MANIFEST  # noqa: E402
 from tests.helpers.build_helpers import FIXTURE, STORY, copy_fixture, run  # noqa: E402
 from tests.helpers.release_helpers import RecordingHub  # noqa: E402
 
@@ -29,7 +31,7 @@ def folder(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("hub")
     corpus, ann = copy_fixture(tmp)
     (ann / "guidelines.md").write_text("# Codebook\n", encoding="utf-8")
-    return build_release(src=Sources(corpus=corpus, annotations=ann), out=tmp / "build",
+    return build_release(src=sources(corpus=corpus, annotations=ann), out=tmp / "build",
                          releases=tmp / "releases", progress=False).path
 
 

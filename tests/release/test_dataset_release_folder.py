@@ -15,7 +15,9 @@ from samestory import schema  # noqa: E402
 from samestory.release.dataset import open_release  # noqa: E402
 from samestory.core.errors import SameStoryError  # noqa: E402
 from samestory.eval.registry import TASKS  # noqa: E402
-from samestory.release.build import MANIFEST, STORIES, Sources, build_release  # noqa: E402
+from samestory.release.build import build_release  # noqa: E402
+from tests.helpers.release_helpers import sources  # noqa: E402
+from samestory.release.manifest import MANIFEST, STORIES  # noqa: E402
 from tests.helpers.build_helpers import FIXTURE, STORY, copy_fixture, run  # noqa: E402
 from tests.helpers.release_helpers import REPO, checkout_release  # noqa: E402
 
@@ -26,7 +28,7 @@ def fixture_release(tmp_path_factory):
     corpus, ann = copy_fixture(tmp)
     (ann / "guidelines.md").write_text("# Codebook\n\n## 1. Layer `stance`\nfavor, against, neutral.\n",
                                        encoding="utf-8")
-    res = build_release(src=Sources(corpus=corpus, annotations=ann), out=tmp / "build",
+    res = build_release(src=sources(corpus=corpus, annotations=ann), out=tmp / "build",
                         releases=tmp / "releases", progress=False)
     return res
 

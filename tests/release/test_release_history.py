@@ -13,6 +13,7 @@ import samestory
 from samestory.core import paths
 from samestory.core.errors import SameStoryError
 from samestory.release.build import Sources, build_release, verify
+from tests.helpers.release_helpers import sources
 from tests.helpers.build_helpers import FIXTURE, STORY, run
 
 OLD = "0.9.0"
@@ -25,7 +26,7 @@ def git(repo: Path, *args: str) -> str:
 
 
 def _sources(repo: Path) -> Sources:
-    return Sources(corpus=repo / "corpus", annotations=repo / "annotations", card=repo / "dataset_card.md",
+    return sources(corpus=repo / "corpus", annotations=repo / "annotations", card=repo / "dataset_card.md",
                    changelog=repo / "CHANGELOG.md")
 
 

@@ -8,14 +8,17 @@ from dataclasses import dataclass
 import pytest
 
 from samestory.core.errors import SameStoryError
-from samestory.release.build import CHECKSUMS, Sources, build_release, publish
+from samestory.release.build import build_release
+from tests.helpers.release_helpers import sources
+from samestory.release.manifest import CHECKSUMS
+from samestory.release.publish import publish
 from tests.helpers.build_helpers import FIXTURE, run
 from samestory.version import DATASET_VERSION as V
 
 
 @pytest.fixture()
 def built(tmp_path):
-    build_release(src=Sources(corpus=FIXTURE / "corpus", annotations=FIXTURE / "annotations"),
+    build_release(src=sources(corpus=FIXTURE / "corpus", annotations=FIXTURE / "annotations"),
                   out=tmp_path / "build", releases=tmp_path / "releases", progress=False)
     return tmp_path
 

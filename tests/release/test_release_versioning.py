@@ -9,7 +9,9 @@ import pytest
 from samestory.core import paths
 from samestory.release.rows import data_path
 from samestory.core.errors import SameStoryError
-from samestory.release.build import CHECKSUMS, MANIFEST, STORIES, Sources, build_release, verify
+from samestory.release.build import build_release, verify
+from tests.helpers.release_helpers import sources
+from samestory.release.manifest import CHECKSUMS, MANIFEST, STORIES
 from samestory.schema import CONFIGS
 from tests.helpers.build_helpers import STORY, copy_fixture, run, tree
 from samestory.eval.schemas import render as render_schema
@@ -18,15 +20,15 @@ from samestory.version import DATASET_VERSION as V
 
 
 def _build(tmp_path, corpus, ann, **kw):
-    return build_release(src=Sources(corpus=corpus, annotations=ann), out=tmp_path / "build",
+    return build_release(src=sources(corpus=corpus, annotations=ann), out=tmp_path / "build",
                          releases=tmp_path / "releases", progress=False, **kw)
 
 
 def test_release_build_is_byte_for_byte_deterministic(tmp_path):
     corpus, ann = copy_fixture(tmp_path)
-    a = build_release(src=Sources(corpus=corpus, annotations=ann), out=tmp_path / "a", releases=tmp_path / "ra",
+    a = build_release(src=sources(corpus=corpus, annotations=ann), out=tmp_path / "a", releases=tmp_path / "ra",
                       progress=False)
-    b = build_release(src=Sources(corpus=corpus, annotations=ann), out=tmp_path / "b", releases=tmp_path / "rb",
+    b = build_release(src=sources(corpus=corpus, annotations=ann), out=tmp_path / "b", releases=tmp_path / "rb",
                       progress=False)
     assert tree(a.path) == tree(b.path)
     assert (tmp_path / "ra" / f"v{V}.json").read_bytes() == (tmp_path / "rb" / f"v{V}.json").read_bytes()
@@ -67,7 +69,7 @@ def test_release_gold_hash_follows_gold_only(tmp_path):
     changelog = tmp_path / "CHANGELOG.md"
     changelog.write_text(paths.CHANGELOG.read_text(encoding="utf-8") + "\n## 0.1.1\n\nOne stance note fixed.\n",
                          encoding="utf-8")
-    second = build_release("0.1.1", Sources(corpus=corpus, annotations=ann, changelog=changelog), tmp_path / "build",
+    second = build_release("0.1.1", sources(corpus=corpus, annotations=ann, changelog=changelog), tmp_path / "build",
                            tmp_path / "releases", progress=False).manifest["gold_sha256"]
     assert first != second
 
@@ -147,7 +149,7 @@ def test_release_verify_passes_then_fails_after_an_input_change(tmp_path):
     p = ann / STORY / "fact_inventory.jsonl"
     p.write_text(p.read_text(encoding="utf-8").replace("was agreed", "was signed"), encoding="utf-8")
     with pytest.raises(SameStoryError) as exc:
-        verify(f"{V}", Sources(corpus=corpus, annotations=ann), tmp_path / "releases", progress=False)
+        verify(f"{V}", sources(corpus=corpus, annotations=ann), tmp_path / "releases", progress=False)
     text = str(exc.value)
     assert "does not rebuild identically" in text and f"annotations/{STORY}/fact_inventory.jsonl" in text
 
@@ -165,18 +167,18 @@ def test_release_current_version_has_a_changelog_entry_and_its_manifest_rebuilds
 
     assert f"\n## {DATASET_VERSION}\n" in paths.CHANGELOG.read_text(encoding="utf-8")
     if (paths.RELEASES / f"v{DATASET_VERSION}.json").exists():
-        verify(DATASET_VERSION, progress=False)
+        verify(DATASET_VERSION, sources(), progress=False)
 
 
 def test_release_row_order_does_not_depend_on_input_order(tmp_path):
     """Reversing the lines of annotation files changes the inputs' hashes but not one byte of the data."""
     corpus, ann = copy_fixture(tmp_path)
-    a = build_release(src=Sources(corpus=corpus, annotations=ann), out=tmp_path / "a", releases=tmp_path / "ra",
+    a = build_release(src=sources(corpus=corpus, annotations=ann), out=tmp_path / "a", releases=tmp_path / "ra",
                       progress=False)
     for p in [ann / STORY / "entities.jsonl", *sorted((ann / STORY / "gold").glob("*.jsonl"))]:
         lines = p.read_text(encoding="utf-8").splitlines()
         p.write_text("\n".join(reversed(lines)) + "\n", encoding="utf-8")
-    b = build_release(src=Sources(corpus=corpus, annotations=ann), out=tmp_path / "b", releases=tmp_path / "rb",
+    b = build_release(src=sources(corpus=corpus, annotations=ann), out=tmp_path / "b", releases=tmp_path / "rb",
                       progress=False)
     assert a.manifest["inputs"] != b.manifest["inputs"]
     # every file but the manifest inside the folder, which records the inputs' hashes

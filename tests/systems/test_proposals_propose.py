@@ -90,7 +90,7 @@ def test_proposals_facts_match_gold_evidence_of_shared_facts(istanbul):
 
 def test_proposals_cli_on_a_new_story_and_label_studio_hook(tmp_path, capsys):
     from samestory.corpus.cleaning_fixtures import export
-    from samestory.commands.ls_cmd import _push_inventory
+    from samestory.cli.ls import _push_inventory
     from samestory.annotate.labelstudio import sync
 
     corpus = copy_corpus(tmp_path)

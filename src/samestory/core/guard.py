@@ -163,6 +163,15 @@ def read_json(path: Path, what: str = "JSON file"):
 
 # --- folders a command replaces -----------------------------------------------------------------------
 
+def check_folder_path(folder: Path, option: str = "--out") -> None:
+    """Refuse, before any work, a folder path where a file stands (the folder itself or one of its parents)."""
+    folder = Path(folder)
+    bad = next((q for q in (folder, *folder.parents) if q.exists() and not q.is_dir()), None)
+    if bad is not None:
+        raise SameStoryError(f"{option} {folder}: {bad} is a file, not a folder",
+                             [Problem(str(bad), "expected a folder", field=option, found="a file")])
+
+
 def check_replaceable(target: Path, owns: Callable[[str], bool] | Iterable[str], command: str,
                       option: str = "--out") -> None:
     """Refuse to replace `target` unless it is absent, or a folder whose every file `command` writes

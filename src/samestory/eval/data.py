@@ -75,8 +75,8 @@ def load_corpus(corpus: Path | None) -> dict[str, dict]:
 
 def gold_dir_sha256(gold_dir: Path) -> str:
     """The release manifest's gold_sha256 computed from a gold folder: its layer files and the story's
-    inventories, listed as `annotations/<story>/...` exactly as `samestory.release.build` lists them."""
-    from samestory.release.build import _hash_listing, sha256_file
+    inventories, listed as `annotations/<story>/...` exactly as `samestory.release.manifest` lists them."""
+    from samestory.release.manifest import hash_listing, sha256_file
 
     gold_dir = Path(gold_dir)
     story = gold_dir.parent
@@ -87,7 +87,7 @@ def gold_dir_sha256(gold_dir: Path) -> str:
         p = store.inventory_file(story, name)
         if p.exists():
             listing[f"annotations/{story.name}/{p.name}"] = sha256_file(p)
-    return _hash_listing(listing)
+    return hash_listing(listing)
 
 
 def load_gold_dir(gold_dir: Path, corpus: Path | None = None, configs=schema.LAYERS) -> Gold:
@@ -126,7 +126,7 @@ def _load_gold_dir(gold_dir: Path, corpus: Path | None, configs) -> Gold:
 
 def release_dir(release: str, build: Path = paths.BUILD, releases: Path = paths.RELEASES) -> tuple[Path, dict]:
     """The built folder of `release` (e.g. v1.0.0) after checking it against its manifest, and the manifest."""
-    from samestory.release.build import check_release_dir
+    from samestory.release.manifest import check_release_dir
 
     from samestory.core.guard import parse_version, read_json
 

@@ -63,11 +63,16 @@ def render(task: str) -> str:
     return json.dumps(prediction_schema(task), indent=2, ensure_ascii=False) + "\n"
 
 
+def rendered() -> dict[str, str]:
+    """`<task>.schema.json` -> its text, for every task: what `write_all` writes and a release ships."""
+    return {f"{t}.schema.json": render(t) for t in TASKS}
+
+
 def write_all(out_dir: Path) -> list[Path]:
     """Write `<task>.schema.json` for every task; returns the paths."""
     out = []
-    for t in TASKS:
-        p = Path(out_dir) / f"{t}.schema.json"
-        atomic_write_text(p, render(t))
+    for name, text in rendered().items():
+        p = Path(out_dir) / name
+        atomic_write_text(p, text)
         out.append(p)
     return out

@@ -26,6 +26,15 @@ SUBMIT_STEPS = (
 SUBMIT_DOC = "docs/leaderboard.md"
 
 
+
+def _resource_facts(r, short_hash: bool) -> str:
+    """What a declared resource states of version, sha256 (its first 12 digits when short), licence and
+    source, comma-separated; the Markdown board and the HTML page show the same facts."""
+    sha = (f"{r.sha256[:12]}…" if short_hash else r.sha256) if r.sha256 else ""
+    return ", ".join(x for x in (f"version {r.version}" if r.version else "", f"sha256 {sha}" if sha else "",
+                                 f"licence {r.license}" if r.license else "",
+                                 f"source {r.source}" if r.source else "") if x)
+
 def fmt(x: float | None) -> str:
     return "n/a" if x is None else f"{x:.3f}"
 
@@ -134,10 +143,7 @@ def markdown(board: Board) -> str:
         lines.append(f"- **{md_escape(e.name)}** {md_escape(e.system.get('version') or '')}{mark}{link}: {desc}{lang} "
                      f"Scored {md_escape(e.data.get('date'))}; results file `{md_escape(e.path.name)}`.")
         for r in e.declared.resources:
-            extra = ", ".join(x for x in (f"version {r.version}" if r.version else "",
-                                          f"sha256 {r.sha256[:12]}…" if r.sha256 else "",
-                                          f"licence {r.license}" if r.license else "",
-                                          f"source {r.source}" if r.source else "") if x)
+            extra = _resource_facts(r, short_hash=True)
             lines.append(f"  - {'**derived from the test documents**: ' if r.derived_from_test else ''}"
                          f"{md_escape(r.name)} ({md_escape(r.kind)}{'; ' + md_escape(extra) if extra else ''}): "
                          f"{md_escape(r.description)}")
@@ -346,10 +352,7 @@ def page(board: Board) -> str:
                    f"{esc(', '.join(langs) if langs is not None else 'any')}; parameters: {esc(ptxt or 'none')}; "
                    f"scored {esc(e.data.get('date'))}; file <code>{esc(e.path.name)}</code>.</span><ul class=\"res\">")
         for r in e.declared.resources:
-            extra = ", ".join(x for x in (f"version {r.version}" if r.version else "",
-                                          f"sha256 {r.sha256}" if r.sha256 else "",
-                                          f"licence {r.license}" if r.license else "",
-                                          f"source {r.source}" if r.source else "") if x)
+            extra = _resource_facts(r, short_hash=False)
             flag = '<b class="warn">derived from the test documents</b>: ' if r.derived_from_test else ""
             out.append(f"<li>{flag}{esc(r.name)} <span class=\"meta\">({esc(r.kind)}"
                        f"{'; ' + esc(extra) if extra else ''})</span>: {esc(r.description)}</li>")

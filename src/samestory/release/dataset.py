@@ -130,7 +130,7 @@ class Release:
     def stories(self) -> dict[str, dict]:
         """story_id → story metadata; a release without stories.jsonl (layout 1) gives the ids, details
         marked as not in the release."""
-        from samestory.release.build import STORIES
+        from samestory.release.manifest import STORIES
 
         f = self._file(STORIES)
         if f is not None:
@@ -158,7 +158,7 @@ def open_release(spec: str | Path, revision: str | None = None, hub=None) -> Rel
     samestory.core.errors.SameStoryError: no/such/folder/here: no release folder or Hub dataset id of that name
       no/such/folder/here: not found (expected a release folder (with manifest.json) or ORG/NAME of a Hub dataset, found neither)
     """
-    from samestory.release.build import MANIFEST, check_folder, read_folder_manifest
+    from samestory.release.manifest import MANIFEST, check_folder, read_folder_manifest
 
     text = str(spec)
     folder = Path(text).expanduser()

@@ -50,6 +50,63 @@ def _empty(data: StoryData, section: str) -> str:
     return f"<p class='muted'>{escape(empty_reason(data, section))}</p>"
 
 
+def _figure(figures: dict[str, bytes], name: str, alt: str) -> list[str]:
+    """The section's figure, when one was drawn."""
+    return [_img(figures[name], alt)] if name in figures else []
+
+
+def _table(header: str, rows) -> list[str]:
+    """A table as page lines: the header row's cells, then one line per row."""
+    return [f"<table><tr>{header}</tr>", *rows, "</table>"]
+
+
+def _cells(ids: list[str], cell_of, render) -> str:
+    """One cell per document column: `render(value)`, or a muted dash where the document has no value."""
+    return "".join(render(c) if c else "<td class='muted'>—</td>" for c in map(cell_of, ids))
+
+
+def _fact_cell(c: dict, doc_id: str) -> str:
+    if not c["reported"]:
+        return "<td class='omit'>omitted</td>"
+    link = (f"<a href='#{_anchor(doc_id, c['sentence_id'])}' title='{escape(c['evidence'] or '')}'>"
+            "reported</a>") if c["sentence_id"] else "reported"
+    return f"<td class='rep'>{link}</td>"
+
+
+def _portrayal_cell(c: dict) -> str:
+    roles = ", ".join(c["fine_roles"]) or c["main_role"]
+    return (f"<td style='background:{PORTRAYAL_COLORS[c['portrayal']]}'>"
+            f"{escape(c['portrayal'])}<br><small>{escape(roles)}</small></td>")
+
+
+def _side_cell(c: dict, names: dict[str, str]) -> str:
+    s = c["side"]
+    roles = f"{s['main_role']}: {', '.join(s['fine_roles'])}" if s["fine_roles"] else s["main_role"] or "—"
+    by = ", ".join(names.get(e, e) for e in s["portrayal_by"])
+    warn = "".join(f"<br><i>{escape(x)}</i>" for x in s["conflicts"])
+    return (f"<td style='background:{PORTRAYAL_COLORS.get(s['portrayal'], '#fff')}'>"
+            f"<b>{escape(s['portrayal'] or '—')}</b><br><small>{escape(roles)}; via "
+            f"{escape(by or '—')}{warn}</small></td>")
+
+
+def _member_of(side: dict, doc_id: str, entity_id: str) -> dict | None:
+    """An entity's own label in a side's cell of one document."""
+    return next((x for x in (side["cells"].get(doc_id) or {}).get("entities", []) if x["entity_id"] == entity_id), None)
+
+
+def _member_cell(it: dict) -> str:
+    roles = ", ".join(it["fine_roles"] or ()) or it["main_role"] or "—"
+    return f"<td>{escape(it['portrayal'] or '—')}<br><small>{escape(roles)}</small></td>"
+
+
+def _naming_cell(r: dict, d: str) -> str:
+    forms, lab = r["forms"].get(d, {}), r["labels"].get(d, {})
+    txt = ", ".join(f"{escape(k)} ×{v}" for k, v in sorted(forms.items()))
+    if lab:
+        txt += "<br><i>labelled: " + ", ".join(escape(k) for k in sorted(lab)) + "</i>"
+    return f"<td>{txt or '—'}</td>"
+
+
 def render(data: StoryData, figures: dict[str, bytes], meta: dict) -> str:
     """The whole page; every string that comes from data is escaped."""
     docs = data.documents
@@ -97,22 +154,10 @@ def render(data: StoryData, figures: dict[str, bytes], meta: dict) -> str:
     if rows:
         parts.append("<p>Facts sorted by how many articles report them. Leaving facts out is informational "
                      "bias; click a cell to read the evidence sentence.</p>")
-        if "fact_coverage" in figures:
-            parts.append(_img(figures["fact_coverage"], "fact coverage matrix"))
-        parts.append(f"<table><tr><th>fact</th><th>statement</th><th>kind</th><th>#</th>{head}</tr>")
-        for r in rows:
-            cells = []
-            for d in ids:
-                c = r["cells"][d]
-                if c["reported"]:
-                    link = (f"<a href='#{_anchor(d, c['sentence_id'])}' title='{escape(c['evidence'] or '')}'>"
-                            "reported</a>") if c["sentence_id"] else "reported"
-                    cells.append(f"<td class='rep'>{link}</td>")
-                else:
-                    cells.append("<td class='omit'>omitted</td>")
-            parts.append(f"<tr><td>{escape(r['fact_id'])}</td><td>{escape(r['statement'])}</td>"
-                         f"<td>{escape(r['kind'])}</td><td>{r['count']}</td>{''.join(cells)}</tr>")
-        parts.append("</table>")
+        parts += _figure(figures, "fact_coverage", "fact coverage matrix")
+        parts += _table(f"<th>fact</th><th>statement</th><th>kind</th><th>#</th>{head}", (
+            f"<tr><td>{escape(r['fact_id'])}</td><td>{escape(r['statement'])}</td><td>{escape(r['kind'])}</td>"
+            f"<td>{r['count']}</td>{''.join(_fact_cell(r['cells'][d], d) for d in ids)}</tr>" for r in rows))
     else:
         parts.append(_empty(data, "facts"))
 
@@ -120,14 +165,11 @@ def render(data: StoryData, figures: dict[str, bytes], meta: dict) -> str:
     parts.append(_origin(data, "entities", "mentions"))
     erows = entity_table(data)
     if erows:
-        parts.append(f"<table><tr><th>entity</th><th>type</th><th>names seen</th><th>#docs</th>{head}</tr>")
-        for r in erows:
-            cells = "".join(f"<td>{r['counts'][d] or '—'}</td>" if r["counts"] is not None else "<td>?</td>"
-                            for d in ids)
-            docs_n = r["documents"] if r["documents"] is not None else "?"
-            parts.append(f"<tr><th>{escape(r['name'])}</th><td>{escape(r['type'])}</td>"
-                         f"<td>{escape(', '.join(r['aliases'][:6]))}</td><td>{docs_n}</td>{cells}</tr>")
-        parts.append("</table>")
+        parts += _table(f"<th>entity</th><th>type</th><th>names seen</th><th>#docs</th>{head}", (
+            f"<tr><th>{escape(r['name'])}</th><td>{escape(r['type'])}</td>"
+            f"<td>{escape(', '.join(r['aliases'][:6]))}</td><td>{r['documents'] if r['documents'] is not None else '?'}"
+            "</td>" + "".join(f"<td>{r['counts'][d] or '—'}</td>" if r["counts"] is not None else "<td>?</td>"
+                              for d in ids) + "</tr>" for r in erows))
     else:
         parts.append(_empty(data, "entities"))
 
@@ -135,21 +177,9 @@ def render(data: StoryData, figures: dict[str, bytes], meta: dict) -> str:
     parts.append(_origin(data, "entities", "entity_frames"))
     prow = portrayal(data)
     if prow:
-        if "portrayal" in figures:
-            parts.append(_img(figures["portrayal"], "portrayal matrix"))
-        parts.append(f"<table><tr><th>entity</th>{head}</tr>")
-        for r in prow:
-            cells = []
-            for d in ids:
-                c = r["cells"].get(d)
-                if not c:
-                    cells.append("<td class='muted'>—</td>")
-                    continue
-                roles = ", ".join(c["fine_roles"]) or c["main_role"]
-                cells.append(f"<td style='background:{PORTRAYAL_COLORS[c['portrayal']]}'>"
-                             f"{escape(c['portrayal'])}<br><small>{escape(roles)}</small></td>")
-            parts.append(f"<tr><th>{escape(r['name'])}</th>{''.join(cells)}</tr>")
-        parts.append("</table>")
+        parts += _figure(figures, "portrayal", "portrayal matrix")
+        parts += _table(f"<th>entity</th>{head}", (
+            f"<tr><th>{escape(r['name'])}</th>{_cells(ids, r['cells'].get, _portrayal_cell)}</tr>" for r in prow))
     else:
         parts.append(_empty(data, "portrayal"))
 
@@ -162,35 +192,15 @@ def render(data: StoryData, figures: dict[str, bytes], meta: dict) -> str:
                      "side); the side's casting is the marked one (negative or positive over neutral, a role over "
                      "none), carried by the entities named; different marked values give <i>mixed</i> and are "
                      "listed, never picked silently.</p>")
-        parts.append(f"<table><tr><th>side / entity</th>{head}</tr>")
         names = {e["entity_id"]: e["name"] for e in data.inventories.get("entities", [])}
+        lines = []
         for r in grows:
-            cells = []
-            for d in ids:
-                c = r["cells"].get(d)
-                if not c:
-                    cells.append("<td class='muted'>—</td>")
-                    continue
-                s = c["side"]
-                roles = (f"{s['main_role']}: {', '.join(s['fine_roles'])}" if s["fine_roles"]
-                         else s["main_role"] or "—")
-                by = ", ".join(names.get(e, e) for e in s["portrayal_by"])
-                warn = "".join(f"<br><i>{escape(x)}</i>" for x in s["conflicts"])
-                cells.append(f"<td style='background:{PORTRAYAL_COLORS.get(s['portrayal'], '#fff')}'>"
-                             f"<b>{escape(s['portrayal'] or '—')}</b><br><small>{escape(roles)}; via "
-                             f"{escape(by or '—')}{warn}</small></td>")
-            parts.append(f"<tr><th>{escape(r['name'])} (side)</th>{''.join(cells)}</tr>")
+            lines.append(f"<tr><th>{escape(r['name'])} (side)</th>"
+                         f"{_cells(ids, r['cells'].get, lambda c: _side_cell(c, names))}</tr>")
             for e in [r["entity_id"], *(m["entity_id"] for m in r["members"])]:
-                cells = []
-                for d in ids:
-                    it = next((x for x in (r["cells"].get(d) or {}).get("entities", []) if x["entity_id"] == e), None)
-                    if not it:
-                        cells.append("<td class='muted'>—</td>")
-                        continue
-                    roles = ", ".join(it["fine_roles"] or ()) or it["main_role"] or "—"
-                    cells.append(f"<td>{escape(it['portrayal'] or '—')}<br><small>{escape(roles)}</small></td>")
-                parts.append(f"<tr><td>&nbsp;&nbsp;{escape(names.get(e, e))}</td>{''.join(cells)}</tr>")
-        parts.append("</table>")
+                member = _cells(ids, lambda d, e=e: _member_of(r, d, e), _member_cell)
+                lines.append(f"<tr><td>&nbsp;&nbsp;{escape(names.get(e, e))}</td>{member}</tr>")
+        parts += _table(f"<th>side / entity</th>{head}", lines)
     else:
         parts.append(_empty(data, "sides"))
 
@@ -198,15 +208,11 @@ def render(data: StoryData, figures: dict[str, bytes], meta: dict) -> str:
     parts.append(_origin(data, "stance_targets", "stance"))
     srows = stance(data)
     if srows:
-        if "stance" in figures:
-            parts.append(_img(figures["stance"], "stance per target"))
-        parts.append(f"<table><tr><th>target</th>{head}</tr>")
-        for r in srows:
-            cells = "".join(
-                f"<td style='background:{STANCE_COLORS.get(v, '#fff')}'>{escape(v or '—')}</td>"
-                for v in (r["labels"][d] for d in ids))
-            parts.append(f"<tr><th title='{escape(r['definition'])}'>{escape(r['name'])}</th>{cells}</tr>")
-        parts.append("</table>")
+        parts += _figure(figures, "stance", "stance per target")
+        parts += _table(f"<th>target</th>{head}", (
+            f"<tr><th title='{escape(r['definition'])}'>{escape(r['name'])}</th>"
+            + "".join(f"<td style='background:{STANCE_COLORS.get(v, '#fff')}'>{escape(v or '—')}</td>"
+                      for v in (r["labels"][d] for d in ids)) + "</tr>" for r in srows))
     else:
         parts.append(_empty(data, "stance"))
 
@@ -214,50 +220,35 @@ def render(data: StoryData, figures: dict[str, bytes], meta: dict) -> str:
     parts.append(_origin(data, "frames"))
     fr = frames(data)
     if fr:
-        if "frames" in figures:
-            parts.append(_img(figures["frames"], "paragraph frame strips"))
-        parts.append("<table><tr><th>document</th><th>frames (primary in bold)</th><th>paragraphs</th></tr>")
-        for d in ids:
-            if d not in fr:
-                continue
+        parts += _figure(figures, "frames", "paragraph frame strips")
+        lines = []
+        for d in (d for d in ids if d in fr):
             f = fr[d]
             names = ", ".join(f"<b>{escape(x)}</b>" if x == f["primary_frame"] else escape(x) for x in f["frames"])
             strip = "".join(
                 f"<span title='{escape(x or 'none')}' style='background:"
                 f"{_css_color(FRAME_COLORS.get(x))}'></span>" for x in f["strip"])
-            parts.append(f"<tr><th>{escape(labels[d])}</th><td>{names}</td>"
+            lines.append(f"<tr><th>{escape(labels[d])}</th><td>{names}</td>"
                          f"<td style='min-width:300px'><div class='strip'>{strip}</div></td></tr>")
-        parts.append("</table>")
+        parts += _table("<th>document</th><th>frames (primary in bold)</th><th>paragraphs</th>", lines)
     else:
         parts.append(_empty(data, "frames"))
 
     parts.append("<h2 id='words'>Words</h2>")
     nrows = naming_choices(data)
     parts.append("<h3 id='naming'>Naming choices</h3>" + _origin(data, "entities", "mentions"))
-    if not nrows:
-        parts.append(_empty(data, "naming"))
     if nrows:
-        parts.append(f"<table><tr><th>entity</th>{head}</tr>")
-        for r in nrows:
-            cells = []
-            for d in ids:
-                forms = r["forms"].get(d, {})
-                lab = r["labels"].get(d, {})
-                txt = ", ".join(f"{escape(k)} ×{v}" for k, v in sorted(forms.items()))
-                if lab:
-                    txt += "<br><i>labelled: " + ", ".join(escape(k) for k in sorted(lab)) + "</i>"
-                cells.append(f"<td>{txt or '—'}</td>")
-            parts.append(f"<tr><th>{escape(r['name'])}</th>{''.join(cells)}</tr>")
-        parts.append("</table>")
+        parts += _table(f"<th>entity</th>{head}", (
+            f"<tr><th>{escape(r['name'])}</th>{''.join(_naming_cell(r, d) for d in ids)}</tr>" for r in nrows))
+    else:
+        parts.append(_empty(data, "naming"))
     parts.append("<h3 id='loaded'>Loaded words</h3>" + _origin(data, "bias_spans"))
     lrows = loaded_words(data)
     if lrows:
-        parts.append("<table><tr><th>document</th><th>#</th><th>words marked as loaded language or name calling"
-                     "</th></tr>")
-        for r in lrows:
-            words = ", ".join(f"{escape(w['text'])} ×{w['count']}" for w in r["words"]) or "—"
-            parts.append(f"<tr><th>{escape(labels[r['doc_id']])}</th><td>{r['total']}</td><td>{words}</td></tr>")
-        parts.append("</table>")
+        parts += _table("<th>document</th><th>#</th><th>words marked as loaded language or name calling</th>", (
+            f"<tr><th>{escape(labels[r['doc_id']])}</th><td>{r['total']}</td><td>"
+            + (", ".join(f"{escape(w['text'])} ×{w['count']}" for w in r["words"]) or "—") + "</td></tr>"
+            for r in lrows))
     else:
         parts.append(_empty(data, "loaded"))
     spans_layer = data.layers.get("bias_spans", {})

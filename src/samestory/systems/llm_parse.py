@@ -89,6 +89,20 @@ def _entity(value, ids: set, where: str):
     return value
 
 
+def _spans(obj: dict, config: str, key: str, text: str, fields) -> list[dict]:
+    """The answer's list `key` of quoted spans: each found in the text (`fields(item, where)` gives the rest of
+    its record), in text order, numbered with the config's item ids."""
+    loc, items = Locator(text), []
+    for i, s in enumerate(_get(obj, key, list)):
+        where = f"{key}[{i}]"
+        if not isinstance(s, dict):
+            raise InvalidOutput(f"{where}: not an object")
+        a, b = loc.find(s.get("text"), where)
+        items.append({"start": a, "end": b, "text": text[a:b], **fields(s, where)})
+    items.sort(key=lambda s: (s["start"], -s["end"]))
+    return [{"id": schema.CONFIGS[config].item_id(i), **s} for i, s in enumerate(items, 1)]
+
+
 def to_record(config: str, obj: dict, doc: dict, res: Resources) -> dict:
     """Turn a parsed answer into a record with the gold layer's layout; any mismatch is InvalidOutput."""
     text, story, doc_id = doc["text"], doc["story_id"], doc["doc_id"]
@@ -166,18 +180,10 @@ def to_record(config: str, obj: dict, doc: dict, res: Resources) -> dict:
         return {"doc_id": doc_id, "sentences": out}
     if config == "bias_spans":
         ids = {e["entity_id"] for e in res.require("entities", story)}
-        loc, items = Locator(text), []
-        for i, s in enumerate(_get(obj, "spans", list)):
-            where = f"spans[{i}]"
-            if not isinstance(s, dict):
-                raise InvalidOutput(f"{where}: not an object")
-            a, b = loc.find(s.get("text"), where)
-            items.append({"start": a, "end": b, "text": text[a:b],
-                          "technique": _label(s.get("technique"), schema.TECHNIQUES, where + ".technique"),
-                          "target_entity_id": _entity(s.get("target_entity_id"), ids, where),
-                          "polarity": _label(s.get("polarity"), schema.PORTRAYALS, where + ".polarity", nullable=True)})
-        items.sort(key=lambda s: (s["start"], -s["end"]))
-        return {"doc_id": doc_id, "spans": [{"id": schema.CONFIGS["bias_spans"].item_id(i), **s} for i, s in enumerate(items, 1)]}
+        return {"doc_id": doc_id, "spans": _spans(obj, config, "spans", text, lambda s, where: {
+            "technique": _label(s.get("technique"), schema.TECHNIQUES, where + ".technique"),
+            "target_entity_id": _entity(s.get("target_entity_id"), ids, where),
+            "polarity": _label(s.get("polarity"), schema.PORTRAYALS, where + ".polarity", nullable=True)})}
     if config == "facts":
         answers = _keyed(obj, "facts", "fact_id")
         out = []
@@ -195,14 +201,6 @@ def to_record(config: str, obj: dict, doc: dict, res: Resources) -> dict:
         return {"doc_id": doc_id, "facts": out}
     if config == "quotes":
         ids = {e["entity_id"] for e in res.require("entities", story)}
-        loc, items = Locator(text), []
-        for i, q in enumerate(_get(obj, "quotes", list)):
-            where = f"quotes[{i}]"
-            if not isinstance(q, dict):
-                raise InvalidOutput(f"{where}: not an object")
-            a, b = loc.find(q.get("text"), where)
-            items.append({"start": a, "end": b, "text": text[a:b],
-                          "speaker_entity_id": _entity(q.get("speaker_entity_id"), ids, where)})
-        items.sort(key=lambda q: (q["start"], -q["end"]))
-        return {"doc_id": doc_id, "quotes": [{"id": schema.CONFIGS["quotes"].item_id(i), **q} for i, q in enumerate(items, 1)]}
+        return {"doc_id": doc_id, "quotes": _spans(obj, config, "quotes", text, lambda q, where: {
+            "speaker_entity_id": _entity(q.get("speaker_entity_id"), ids, where)})}
     raise ValueError(f"unknown config {config}")

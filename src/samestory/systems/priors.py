@@ -224,6 +224,11 @@ def _predict(documents: list[dict], resources: Resources, params: dict, mode: st
     return {c: out[c] for c in configs}
 
 
+def _predictor(mode: str):
+    """A system's predict function drawing labels from the priors by `mode` (majority or stratified)."""
+    return lambda docs, res, params, configs=None: _predict(docs, res, params, mode, configs)
+
+
 CLASSIFICATION_TASKS = ("entity_roles", "entity_portrayal", "stance", "frames", "bias_sentences", "facts")
 
 
@@ -249,7 +254,7 @@ register(System(
                 "predicted document but reads the other test documents' gold: test-informed. "
                 "--param prior_from=DIR counts a disjoint gold folder instead.",
     tasks=CLASSIFICATION_TASKS,
-    predict=lambda docs, res, params, configs=None: _predict(docs, res, params, "majority", configs),
+    predict=_predictor("majority"),
     defaults={"prior_from": LOO}, resources=_prior_resources))
 
 register(System(
@@ -257,7 +262,7 @@ register(System(
     description="Labels drawn at random (seeded, per document and item) from the leave-one-document-out prior "
                 "of majority: test-informed, as majority.",
     tasks=CLASSIFICATION_TASKS,
-    predict=lambda docs, res, params, configs=None: _predict(docs, res, params, "stratified", configs),
+    predict=_predictor("stratified"),
     defaults={"prior_from": LOO, "seed": 13}, resources=_prior_resources))
 
 register(System(
@@ -265,12 +270,12 @@ register(System(
     description="The first label of each schema label set (a uniform prior, ties broken by schema order): an "
                 "arbitrary floor that reads nothing but the schema and the inventories.",
     tasks=CLASSIFICATION_TASKS,
-    predict=lambda docs, res, params, configs=None: _predict(docs, res, params, "majority", configs),
+    predict=_predictor("majority"),
     resources=lambda params: [ENTITY_TABLE, FACT_INVENTORY, STANCE_TARGETS, LABEL_SET]))
 
 register(System(
     name="uniform-random", version="1.0.0",
     description="Labels drawn uniformly at random (seeded) from each schema label set: the chance floor.",
     tasks=CLASSIFICATION_TASKS,
-    predict=lambda docs, res, params, configs=None: _predict(docs, res, params, "stratified", configs),
+    predict=_predictor("stratified"),
     defaults={"seed": 13}, resources=lambda params: [ENTITY_TABLE, FACT_INVENTORY, STANCE_TARGETS, LABEL_SET]))

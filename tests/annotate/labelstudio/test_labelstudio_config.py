@@ -88,7 +88,7 @@ def test_labelstudio_config_instructions_quote_the_codebook():
 
 
 def test_labelstudio_config_cli_projects_match():
-    from samestory.commands import ls_cmd
+    from samestory.cli import ls as ls_cmd
     assert ls_cmd.PROJECTS == C.PROJECTS
 
 

@@ -92,19 +92,28 @@ def task_data(doc: dict) -> dict:
 EMPTY_SLOT = "(no sentence here: leave it empty)"
 
 
+def _runs(items: list, size: int):
+    """Consecutive runs of `size` items, numbered from 1, each with the item before and the one after (or None):
+    the units of the sentences and paragraphs projects."""
+    for n, i in enumerate(range(0, len(items), size), 1):
+        run = items[i:i + size]
+        yield n, run, items[i - 1] if i else None, items[i + len(run)] if i + len(run) < len(items) else None
+
+
+def _run_data(doc: dict, unit_id: str, what: str, run: list[dict], total: int) -> dict:
+    """The fields every run unit starts with: where it is, and a title naming its first and last item."""
+    return {"doc_id": doc["doc_id"], "story_id": doc["story_id"], "unit_id": f"{doc['doc_id']}/{unit_id}",
+            "title": f"{doc.get('title') or doc['doc_id']} ({what} {run[0]['id']}-{run[-1]['id']} of {total})"}
+
+
 def sentence_units(doc: dict) -> list[dict]:
     """The `sentences` tasks of a document: runs of `C.SLOTS` consecutive sentences, each shown with its
     id and paragraph, between the sentence before and the one after (context, not labelled)."""
     sents = doc["sentences"]
     text = doc["text"]
     out = []
-    for n, i in enumerate(range(0, len(sents), C.SLOTS), 1):
-        run = sents[i:i + C.SLOTS]
-        prev = sents[i - 1] if i else None
-        nxt = sents[i + len(run)] if i + len(run) < len(sents) else None
-        data = {"doc_id": doc["doc_id"], "story_id": doc["story_id"], "unit_id": f"{doc['doc_id']}/u{n}",
-                "title": f"{doc.get('title') or doc['doc_id']} (sentences {run[0]['id']}-{run[-1]['id']} of "
-                         f"{len(sents)})",
+    for n, run, prev, nxt in _runs(sents, C.SLOTS):
+        data = {**_run_data(doc, f"u{n}", "sentences", run, len(sents)),
                 "sentence_ids": [x["id"] for x in run],
                 "before": "\u2026 " + text[prev["start"]:prev["end"]] if prev else "(start of the article)",
                 "after": text[nxt["start"]:nxt["end"]] + " \u2026" if nxt else "(end of the article)"}
@@ -147,15 +156,10 @@ def paragraph_units(doc: dict) -> list[dict]:
     paras = doc["paragraphs"]
     text = doc["text"]
     out = []
-    for n, i in enumerate(range(0, len(paras), C.PARA_SLOTS), 1):
-        run = paras[i:i + C.PARA_SLOTS]
-        prev = paras[i - 1] if i else None
-        nxt = paras[i + len(run)] if i + len(run) < len(paras) else None
+    for n, run, prev, nxt in _runs(paras, C.PARA_SLOTS):
         before = " ".join(text[prev["start"]:prev["end"]].split()) if prev else ""
         after = " ".join(text[nxt["start"]:nxt["end"]].split()) if nxt else ""
-        data = {"doc_id": doc["doc_id"], "story_id": doc["story_id"], "unit_id": f"{doc['doc_id']}/par{n}",
-                "title": f"{doc.get('title') or doc['doc_id']} (paragraphs {run[0]['id']}-{run[-1]['id']} of "
-                         f"{len(paras)})",
+        data = {**_run_data(doc, f"par{n}", "paragraphs", run, len(paras)),
                 "paragraph_ids": [p["id"] for p in run],
                 "before": (f"{prev['id']}: \u2026 " + before[-CONTEXT:]) if prev else "(start of the article)",
                 "after": (f"{nxt['id']}: " + after[:CONTEXT] + " \u2026") if nxt else "(end of the article)"}

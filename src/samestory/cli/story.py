@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from samestory.core import paths
+from samestory.cli.options import add_corpus, command
 from samestory.corpus.ingest import new_story
 from samestory.systems.proposals import FACT_THRESHOLD
 from samestory.schema import INVENTORIES
@@ -57,29 +57,30 @@ def _propose(args) -> int:
     return 0
 
 
+def _add_folders(p) -> None:
+    """--corpus, and --annotations defaulting to the folder beside it (a new story may live outside a checkout)."""
+    add_corpus(p)
+    p.add_argument("--annotations", help="annotations folder (default: the folder `annotations` beside the corpus "
+                   "folder)")
+
+
 def register(sub) -> None:
     p = sub.add_parser("story", help="Create stories (events) and propose their inventories.",
                        description="Create stories (events) in the corpus; propose their entity table, fact "
                                    "inventory and stance targets for review.")
     ssub = p.add_subparsers(dest="story_command", metavar="ACTION", required=True)
-    n = ssub.add_parser("new", help="Create a new story.", description=_new.__doc__)
+    n = command(ssub, "new", _new, help="Create a new story.", description=_new.__doc__)
     n.add_argument("story_id", metavar="ID", help="story id: lower-case slug, e.g. kyiv-2025-06-01")
     n.add_argument("--title", required=True, help="what happened, one line")
     n.add_argument("--date", required=True, help="event date, YYYY-MM-DD")
     n.add_argument("--place", help="where it happened (default: null)")
     n.add_argument("--description", help="one-line summary of the event (default: null)")
-    n.add_argument("--corpus", default=str(paths.CORPUS), help="corpus folder (default: %(default)s)")
-    n.add_argument("--annotations", help="annotations folder (default: the folder `annotations` beside the corpus "
-                   "folder)")
-    n.set_defaults(func=_new)
-    pr = ssub.add_parser("propose", help="Propose entities, facts and stance targets (machine-proposed).",
-                         description=_propose.__doc__)
+    _add_folders(n)
+    pr = command(ssub, "propose", _propose, help="Propose entities, facts and stance targets (machine-proposed).",
+                 description=_propose.__doc__)
     pr.add_argument("story_id", metavar="ID", help="story id")
     pr.add_argument("--out", help="output folder (default: annotations/<ID>/proposals; an existing folder is "
                     "replaced only if it is a proposals folder)")
     pr.add_argument("--fact-threshold", type=float, default=FACT_THRESHOLD,
                     help="cosine similarity at which sentences of two outlets report one fact (default: %(default)s)")
-    pr.add_argument("--corpus", default=str(paths.CORPUS), help="corpus folder (default: %(default)s)")
-    pr.add_argument("--annotations", help="annotations folder (default: the folder `annotations` beside the corpus "
-                    "folder)")
-    pr.set_defaults(func=_propose)
+    _add_folders(pr)

@@ -6,22 +6,23 @@ import json
 import sys
 from pathlib import Path
 
+from samestory.cli.options import add_annotations, add_checkout, add_release_folders, add_version, command
 from samestory.core import paths
 from samestory.version import DATASET_VERSION
 
 
 def _sources(args):
+    """The build's inputs; the prediction schemas come from eval's tasks (the release stage sits below eval)."""
+    from samestory.eval.schemas import rendered
     from samestory.release.build import Sources
 
     paths.require_checkout(args.command, args.corpus)
     return Sources(corpus=Path(args.corpus), annotations=Path(args.annotations), card=Path(args.card),
-                   changelog=Path(args.changelog))
+                   changelog=Path(args.changelog), schemas=rendered())
 
 
 def _add_inputs(p: argparse.ArgumentParser, card: bool = True) -> None:
-    p.add_argument("--corpus", default=str(paths.CORPUS), help="corpus folder (default: %(default)s)")
-    p.add_argument("--annotations", default=str(paths.ANNOTATIONS),
-                   help="annotations folder (default: %(default)s)")
+    add_checkout(p)
     if card:
         p.add_argument("--card", default=str(paths.CARD), help="card template (default: %(default)s)")
         p.add_argument("--changelog", default=str(paths.CHANGELOG), help="changelog (default: %(default)s)")
@@ -88,51 +89,42 @@ def cmd_verify(args) -> int:
     return 0
 
 
-def cmd_card(args) -> int:
+def _refresh(path: Path, current: str, text: str, check: bool, stale: str, done: str) -> int:
+    """A generated file: say it is up to date, or with --check that it is stale (exit 1), or rewrite it."""
     from samestory.core.jsonl import atomic_write_text
+
+    if text == current:
+        print(f"{path}: up to date")
+        return 0
+    if check:
+        print(f"{path}: stale; {stale}", file=sys.stderr)
+        return 1
+    atomic_write_text(path, text)
+    print(f"{path}: {done}")
+    return 0
+
+
+def cmd_card(args) -> int:
     from samestory.release.build import render_card
 
     src = _sources(args)
     text = render_card(src, args.version)
-    current = Path(src.card).read_text(encoding="utf-8")
-    if text == current:
-        print(f"{src.card}: up to date")
-        return 0
-    if args.check:
-        print(f"{src.card}: stale; run `samestory card` to refresh its generated sections", file=sys.stderr)
-        return 1
-    atomic_write_text(Path(src.card), text)
-    print(f"{src.card}: refreshed")
-    return 0
+    return _refresh(Path(src.card), Path(src.card).read_text(encoding="utf-8"), text, args.check,
+                    "run `samestory card` to refresh its generated sections", "refreshed")
 
 
 def cmd_changelog(args) -> int:
     from samestory.annotate import changelog
-    from samestory.core.errors import SameStoryError
-    from samestory.core.jsonl import atomic_write_text
 
     path = Path(args.changelog)
-    try:
-        current = path.read_text(encoding="utf-8")
-        text = changelog.render(current, Path(args.annotations), str(path))
-    except SameStoryError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        for p in exc.problems:
-            print(f"  {p}", file=sys.stderr)
-        return exc.exit_code
-    if text == current:
-        print(f"{path}: up to date")
-        return 0
-    if args.check:
-        print(f"{path}: stale; run `samestory changelog` to regenerate its list of changed labels", file=sys.stderr)
-        return 1
-    atomic_write_text(path, text)
-    print(f"{path}: label changes regenerated from {args.annotations}/<story>/changes/")
-    return 0
+    current = path.read_text(encoding="utf-8")
+    text = changelog.render(current, Path(args.annotations), str(path))
+    return _refresh(path, current, text, args.check, "run `samestory changelog` to regenerate its list of changed "
+                    "labels", f"label changes regenerated from {args.annotations}/<story>/changes/")
 
 
 def cmd_publish(args) -> int:
-    from samestory.release.build import publish
+    from samestory.release.publish import publish
 
     plan = publish(args.version, args.repo_id, Path(args.out), Path(args.releases), dry_run=args.dry_run)
     if args.dry_run:
@@ -144,69 +136,60 @@ def cmd_publish(args) -> int:
 
 
 def register(sub) -> None:
-    p = sub.add_parser("validate", help="check the corpus and all annotations; report every problem",
-                       description="Check the corpus (raw sha256, UTF-8, clean text) and every annotation file "
-                       "against schema.py; print every problem and exit 1 if there is any.")
+    p = command(sub, "validate", cmd_validate, help="check the corpus and all annotations; report every problem",
+                description="Check the corpus (raw sha256, UTF-8, clean text) and every annotation file "
+                "against schema.py; print every problem and exit 1 if there is any.")
     _add_inputs(p, card=False)
     p.add_argument("--quiet", action="store_true", help="do not print notes")
     p.add_argument("--list-checks", action="store_true",
                    help="list the cross-layer checks (names for annotations/<story>/exceptions.jsonl) and exit")
     p.add_argument("--violations", metavar="FILE",
                    help="also write the cross-layer violations, grouped and counted per check, to FILE")
-    p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("build", help="build the versioned release (Parquet per config + card + manifest)",
-                       description="Validate, then write build/samestory-v<version>/ and releases/v<version>.json. "
-                       "A released version with other content is refused: bump the version.")
+    p = command(sub, "build", cmd_build, help="build the versioned release (Parquet per config + card + manifest)",
+                description="Validate, then write build/samestory-v<version>/ and releases/v<version>.json. "
+                "A released version with other content is refused: bump the version.")
     _add_inputs(p)
-    p.add_argument("--out", default=str(paths.BUILD), help="build folder (default: %(default)s)")
-    p.add_argument("--releases", default=str(paths.RELEASES), help="release manifests (default: %(default)s)")
-    p.add_argument("--version", default=DATASET_VERSION, help="dataset version (default: %(default)s)")
+    add_release_folders(p)
+    add_version(p)
     p.add_argument("--quiet", action="store_true", help="no progress bars")
-    p.set_defaults(func=cmd_build)
 
-    p = sub.add_parser("verify", help="rebuild a released version and compare it with its manifest",
-                       description="Rebuild <version> in a scratch folder and compare every hash with "
-                       "releases/v<version>.json, and compare the built folder <out>/samestory-v<version>/, "
-                       "if it exists, with the manifest. The current version is rebuilt from this checkout; an "
-                       "older one from the git commit that recorded its manifest (its own code and data, "
-                       "exported with git archive; needs the git history).")
+    p = command(sub, "verify", cmd_verify, help="rebuild a released version and compare it with its manifest",
+                description="Rebuild <version> in a scratch folder and compare every hash with "
+                "releases/v<version>.json, and compare the built folder <out>/samestory-v<version>/, "
+                "if it exists, with the manifest. The current version is rebuilt from this checkout; an "
+                "older one from the git commit that recorded its manifest (its own code and data, "
+                "exported with git archive; needs the git history).")
     p.add_argument("version", help="e.g. 1.0.0")
     _add_inputs(p)
-    p.add_argument("--out", default=str(paths.BUILD), help="build folder compared too (default: %(default)s)")
-    p.add_argument("--releases", default=str(paths.RELEASES), help="release manifests (default: %(default)s)")
+    add_release_folders(p, out_help="build folder compared too (default: %(default)s)")
     how = p.add_mutually_exclusive_group()
     how.add_argument("--from-history", action="store_true",
                      help="rebuild from the commit that recorded the manifest even for the current version")
     how.add_argument("--from-sources", action="store_true",
                      help="rebuild from --corpus/--annotations as they are, even for an older version")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
-    p.set_defaults(func=cmd_verify)
 
-    p = sub.add_parser("card", help="refresh the generated sections of dataset_card.md",
-                       description="Recompute the statistics, field, label, agreement and history sections of "
-                       "the card from schema.py and the data.")
+    p = command(sub, "card", cmd_card, help="refresh the generated sections of dataset_card.md",
+                description="Recompute the statistics, field, label, agreement and history sections of "
+                "the card from schema.py and the data.")
     _add_inputs(p)
-    p.add_argument("--version", default=DATASET_VERSION, help="dataset version (default: %(default)s)")
+    add_version(p)
     p.add_argument("--check", action="store_true", help="only check; exit 1 when the card is stale")
-    p.set_defaults(func=cmd_card)
 
-    p = sub.add_parser("changelog", help="regenerate CHANGELOG.md's list of changed gold labels",
-                       description="Rewrite the block between <!-- label-changes:begin --> and "
-                       "<!-- label-changes:end --> in CHANGELOG.md from annotations/<story>/changes/*.jsonl "
-                       "(every changed label: document, layer, item, old -> new, reason) and the adjudication "
-                       "counts. Deterministic; --check exits 1 when the file is stale.")
-    p.add_argument("--annotations", default=str(paths.ANNOTATIONS), help="annotations folder (default: %(default)s)")
+    p = command(sub, "changelog", cmd_changelog, help="regenerate CHANGELOG.md's list of changed gold labels",
+                description="Rewrite the block between <!-- label-changes:begin --> and "
+                "<!-- label-changes:end --> in CHANGELOG.md from annotations/<story>/changes/*.jsonl "
+                "(every changed label: document, layer, item, old -> new, reason) and the adjudication "
+                "counts. Deterministic; --check exits 1 when the file is stale.")
+    add_annotations(p)
     p.add_argument("--changelog", default=str(paths.CHANGELOG), help="changelog (default: %(default)s)")
     p.add_argument("--check", action="store_true", help="only check; exit 1 when the list is stale")
-    p.set_defaults(func=cmd_changelog)
 
-    p = sub.add_parser("publish", help="push a built release to the Hugging Face Hub and tag it",
-                       description="Upload build/samestory-v<version>/ with huggingface_hub (create_repo, "
-                       "upload_folder, create_tag v<version>). --dry-run prints the plan.")
+    p = command(sub, "publish", cmd_publish, help="push a built release to the Hugging Face Hub and tag it",
+                description="Upload build/samestory-v<version>/ with huggingface_hub (create_repo, "
+                "upload_folder, create_tag v<version>). --dry-run prints the plan.")
     p.add_argument("--repo-id", required=True, help="ORG/NAME of the Hub dataset repository")
-    p.add_argument("--version", default=DATASET_VERSION, help="dataset version (default: %(default)s)")
-    p.add_argument("--out", default=str(paths.BUILD), help="build folder (default: %(default)s)")
-    p.add_argument("--releases", default=str(paths.RELEASES), help="release manifests (default: %(default)s)")
+    add_version(p)
+    add_release_folders(p)
     p.add_argument("--dry-run", action="store_true", help="print the plan, upload nothing")
-    p.set_defaults(func=cmd_publish)

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from samestory.annotate import store
+from samestory.cli.options import command
 from samestory.core import paths
 from samestory.core.errors import Problem, SameStoryError
 from samestory.core.jsonl import atomic_write_text, read_jsonl
@@ -37,19 +38,18 @@ def register(sub) -> None:
         q.add_argument("--documents", type=Path,
                        help="JSONL of `documents` rows to use instead of --corpus (e.g. from a release).")
 
-    c = ls.add_parser("config", help="Write the labeling configs generated from the schema.",
-                      description="Writes <out>/<story>/<project>.xml; --check compares "
-                                  "instead.")
+    c = command(ls, "config", run_config, help="Write the labeling configs generated from the schema.",
+                description="Writes <out>/<story>/<project>.xml; --check compares "
+                            "instead.")
     common(c, server=False)
     c.add_argument("--out", type=Path, default=CONFIGS_DIR, help=f"Folder (default {CONFIGS_DIR}).")
     c.add_argument("--check", action="store_true", help="Fail if the written configs differ from the generated.")
-    c.set_defaults(func=run_config)
 
-    u = ls.add_parser("push", help="Create/update projects and tasks; optional pre-annotations.",
-                      description="Idempotent: one project per kind and story, one task per document (per 8 facts in `facts`, per run of "
-                                  "4 sentences in `sentences`). Annotation projects are blind: --annotators "
-                                  "per task, no predictions or other annotators' work shown. Gold and a "
-                                  "system's predictions go to separate '<title> review' projects.")
+    u = command(ls, "push", run_push, help="Create/update projects and tasks; optional pre-annotations.",
+                description="Idempotent: one project per kind and story, one task per document (per 8 facts in `facts`, per run of "
+                            "4 sentences in `sentences`). Annotation projects are blind: --annotators "
+                            "per task, no predictions or other annotators' work shown. Gold and a "
+                            "system's predictions go to separate '<title> review' projects.")
     common(u)
     docs_args(u)
     u.add_argument("--annotators", type=int, default=2,
@@ -63,13 +63,12 @@ def register(sub) -> None:
                                          "'proposals').")
     u.add_argument("--model-version", help="Prediction model_version (default: 'gold', 'proposals' or the folder "
                                            "name).")
-    u.set_defaults(func=run_push)
 
-    q = ls.add_parser("pull", help="Export (full JSON), keep the raw export, convert to per-annotator passes.",
-                      description="Raw exports go to annotations/labelstudio/exports/<story>/; passes to "
-                                  "--out/<annotator>/<layer>.jsonl. Each annotation is checked with the rules of "
-                                  "`samestory validate`; valid ones are written, invalid ones listed (task, "
-                                  "annotator, region) and the exit code is 1.")
+    q = command(ls, "pull", run_pull, help="Export (full JSON), keep the raw export, convert to per-annotator passes.",
+                description="Raw exports go to annotations/labelstudio/exports/<story>/; passes to "
+                            "--out/<annotator>/<layer>.jsonl. Each annotation is checked with the rules of "
+                            "`samestory validate`; valid ones are written, invalid ones listed (task, "
+                            "annotator, region) and the exit code is 1.")
     common(q)
     docs_args(q)
     q.add_argument("--out", type=Path, help="Passes folder (default: annotations/<story>/passes).")
@@ -78,31 +77,28 @@ def register(sub) -> None:
     q.add_argument("--annotator", action="append", default=[], metavar="EMAIL=FOLDER",
                    help="Write this account's passes to FOLDER (recorded in <out>/annotators.json). Needed when "
                         "the email's name part is already a pass folder of someone else.")
-    q.set_defaults(func=run_pull)
 
-    v = ls.add_parser("convert", help="Convert a stored full JSON export offline.",
-                      description="Same conversion as pull, from a file: checks and writes passes.")
+    v = command(ls, "convert", run_convert, help="Convert a stored full JSON export offline.",
+                description="Same conversion as pull, from a file: checks and writes passes.")
     common(v, server=False)
     docs_args(v)
     v.add_argument("export", type=Path, help="A raw export file (JSON list of tasks).")
     v.add_argument("--project", required=True, choices=PROJECTS)
     v.add_argument("--out", type=Path, help="Passes folder to write (omit to only check).")
     v.add_argument("--overwrite", action="store_true", help="Replace pass files whose content differs.")
-    v.set_defaults(func=run_convert)
 
-    s = ls.add_parser("serve", help="Install, start, stop or probe the local Label Studio server.",
-                      description="Same as scripts/labelstudio.sh: sqlite under .labelstudio-data, 127.0.0.1 only.")
+    s = command(ls, "serve", run_serve, help="Install, start, stop or probe the local Label Studio server.",
+                description="Same as scripts/labelstudio.sh: sqlite under .labelstudio-data, 127.0.0.1 only.")
     s.add_argument("action", choices=("install", "start", "stop", "status"))
     s.add_argument("--port", type=int, help="Port (default 8089 or SAMESTORY_LS_PORT).")
-    s.set_defaults(func=run_serve)
 
-    i = ls.add_parser("add-annotator", help="Create an annotator account (invite link) and print its API token.")
+    i = command(ls, "add-annotator", run_add_annotator,
+                help="Create an annotator account (invite link) and print its API token.")
     i.add_argument("email")
     i.add_argument("--password", required=True, help="Password for the new account (min. 8 characters).")
     i.add_argument("--url")
     i.add_argument("--token")
     i.add_argument("--timeout", type=float, default=60.0)
-    i.set_defaults(func=run_add_annotator)
     p.set_defaults(func=lambda a: p.print_help() or 0)
 
 
@@ -136,17 +132,6 @@ def _conn(args):
     return client.resolve(args.url, args.token, args.timeout)
 
 
-def _run(fn):
-    def wrapped(args):
-        try:
-            return fn(args) or 0
-        except SameStoryError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return exc.exit_code
-    return wrapped
-
-
-@_run
 def run_config(args) -> int:
     from samestory.annotate.labelstudio import config, sync
     story = _story(args)
@@ -192,7 +177,6 @@ def _push_inventory(story: str, args):
     return inv
 
 
-@_run
 def run_push(args) -> int:
     from samestory.annotate.labelstudio import config, sync
     story = _story(args)
@@ -220,7 +204,6 @@ def run_push(args) -> int:
     return 0
 
 
-@_run
 def run_pull(args) -> int:
     from samestory.annotate.labelstudio import sync
     story = _story(args)
@@ -246,7 +229,6 @@ def run_pull(args) -> int:
     return 0
 
 
-@_run
 def run_convert(args) -> int:
     from samestory.annotate.labelstudio import sync
     story = _story(args)
@@ -288,7 +270,6 @@ def run_serve(args) -> int:
     return server.main([args.action] + (["--port", str(args.port)] if args.port else []))
 
 
-@_run
 def run_add_annotator(args) -> int:
     from samestory.annotate.labelstudio import client
     conn = client.resolve(args.url, args.token, args.timeout)

@@ -6,13 +6,13 @@ import json
 import sys
 from pathlib import Path
 
-from samestory.commands import add_dataset_args, open_dataset
+from samestory.cli.options import add_dataset_args, command, open_dataset
 from samestory.core import paths
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser(
-        "predict", help="Run a baseline system (see --list).",
+    p = command(
+        subparsers, "predict", run, help="Run a baseline system (see --list).",
         description="Run a registered system on every document and write <config>.jsonl prediction files "
                     "(the gold layer layout) plus system.json into --out. Systems read the documents and "
                     "the story inventories only, never a gold layer.",
@@ -41,7 +41,6 @@ def register(subparsers) -> None:
     llm.add_argument("--timeout", type=float, help="Seconds per request.")
     llm.add_argument("--max-retries", type=int, help="Retries per request (exponential backoff).")
     llm.add_argument("--cache", type=Path, help="Response cache directory.")
-    p.set_defaults(func=run)
 
 
 def run(args) -> int:

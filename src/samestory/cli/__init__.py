@@ -1,4 +1,5 @@
-"""The one CLI, `samestory`, with a subcommand per job; each command module registers itself."""
+"""The one CLI, `samestory`, with a subcommand per job: one module of this package per subcommand, each
+registering itself; `options` holds the options several subcommands share."""
 from __future__ import annotations
 
 import argparse
@@ -7,18 +8,18 @@ import sys
 
 # Each module exposes register(subparsers); keep this list sorted, one line per module.
 COMMAND_MODULES = [
-    "samestory.commands.add_cmd",
-    "samestory.commands.agreement_cmd",
-    "samestory.commands.build_cmd",
-    "samestory.commands.corpus_cmd",
-    "samestory.commands.evaluate_cmd",
-    "samestory.commands.export_cmd",
-    "samestory.commands.leaderboard_cmd",
-    "samestory.commands.lmeval_cmd",
-    "samestory.commands.ls_cmd",
-    "samestory.commands.predict_cmd",
-    "samestory.commands.report_cmd",
-    "samestory.commands.story_cmd",
+    "samestory.cli.add",
+    "samestory.cli.agreement",
+    "samestory.cli.build",
+    "samestory.cli.corpus",
+    "samestory.cli.evaluate",
+    "samestory.cli.export",
+    "samestory.cli.leaderboard",
+    "samestory.cli.lmeval",
+    "samestory.cli.ls",
+    "samestory.cli.predict",
+    "samestory.cli.report",
+    "samestory.cli.story",
 ]
 
 
@@ -49,6 +50,3 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
 
-
-if __name__ == "__main__":
-    sys.exit(main())

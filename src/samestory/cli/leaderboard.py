@@ -4,12 +4,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from samestory.cli.options import command
 from samestory.core import paths
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser(
-        "leaderboard", help="Render the leaderboard from leaderboard/results/, or check a submitted results file.",
+    p = command(
+        subparsers, "leaderboard", run,
+        help="Render the leaderboard from leaderboard/results/, or check a submitted results file.",
         description="Reads every results file (written by `samestory evaluate`) in --results, refuses to rank "
                     "files of different dataset versions, gold hashes, schema or scorer versions or without "
                     "declared resources, never ranks test-informed systems, and writes "
@@ -23,7 +25,6 @@ def register(subparsers) -> None:
     p.add_argument("--releases-dir", type=Path, default=paths.RELEASES, help="Release manifests folder.")
     p.add_argument("--corpus", type=Path, default=paths.CORPUS,
                    help="Corpus folder, read for the per-document view's column labels (outlet, machine-translated).")
-    p.set_defaults(func=run)
 
 
 def run(args) -> int:
@@ -38,12 +39,9 @@ def run(args) -> int:
               + (f"test-informed ({', '.join(informed)}): shown unranked" if informed else
                  f"{len(data['system']['resources'])} declared resource(s), none derived from the test documents"))
         return 0
-    from samestory.core.errors import Problem, SameStoryError
+    from samestory.core.guard import check_folder_path
 
-    bad = next((q for q in (args.out, *args.out.parents) if q.exists() and not q.is_dir()), None)
-    if bad is not None:  # before any work: --out is a folder the board's three files go into
-        raise SameStoryError(f"--out {args.out}: {bad} is a file, not a folder",
-                             [Problem(str(bad), "expected a folder", field="--out", found="a file")])
+    check_folder_path(args.out)  # before any work: --out is a folder the board's three files go into
     board = leaderboard.build(leaderboard.load(args.results), leaderboard.document_labels(args.corpus))
     for path in write_all(board, args.out):
         print(f"wrote {path}")

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from samestory.cli.options import command
+
 
 def _path(args) -> int:
     from samestory.eval.lmeval import FOLDER
@@ -38,15 +40,13 @@ def register(sub) -> None:
                                    "--tasks samestory --metadata '{\"dataset\": \"RELEASE_FOLDER_OR_HUB_ID\"}'. "
                                    "See docs/evaluation.md.")
     s = p.add_subparsers(dest="lm_eval_command", metavar="SUBCOMMAND", required=True)
-    a = s.add_parser("path", help="print the task folder to pass as lm_eval --include_path")
-    a.set_defaults(func=_path)
-    b = s.add_parser("predictions", help="turn lm_eval --log_samples output into <config>.jsonl prediction files",
-                     description="Reads samples_samestory_*.jsonl under --samples (lm_eval --output_path with "
-                                 "--log_samples) and writes the answers as prediction files for samestory evaluate.")
+    command(s, "path", _path, help="print the task folder to pass as lm_eval --include_path")
+    b = command(s, "predictions", _predictions,
+                help="turn lm_eval --log_samples output into <config>.jsonl prediction files",
+                description="Reads samples_samestory_*.jsonl under --samples (lm_eval --output_path with "
+                            "--log_samples) and writes the answers as prediction files for samestory evaluate.")
     b.add_argument("--samples", required=True, help="lm_eval --output_path folder (searched recursively)")
     b.add_argument("--out", required=True, help="predictions folder to write")
-    b.set_defaults(func=_predictions)
-    c = s.add_parser("write-tasks", help="regenerate the task folder from samestory.eval.lmeval (developers)")
+    c = command(s, "write-tasks", _write, help="regenerate the task folder from samestory.eval.lmeval (developers)")
     c.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "eval" / "lm_eval_tasks"),
                    help="folder (default: the package's lm_eval_tasks/)")
-    c.set_defaults(func=_write)

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from samestory.commands import add_dataset_args, open_dataset
-from samestory.core import paths
+from samestory.cli.options import add_checkout, add_dataset_args, command, open_dataset
 
 
 def _report(args) -> int:
@@ -37,11 +36,12 @@ def _report(args) -> int:
 
 
 def register(sub) -> None:
-    p = sub.add_parser("report", help="Write the story report (HTML + PNG) from gold, predictions and proposals.",
-                       description="How the outlets differ: fact coverage, portrayal, stance, frames and words, "
-                                   "as one self-contained HTML page (works offline) plus PNG figures. Every "
-                                   "section says where its labels come from; predictions and proposals are "
-                                   "marked machine-proposed.")
+    p = command(sub, "report", _report,
+                help="Write the story report (HTML + PNG) from gold, predictions and proposals.",
+                description="How the outlets differ: fact coverage, portrayal, stance, frames and words, "
+                            "as one self-contained HTML page (works offline) plus PNG figures. Every "
+                            "section says where its labels come from; predictions and proposals are "
+                            "marked machine-proposed.")
     p.add_argument("--story", required=True, help="story id, e.g. istanbul-2025-05-16")
     src = p.add_mutually_exclusive_group()
     src.add_argument("--source", choices=["gold"], default="gold", help="use the adjudicated gold (default)")
@@ -54,6 +54,4 @@ def register(sub) -> None:
     p.add_argument("--out", required=True, help="output folder, replaced as a whole: it must be new or hold only files "
                    "`samestory report` writes (index.html, report.json, *.png); any other file makes it refuse")
     add_dataset_args(p, "documents, inventories and gold (instead of --corpus/--annotations)")
-    p.add_argument("--corpus", default=str(paths.CORPUS), help="corpus folder (default: %(default)s)")
-    p.add_argument("--annotations", default=str(paths.ANNOTATIONS), help="annotations folder (default: %(default)s)")
-    p.set_defaults(func=_report)
+    add_checkout(p)

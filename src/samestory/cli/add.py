@@ -5,6 +5,7 @@ from pathlib import Path
 
 from samestory.corpus import dedup
 
+from samestory.cli.options import add_corpus, command
 from samestory.core import paths
 from samestory.corpus.cleaning import PROFILES
 from samestory.corpus.ingest import Options, add
@@ -72,8 +73,8 @@ def _add(args) -> int:
 
 
 def register(sub) -> None:
-    p = sub.add_parser("add", help="Add articles (.txt or saved .html pages) to a story.",
-                       description=_add.__doc__)
+    p = command(sub, "add", _add, help="Add articles (.txt or saved .html pages) to a story.",
+                description=_add.__doc__)
     p.add_argument("files", nargs="+", metavar="FILE_OR_DIR", help=".txt/.html/.htm files or folders of them")
     p.add_argument("--story", required=True, help="story id (create one with `samestory story new`)")
     p.add_argument("--title", help="headline (one file only)")
@@ -94,5 +95,4 @@ def register(sub) -> None:
                    help="the article translates this document of the story (one file only); recorded as "
                         "translation_of and exempt from the cross-language duplicate check")
     p.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
-    p.add_argument("--corpus", default=str(paths.CORPUS), help="corpus folder (default: %(default)s)")
-    p.set_defaults(func=_add)
+    add_corpus(p)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from samestory.cli.options import add_corpus, command
 from samestory.core import paths
 from samestory.corpus.store import (METADATA_FIELDS, build_document, clean_path, load_documents, load_metadata,
                               metadata_problems, read_raw)
@@ -63,13 +64,11 @@ def register(sub) -> None:
     p = sub.add_parser("corpus", help="Clean and inspect corpus documents.",
                        description="Clean and inspect corpus documents.")
     csub = p.add_subparsers(dest="corpus_command", metavar="ACTION", required=True)
-    c = csub.add_parser("clean", help="Write the frozen clean text of documents that have none.",
-                        description=_clean.__doc__)
-    c.add_argument("--corpus", default=str(paths.CORPUS), help="corpus folder (default: %(default)s)")
+    c = command(csub, "clean", _clean, help="Write the frozen clean text of documents that have none.",
+                description=_clean.__doc__)
+    add_corpus(c)
     c.add_argument("--story", help="only this story")
-    c.set_defaults(func=_clean)
-    s = csub.add_parser("show", help="Show a document's metadata and what cleaning removed.",
-                        description=_show.__doc__)
+    s = command(csub, "show", _show, help="Show a document's metadata and what cleaning removed.",
+                description=_show.__doc__)
     s.add_argument("doc_id")
-    s.add_argument("--corpus", default=str(paths.CORPUS), help="corpus folder (default: %(default)s)")
-    s.set_defaults(func=_show)
+    add_corpus(s)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from samestory.commands import add_dataset_args, open_dataset
+from samestory.cli.options import add_dataset_args, command, open_dataset
 
 
 def _export(args) -> int:
@@ -29,11 +29,10 @@ def _export(args) -> int:
 
 
 def register(sub) -> None:
-    p = sub.add_parser("export", help="write a release's configs as JSONL, labels as names",
-                       description="Writes <config>.jsonl for each config of a release folder or Hub dataset "
-                                   "(default: the gold layers, which are exactly the prediction layout: scoring "
-                                   "them with `samestory evaluate` gives 1.0 on every task).")
+    p = command(sub, "export", _export, help="write a release's configs as JSONL, labels as names",
+                description="Writes <config>.jsonl for each config of a release folder or Hub dataset "
+                            "(default: the gold layers, which are exactly the prediction layout: scoring "
+                            "them with `samestory evaluate` gives 1.0 on every task).")
     add_dataset_args(p, "the configs", required=True)
     p.add_argument("--config", action="append", help="config to export (repeatable; default: every gold layer)")
     p.add_argument("--out", required=True, help="folder to write (new or empty)")
-    p.set_defaults(func=_export)

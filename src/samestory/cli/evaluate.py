@@ -6,13 +6,9 @@ import json
 import sys
 from pathlib import Path
 
+from samestory.cli.options import check_revision, command
 from samestory.core import paths
 from samestory.core.errors import SameStoryError
-
-
-def _fail(exc: SameStoryError) -> int:
-    print(f"error: {exc}", file=sys.stderr)
-    return getattr(exc, "exit_code", 1)
 
 
 def _system(args) -> dict:
@@ -83,41 +79,37 @@ def _evaluate(args) -> int:
     from samestory.eval import data
     from samestory.eval.evaluate import Options, evaluate, table
 
-    try:
-        if args.out:
-            _check_out_file(Path(args.out))
-        if args.resamples is not None and args.resamples < 0:
-            raise SameStoryError("--resamples must be >= 0", [Problem("command line", "negative count",
-                                                                     field="--resamples", expected=">= 0",
-                                                                     found=str(args.resamples))])
-        chosen = [f for f, v in (("--dataset", args.dataset), ("--release", args.release), ("--gold", args.gold)) if v]
-        if len(chosen) > 1:
-            raise SameStoryError(f"give one of --dataset, --release, --gold (got {', '.join(chosen)})")
-        if args.revision and not args.dataset:
-            raise SameStoryError("--revision needs --dataset (a Hub dataset id)")
-        if args.dataset:
-            gold = data.load_dataset_gold(args.dataset, args.revision)
-        elif args.gold:
-            gold = data.load_gold_dir(Path(args.gold), Path(args.corpus) if args.corpus else None)
-        else:
-            from samestory.version import DATASET_VERSION
+    if args.out:
+        _check_out_file(Path(args.out))
+    if args.resamples is not None and args.resamples < 0:
+        raise SameStoryError("--resamples must be >= 0", [Problem("command line", "negative count",
+                                                                 field="--resamples", expected=">= 0",
+                                                                 found=str(args.resamples))])
+    chosen = [f for f, v in (("--dataset", args.dataset), ("--release", args.release), ("--gold", args.gold)) if v]
+    if len(chosen) > 1:
+        raise SameStoryError(f"give one of --dataset, --release, --gold (got {', '.join(chosen)})")
+    check_revision(args)
+    if args.dataset:
+        gold = data.load_dataset_gold(args.dataset, args.revision)
+    elif args.gold:
+        gold = data.load_gold_dir(Path(args.gold), Path(args.corpus) if args.corpus else None)
+    else:
+        from samestory.version import DATASET_VERSION
 
-            gold = data.load_release(args.release or f"v{DATASET_VERSION}", Path(args.build_dir),
-                                     Path(args.releases_dir))
-        system = _system(args)
-        from samestory.core.guard import name_problem
+        gold = data.load_release(args.release or f"v{DATASET_VERSION}", Path(args.build_dir),
+                                 Path(args.releases_dir))
+    system = _system(args)
+    from samestory.core.guard import name_problem
 
-        bad = name_problem(system.get("name") or Path(args.predictions).stem, "--system / system.name",
-                           str(args.system_json or "command line"))
-        if bad:  # the leaderboard would refuse it: say so before scoring
-            raise SameStoryError("unusable system name", [bad])
-        declared = system.pop("tasks", None)
-        opts = Options(tasks=args.task, declared_tasks=None if args.task else declared, unit=args.unit,
-                       resamples=args.resamples, seed=args.seed, strict=args.strict, system=system,
-                       progress=not args.quiet, **({"workers": args.workers} if args.workers else {}))
-        results = evaluate(Path(args.predictions), gold, opts)
-    except SameStoryError as exc:
-        return _fail(exc)
+    bad = name_problem(system.get("name") or Path(args.predictions).stem, "--system / system.name",
+                       str(args.system_json or "command line"))
+    if bad:  # the leaderboard would refuse it: say so before scoring
+        raise SameStoryError("unusable system name", [bad])
+    declared = system.pop("tasks", None)
+    opts = Options(tasks=args.task, declared_tasks=None if args.task else declared, unit=args.unit,
+                   resamples=args.resamples, seed=args.seed, strict=args.strict, system=system,
+                   progress=not args.quiet, **({"workers": args.workers} if args.workers else {}))
+    results = evaluate(Path(args.predictions), gold, opts)
     for w in results["warnings"]:
         print(f"warning: {w}", file=sys.stderr)
     print(table(results))
@@ -133,12 +125,9 @@ def _compare(args) -> int:
     from samestory.eval.compare import compare, table
     from samestory.core.jsonl import atomic_write_text
 
-    try:
-        if args.out:
-            _check_out_file(Path(args.out))
-        result = compare(Path(args.a), Path(args.b), args.resamples, args.seed)
-    except SameStoryError as exc:
-        return _fail(exc)
+    if args.out:
+        _check_out_file(Path(args.out))
+    result = compare(Path(args.a), Path(args.b), args.resamples, args.seed)
     print(table(result))
     if args.out:
         atomic_write_text(Path(args.out), json.dumps(result, indent=1, ensure_ascii=False) + "\n")
@@ -158,10 +147,10 @@ def register(sub) -> None:
     from samestory.eval.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED
     from samestory.eval.registry import TASKS
 
-    p = sub.add_parser("evaluate", help="score prediction files against the gold, with bootstrap intervals",
-                       description="Score predictions (a <task>.jsonl / <config>.jsonl file, or a folder of them) "
-                                   "against a release or a gold folder. Bad predictions: exit code 2, no results "
-                                   "file. See docs/evaluation.md.")
+    p = command(sub, "evaluate", _evaluate, help="score prediction files against the gold, with bootstrap intervals",
+                description="Score predictions (a <task>.jsonl / <config>.jsonl file, or a folder of them) "
+                            "against a release or a gold folder. Bad predictions: exit code 2, no results "
+                            "file. See docs/evaluation.md.")
     p.add_argument("--predictions", required=True, help="prediction file or folder")
     p.add_argument("--task", action="append", choices=list(TASKS),
                    help="task to score (repeatable; default: every task with a prediction file)")
@@ -193,19 +182,16 @@ def register(sub) -> None:
     p.add_argument("--workers", type=int, help="processes reading and scoring prediction files "
                                                "(default 1; 2 can halve the time of large inputs on an idle 2-core machine)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.set_defaults(func=_evaluate)
 
-    c = sub.add_parser("compare", help="paired bootstrap test between two results files",
-                       description="For every task and metric in both files: B − A, its 95%% interval and a "
-                                   "two-sided paired-bootstrap p-value over documents.")
+    c = command(sub, "compare", _compare, help="paired bootstrap test between two results files",
+                description="For every task and metric in both files: B − A, its 95%% interval and a "
+                            "two-sided paired-bootstrap p-value over documents.")
     c.add_argument("a", help="results file A")
     c.add_argument("b", help="results file B")
     c.add_argument("--resamples", type=int, default=10000, help="bootstrap resamples (default 10000)")
     c.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed")
     c.add_argument("--out", help="write the comparison as JSON")
-    c.set_defaults(func=_compare)
 
-    s = sub.add_parser("schemas", help="write the JSON Schema of every task's prediction file",
-                       description="Writes <task>.schema.json, derived from samestory.schema.")
+    s = command(sub, "schemas", _schemas, help="write the JSON Schema of every task's prediction file",
+                description="Writes <task>.schema.json, derived from samestory.schema.")
     s.add_argument("--out", default="docs/schemas", help="output folder (default docs/schemas)")
-    s.set_defaults(func=_schemas)
