@@ -177,52 +177,90 @@ def placing_fields(fields: tuple[Field, ...], prefix: str = "") -> set[str]:
 # --- what the fields point into: compiled per struct ----------------------------------------------------
 
 class _Plan:
-    """The reference, span and key checks of one struct's fields (nothing to do for most fields)."""
+    """The reference, span and key checks of one struct's fields, compiled once (most fields need none)."""
 
     def __init__(self, fields: tuple[Field, ...]):
         self.refs = [(f.name, f.ref, f.many) for f in fields if f.ref and f.dtype == "string"]
         self.structs = []
         for f in fields:
-            if f.dtype != "struct":
-                continue
-            names = [c.name for c in f.children]
-            first = f.children[0] if f.children else None
-            ref_key = first.name if first is not None and first.ref in KEY_REFS else None
-            self.structs.append((f.name, f.many, f.is_span, plan(f.children), "id" in names, ref_key))
+            if f.dtype == "struct":
+                first = f.children[0] if f.children else None
+                keys = (("id",) if any(c.name == "id" for c in f.children) else (),
+                        (first.name,) if first is not None and first.ref in KEY_REFS else ())
+                self.structs.append((f.name, f.many, f.is_span, plan(f.children), keys))
         self.empty = not self.refs and not self.structs
 
     def run(self, chk: "Checker", value: dict, line, where: str, ctx: Context):
+        """Check one struct value (a dict) at `where` (a prefix ending in "." or "")."""
         for name, ref, many in self.refs:
             v = value.get(name)
-            if many and type(v) is list:
+            if v is None:
+                continue
+            known = ctx.ids(ref)
+            if known is None:
+                continue
+            if not many:
+                if type(v) is str and v not in known:
+                    chk.ref(ref, v, line, where + name, ctx)
+            elif type(v) is list:
                 for i, x in enumerate(v):
-                    if type(x) is str:
+                    if type(x) is str and x not in known:
                         chk.ref(ref, x, line, f"{where}{name}[{i}]", ctx)
-            elif type(v) is str and not many:
-                chk.ref(ref, v, line, where + name, ctx)
-        for name, many, is_span, sub, id_key, ref_key in self.structs:
+        self.run_structs(chk, value, line, where, ctx)
+
+    def run_structs(self, chk: "Checker", value: dict, line, where: str, ctx: Context):
+        for name, many, is_span, sub, (id_key, ref_key) in self.structs:
             v = value.get(name)
             if not many:
                 if type(v) is dict:
-                    self._item(chk, v, line, where + name, ctx, is_span, sub)
+                    sub.items(chk, [v], line, where + name, ctx, is_span, single=True)
                 continue
             if type(v) is not list:
                 continue
             if is_span or not sub.empty:
-                for i, item in enumerate(v):
-                    if type(item) is dict:
-                        self._item(chk, item, line, f"{where}{name}[{i}]", ctx, is_span, sub)
-            for key in (("id",) if id_key and ctx.annotation else ()) + ((ref_key,) if ref_key else ()):
-                for issue in duplicates(v, lambda it, key=key: it.get(key) if type(it.get(key)) is str else None,
-                                        where + name, key):
-                    chk.add(line, *issue)
+                sub.items(chk, v, line, where + name, ctx, is_span)
+            for key in (id_key if ctx.annotation else ()) + ref_key:
+                seen: dict[str, int] = {}
+                for i, it in enumerate(v):
+                    k = it.get(key) if type(it) is dict else None
+                    if type(k) is str:
+                        j = seen.setdefault(k, i)
+                        if j != i:
+                            chk.add(line, f"{where}{name}[{i}]", f"duplicate item (same {key} as {where}{name}[{j}])",
+                                    f"unique {key} within the document", found(k))
 
-    @staticmethod
-    def _item(chk, item: dict, line, where: str, ctx: Context, is_span: bool, sub: "_Plan"):
-        if is_span:
-            chk.span(item, line, where, ctx)
-        if not sub.empty:
-            sub.run(chk, item, line, where + ".", ctx)
+    def items(self, chk: "Checker", items: list, line, where: str, ctx: Context, is_span: bool, single=False):
+        """Check the items of a list of structs with these fields (the hot loop of a prediction file)."""
+        refs = [(n, r, m, known) for n, r, m in self.refs if (known := ctx.ids(r)) is not None]
+        text = (ctx.doc or {}).get("text") if is_span else None
+        n_text = len(text) if type(text) is str else -1
+        structs = self.structs
+        for i, item in enumerate(items):
+            if type(item) is not dict:
+                continue
+            at = where if single else None
+            if n_text >= 0:
+                s, e = item.get("start"), item.get("end")
+                if type(s) is int and type(e) is int:
+                    t = item.get("text")
+                    if not (0 <= s < e <= n_text) or (type(t) is str and text[s:e] != t):
+                        at = at or f"{where}[{i}]"
+                        chk.span(item, line, at, ctx)
+            for name, ref, many, known in refs:
+                v = item.get(name)
+                if v is None:
+                    continue
+                if not many:
+                    if type(v) is str and v not in known:
+                        at = at or f"{where}[{i}]"
+                        chk.ref(ref, v, line, f"{at}.{name}", ctx)
+                elif type(v) is list:
+                    for j, x in enumerate(v):
+                        if type(x) is str and x not in known:
+                            at = at or f"{where}[{i}]"
+                            chk.ref(ref, x, line, f"{at}.{name}[{j}]", ctx)
+            if structs:
+                self.run_structs(chk, item, line, (at or f"{where}[{i}]") + ".", ctx)
 
 
 _PLANS: dict[int, tuple[tuple, _Plan]] = {}
