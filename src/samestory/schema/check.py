@@ -93,7 +93,8 @@ class Context:
             return ids
         raise ValueError(f"unknown ref kind {ref!r}")
 
-    def where(self, ref: str) -> str:
+    def scope_of(self, ref: str) -> str:
+        """Where ids of a reference kind come from, for messages."""
         return {"entity": f"{self.scope} entity table", "fact": f"{self.scope} fact inventory",
                 "target": f"{self.scope} stance targets", "document": "the corpus"}.get(
                     ref, f"the {ref}s of the same document")
@@ -107,8 +108,8 @@ class Context:
             return (f"{ref} id cannot be resolved: the document has no {ref}s", f"a {ref} id of the same document")
         some = sorted((k for k in known if isinstance(k, str)), key=natural)
         expected = ("one of " + ", ".join(some)) if 0 < len(some) <= 8 else \
-            f"a {ref} id of {self.where(ref)}" + (f" (e.g. {', '.join(some[:5])} …)" if some else "")
-        return f"unknown {ref} id: no such {ref} in {self.where(ref)}", expected
+            f"a {ref} id of {self.scope_of(ref)}" + (f" (e.g. {', '.join(some[:5])} …)" if some else "")
+        return f"unknown {ref} id: no such {ref} in {self.scope_of(ref)}", expected
 
 
 # --- the fast path: compiled yes/no --------------------------------------------------------------------
@@ -307,7 +308,7 @@ def enumerated(config: Config, rec: dict, ctx: Context) -> Iterable[Issue]:
     if known is None:
         return
     got = {it.get(first.name) for it in items if isinstance(it, dict)}
-    missing = sorted((k for k in known if k not in got), key=natural)
+    missing = sorted((k for k in known if isinstance(k, str) and k not in got), key=natural)
     if missing:
         yield (config.items, f"not every {first.ref} has an item", f"one item per {first.ref}",
                "missing " + ", ".join(missing[:10]) + (" …" if len(missing) > 10 else ""))
