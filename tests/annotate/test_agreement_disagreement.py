@@ -5,7 +5,7 @@ import json
 
 from tests.helpers.agreement_helpers import FIXTURE_GOLD, edit, make_passes
 
-from samestory.annotate import agreement
+from samestory.annotate import adjudicate, agreement
 from samestory.cli import main
 
 
@@ -73,11 +73,11 @@ def test_agreement_adjudicate_lists_and_blocks_gold(tmp_path):
 def test_agreement_majority_of_three_resolves(tmp_path):
     passes_dir = make_passes(tmp_path, ("alice", "bob", "carol"))
     edit(passes_dir / "bob" / "stance.jsonl", "fx_001", lambda r: r["stances"][0].update(label="favor"))
-    candidate, dis = agreement.adjudicate(agreement.load_passes(passes_dir))
+    candidate, dis = adjudicate.adjudicate(agreement.load_passes(passes_dir))
     assert [d["resolved_by"] for d in dis] == ["majority"]
     assert dis[0]["values"] == {"alice": "against", "bob": "favor", "carol": "against"}
     assert candidate["stance"][0]["stances"][0]["label"] == "against"
-    assert agreement.unresolved(dis) == []
+    assert adjudicate.unresolved(dis) == []
 
 
 def test_agreement_adjudicate_rejects_duplicate_items(tmp_path, capsys):

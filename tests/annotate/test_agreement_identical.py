@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from tests.helpers.agreement_helpers import FIXTURE_GOLD, make_passes
 
-from samestory.annotate import agreement
+from samestory.annotate import adjudicate, agreement
 from samestory.core.jsonl import dumps
 
 
@@ -29,7 +29,7 @@ def test_agreement_identical_annotators_score_one(tmp_path):
 
 def test_agreement_identical_adjudicates_to_gold(tmp_path):
     passes = agreement.load_passes(make_passes(tmp_path))
-    candidate, disagreements = agreement.adjudicate(passes)
+    candidate, disagreements = adjudicate.adjudicate(passes)
     assert disagreements == []
     for layer, rows in candidate.items():
         expected = (FIXTURE_GOLD / f"{layer}.jsonl").read_text(encoding="utf-8")

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from samestory import layers, schema
-from samestory.annotate import agreement, validate
+from samestory.annotate import adjudicate, agreement, validate
 from samestory.annotate.labelstudio import config as ls_config
 from samestory.core.errors import SameStoryError
 from samestory.eval.counts import Counts, div
@@ -135,12 +135,12 @@ def test_layer_api_toy_layer_goes_through_every_stage():
 
         # adjudicated by its merge rule: claims matched by offsets, kind voted, ids kept when unique
         passes = {"ann_a": {"claims": {"d1": GOLD}}, "ann_b": {"claims": {"d1": OTHER}}}
-        candidate, dis = agreement.adjudicate(passes)
+        candidate, dis = adjudicate.adjudicate(passes)
         assert candidate == {"claims": [{"doc_id": "d1", "claims": [_claim(1, "the talks failed", "claim")]}]}
         assert [(d["where"], d["values"], d["resolved_by"]) for d in dis] == [
             ("claims[span=54,72] present", {"ann_a": True, "ann_b": False}, None),
             ("claims[span=59,72] present", {"ann_a": False, "ann_b": True}, None)]
-        decided, _ = agreement.adjudicate(passes, {"claims/d1/claims[span=59,72]#present": True})
+        decided, _ = adjudicate.adjudicate(passes, {"claims/d1/claims[span=59,72]#present": True})
         assert decided["claims"][0]["claims"] == [_claim(1, "the talks failed", "claim"),
                                                   _claim(2, "never started", "claim")]
     assert "claims" not in schema.CONFIGS and "claims" not in ls_config.layer_configs()
@@ -153,15 +153,15 @@ def test_layer_api_adjudication_needs_a_merge_rule_that_names_every_field():
     passes = {"ann_a": {"claims": {"d1": GOLD}}, "ann_b": {"claims": {"d1": OTHER}}}
     with layers.added(dataclasses.replace(TOY, merge=None)):
         with pytest.raises(SameStoryError, match="'claims': its Layer declares no merge rule") as exc:
-            agreement.adjudicate(passes)
+            adjudicate.adjudicate(passes)
         assert exc.value.problems[0].field == "merge"
     forgetful = layers.Merge(key=("start", "end"), voted=("kind", "colour"), ids=True)
     with layers.added(dataclasses.replace(TOY, merge=forgetful)):
         with pytest.raises(SameStoryError, match="'claims': its merge rule does not cover every field") as exc:
-            agreement.adjudicate(passes)
+            adjudicate.adjudicate(passes)
         assert [p.field for p in exc.value.problems] == ["claims.claims[].text", "claims.claims[].colour (not a field)"]
     with pytest.raises(SameStoryError, match="layer 'claims' is not declared"):
-        agreement.adjudicate(passes)
+        adjudicate.adjudicate(passes)
     with pytest.raises(SameStoryError, match="layer 'claims' is not declared"):
         agreement.agreement_report(passes)
 
@@ -188,5 +188,5 @@ def test_layer_api_refuses_a_second_declaration():
 
 def test_layer_api_builtin_layers_are_the_schema_layers():
     assert tuple(layer.name for layer in layers.layers()) == schema.LAYERS
-    assert all(agreement.merge_rule(name) for name in schema.LAYERS)  # each names every field of its layer
+    assert all(adjudicate.merge_rule(name) for name in schema.LAYERS)  # each names every field of its layer
     assert ls_config.layer_configs() == {}  # every built-in layer belongs to a Label Studio project

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from samestory.cli.options import command
-from samestory.annotate import agreement, store, validate
+from samestory.annotate import adjudicate, agreement, store, validate
 
 from samestory import schema
 from samestory.core.errors import Problem, SameStoryError
@@ -118,9 +118,9 @@ def run_adjudicate(args) -> int:
                              [Problem(str(out), "refusing to write candidates into gold", None, "--out")])
     passes = agreement.load_passes(args.annotations, args.layers, args.annotators)
     decisions = _read_decisions(args.decisions) if args.decisions else {}
-    candidate, dis = agreement.adjudicate(passes, decisions)
+    candidate, dis = adjudicate.adjudicate(passes, decisions)
     # decisions must give schema-valid values: check the decided candidate when nothing is open
-    open_ = agreement.unresolved(dis)
+    open_ = adjudicate.unresolved(dis)
     problems = []
     if not open_:
         for layer, rows in candidate.items():

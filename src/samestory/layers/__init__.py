@@ -30,7 +30,7 @@ def _no_rules(rec: dict, ctx: Context) -> Iterable[Issue]:
 
 @dataclass(frozen=True)
 class Merge:
-    """How adjudication (`samestory.annotate.agreement.adjudicate`) merges the annotators' records of a layer
+    """How adjudication (`samestory.annotate.adjudicate`) merges the annotators' records of a layer
     into one candidate: the items of `config.items` are matched across annotators by `key` and each is kept by
     majority; every other field is named once below, so a field the rule forgets is an error, never a silent
     copy. Votes run in the order given (record fields in the config's order), which orders the disagreements."""

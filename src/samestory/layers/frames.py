@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from samestory import schema
-from samestory.layers import Layer, Merge, synthetic
+from samestory.layers import Layer, Merge
 from samestory.schema.check import Context, found
 
 
