@@ -39,12 +39,13 @@ def load_passes(root: Path, layers: Iterable[str] | None = None, annotators: Ite
     if not root.is_dir():
         raise SameStoryError(f"{root}: no such directory of annotation passes",
                              [Problem(str(root), "expected a directory with one folder per annotator")])
-    wanted = tuple(layers) if layers else store.declared()
+    declared = store.declared()
+    wanted = tuple(layers) if layers else declared
     for layer in wanted:
-        if layer not in schema.LAYERS:
+        if layer not in declared:
             raise SameStoryError(f"unknown layer {layer!r}",
                                  [Problem("<arguments>", "unknown layer", None, "layer",
-                                          "one of " + ", ".join(schema.LAYERS), layer)])
+                                          "one of " + ", ".join(declared), layer)])
     passes: Passes = {}
     problems: list[Problem] = []
     folders = store.pass_folders(root)
