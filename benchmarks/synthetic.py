@@ -65,9 +65,10 @@ def _bias(rng: random.Random, doc: dict, layers: dict[str, dict]) -> None:
         key = (sp["start"], sp["end"], sp["technique"])
         if key not in seen:
             seen.add(key)
-            out.append({**sp, "id": cfg.item_id(len(out) + 1), "text": text[sp["start"]:sp["end"]]})
-    layers["bias_spans"]["spans"] = [{k: sp[k] for k in ("id", "start", "end", "text", "technique",
-                                                          "target_entity_id", "polarity")} for sp in out]
+            out.append({"id": cfg.item_id(len(out) + 1), "start": sp["start"], "end": sp["end"],
+                        "text": text[sp["start"]:sp["end"]], "technique": sp["technique"],
+                        "target_entity_id": sp["target_entity_id"], "polarity": sp["polarity"]})
+    layers["bias_spans"]["spans"] = out
 
 
 def _voiced(view: DocView) -> list[dict]:
