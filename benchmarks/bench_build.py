@@ -42,9 +42,11 @@ def _cpu_s(who=resource.RUSAGE_SELF) -> float:
 def child_build(corpus: str, annotations: str, out: str) -> dict:
     """The whole build, imports included, as `samestory build` runs it."""
     t = time.perf_counter()
+    from samestory.eval.schemas import rendered
     from samestory.release.build import Sources, build_release
 
-    res = build_release(src=Sources(corpus=Path(corpus), annotations=Path(annotations)), out=Path(out) / "build",
+    src = Sources(corpus=Path(corpus), annotations=Path(annotations), schemas=rendered())
+    res = build_release(src=src, out=Path(out) / "build",
                         releases=Path(out) / "releases", progress=False)
     return {"seconds": round(time.perf_counter() - t, 2), "cpu_s": round(_cpu_s(), 2), "peak_mb": _peak_mb(),
             "rows": res.manifest["rows"]}
