@@ -341,19 +341,48 @@ def _evidence_texts(view: DocView) -> dict[str, set[str]]:
     return view.shared["evidence"]
 
 
+_PREFIX = 8
+"""Evidence texts of at least this many characters are found through an index of their first characters."""
+
+
+def _evidence_places(view: DocView) -> dict[str, list[int]]:
+    """Evidence text → every start offset where it occurs in this document, in one pass over the text: an
+    index of the story's evidence texts by their first characters keeps the cost linear in the story's size
+    (searching every text in every document grows with its square)."""
+    if "evidence_index" not in view.shared:
+        index: dict[str, list[str]] = {}
+        short: list[str] = []
+        for t in sorted({t for ts in _evidence_texts(view).values() for t in ts}):
+            if len(t) < _PREFIX:
+                short.append(t)
+            else:
+                index.setdefault(t[:_PREFIX], []).append(t)
+        view.shared["evidence_index"] = index, short
+    (index, short), text = view.shared["evidence_index"], view.doc.get("text", "")
+    places: dict[str, list[int]] = {}
+    for t in short:  # shorter than the prefix: searched directly (few, short)
+        j = text.find(t)
+        while j != -1:
+            places.setdefault(t, []).append(j)
+            j = text.find(t, j + 1)
+    for j in range(len(text) - _PREFIX + 1):
+        for t in index.get(text[j:j + _PREFIX], ()):
+            if text.startswith(t, j):
+                places.setdefault(t, []).append(j)
+    return places
+
+
 def _fact_evidence_every_place(view: DocView) -> Iterator[Violation]:
-    text, texts = view.doc.get("text", ""), _evidence_texts(view)
+    texts, places = _evidence_texts(view), _evidence_places(view)
     for i, it in enumerate(view.items("facts")):
         fid = str(it.get("fact_id"))
         ev = [(e["start"], e["end"]) for e in it.get("evidence") or [] if isinstance(e, dict)
               and isinstance(e.get("start"), int) and isinstance(e.get("end"), int)]
         missed = []
         for t in sorted(texts.get(fid, ())):
-            j = text.find(t)
-            while j != -1:
+            for j in places.get(t, ()):
                 if not any(a <= j and j + len(t) <= b for a, b in ev):
                     missed.append(f"{_cut(t, 40)!r} at {j}..{j + len(t)}")
-                j = text.find(t, j + 1)
         if missed:
             yield Violation("facts", fid, f"facts[{i}].evidence",
                             "text that is evidence of this fact elsewhere in the story is not evidence here "
