@@ -58,7 +58,7 @@ def _stale_clean(corpus, ann):
 
 def _offsets_outside(corpus, ann):
     edit_jsonl(gold(ann, "mentions"), 1, lambda r: r["mentions"][0].update(start=5000, end=5005))
-    return ["mentions.jsonl:1", "[mentions[0]]", "outside the clean text", "start=5000, end=5005"]
+    return ["mentions.jsonl:1", "[mentions[0].start]", "start outside the clean text", "start=5000, end=5005"]
 
 
 def _surface_mismatch(corpus, ann):
@@ -79,7 +79,7 @@ def _unknown_frame(corpus, ann):
 
 def _duplicate_mention_id(corpus, ann):
     edit_jsonl(gold(ann, "mentions"), 1, lambda r: r["mentions"][1].update(id="m1"))
-    return ["mentions.jsonl:1", "[mentions[1].id]", "duplicate id"]
+    return ["mentions.jsonl:1", "[mentions[1]]", "duplicate item (same id as mentions[0])"]
 
 
 def _duplicate_evidence_span(corpus, ann):
@@ -101,12 +101,12 @@ def _duplicate_doc_record(corpus, ann):
 
 def _dangling_entity(corpus, ann):
     edit_jsonl(gold(ann, "mentions"), 1, lambda r: r["mentions"][0].update(entity_id="vladimir"))
-    return ["mentions.jsonl:1", "[mentions[0].entity_id]", "dangling reference", "entity table", "'vladimir'"]
+    return ["mentions.jsonl:1", "[mentions[0].entity_id]", "unknown entity id", "entity table", "'vladimir'"]
 
 
 def _dangling_mention(corpus, ann):
     edit_jsonl(gold(ann, "entity_frames"), 1, lambda r: r["entities"][0]["evidence"].append("m99"))
-    return ["entity_frames.jsonl:1", "evidence[", "dangling reference: no such mention", "'m99'"]
+    return ["entity_frames.jsonl:1", "evidence[", "unknown mention id: no such mention", "'m99'"]
 
 
 def _dangling_fact(corpus, ann):
@@ -171,7 +171,7 @@ def _missing_layer_record(corpus, ann):
 
 def _dangling_speaks_for(corpus, ann):
     edit_jsonl(ann / STORY / "entities.jsonl", 1, lambda r: r.update(speaks_for="no-such-state"))
-    return ["entities.jsonl:1", "speaks_for", "dangling reference", "no-such-state"]
+    return ["entities.jsonl:1", "speaks_for", "unknown entity id", "no-such-state"]
 
 
 def _speaks_for_cycle(corpus, ann):

@@ -428,23 +428,25 @@ def _walk(obj):
             yield from _walk(v)
 
 
-@pytest.mark.parametrize("config,field,old,new", [
-    ("stance", "stances[0].target", '"target": "t1"', '"target": "t1x"'),
-    ("facts", "facts[0].fact_id", '"fact_id": "f0"', '"fact_id": "f0x"'),
-    ("mentions", "mentions[0].entity_id", '"entity_id": "e10"', '"entity_id": "e10x"'),
+@pytest.mark.parametrize("config,items,key", [
+    ("stance", "stances", "target"),
+    ("facts", "facts", "fact_id"),
+    ("mentions", "mentions", "entity_id"),
 ])
-def test_eval_unknown_references_are_rejected_with_file_line_field(tmp_path, config, field, old, new):
+def test_eval_unknown_references_are_rejected_with_file_line_field(tmp_path, config, items, key):
     gold = _gold_with_inventory(tmp_path)
     pred = tmp_path / "pred"
     shutil.copytree(NOISY, pred)
     p = pred / f"{config}.jsonl"
     lines = p.read_text().splitlines()
-    assert old in lines[0]
-    lines[0] = lines[0].replace(old, new, 1)
+    first = json.loads(lines[0])
+    i = next(i for i, it in enumerate(first[items]) if isinstance(it.get(key), str))  # the first known reference
+    first[items][i][key] += "x"
+    lines[0] = json.dumps(first)
     p.write_text("\n".join(lines) + "\n")
     code, _, err = run("evaluate", "--predictions", pred, "--gold", gold, "--corpus", DOCUMENTS, "--quiet",
                        "--resamples", "10", "--out", tmp_path / "r.json")
-    assert code == 2 and f"{p}:1 [{field}]" in err and "unknown" in err and not (tmp_path / "r.json").exists()
+    assert code == 2 and f"{p}:1 [{items}[{i}].{key}]" in err and "unknown" in err and not (tmp_path / "r.json").exists()
 
 
 def test_eval_out_of_range_end_is_reported_under_end(tmp_path):

@@ -28,7 +28,7 @@ CLAIMS = schema.Config("claims", "Claims and counterclaims the article reports (
 ), key=("doc_id",), items="claims", id_prefix="c")
 
 
-def _rules(rec):
+def _rules(rec, ctx):
     """Toy rule beyond the field types: claims never overlap."""
     items = [c for c in rec.get("claims") or [] if isinstance(c, dict)]
     for i, a in enumerate(items):

@@ -1,17 +1,18 @@
 """The validator: checks the corpus and every annotation file against the declarations in `schema`.
 
-Generic checks come from the `Field`s (types, nullability, label sets, span offsets and surface
-strings, references, unique keys); a few layer rules that the schema cannot express (NAM mentions do
-not overlap, fine roles sit under their main role, …) are listed in `LAYER_RULES`. Every problem is
-collected with its file, line, field, expected and found value; nothing stops at the first one. Checks
-that relate layers to each other are declared in `samestory.annotate.consistency` and run on valid gold.
+Each record goes through the one record checker (`samestory.schema.check`: types, nullability, label sets,
+span offsets and surface strings, references, unique keys) and the rules of its layer's declaration
+(`samestory.layers`: NAM mentions do not overlap, fine roles sit under their main role, …), the same code a
+system's predictions go through. Every problem is collected with its file, line, field, expected and found
+value; nothing stops at the first one. Checks that relate layers to each other are declared in
+`samestory.annotate.consistency` and run on valid gold.
 """
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 from samestory.annotate import actors, consistency, store
 
@@ -22,52 +23,16 @@ from samestory.core import paths
 from samestory import layers as layer_api
 from samestory import schema
 from samestory.core.errors import Problem, SameStoryError
-from samestory.layers.entity_frames import allowed_fine_roles, misplaced_fine_roles
-from samestory.layers.mentions import name_clashes
-from samestory.schema import CONFIGS, INVENTORIES, LAYERS, Config, Field
+from samestory.schema import CONFIGS, INVENTORIES, LAYERS
+from samestory.schema.check import Checker, Context, found as _found, placing_fields
 
-INT32 = (-(2**31), 2**31 - 1)
+__all__ = ["Checker", "Context", "Report", "check_layer_record", "check_record", "validate"]
 
 NON_MENTION_FIELDS = (
     schema.DOC_ID, *schema.span_fields(),
     schema.S("reason", "Why this alias occurrence is deliberately not a mention."),
 )
 """Layout of annotations/<story>/non_mentions.jsonl (not a released config, so declared here)."""
-
-ENUMERATED_REFS = ("sentence", "paragraph", "fact", "target")
-"""A layer whose items are keyed by one of these must have exactly one item per sentence/paragraph/…"""
-
-
-@dataclass
-class Context:
-    """What references in one record resolve against: the story's inventories and the document."""
-
-    entities: dict[str, dict] = field(default_factory=dict)
-    facts: set[str] = field(default_factory=set)
-    targets: set[str] = field(default_factory=set)
-    doc_ids: set[str] | frozenset = frozenset()
-    """Every doc_id of the corpus (what a `document` reference resolves against)."""
-    doc: dict | None = None
-    mentions: dict[str, dict] | None = None
-    """Mention id → mention of the same document (from the same gold/pass folder), None if none exist."""
-
-    def ids(self, ref: str) -> set[str] | None:
-        doc = self.doc or {}
-        if ref == "entity":
-            return self.entities.keys()
-        if ref == "fact":
-            return self.facts
-        if ref == "target":
-            return self.targets
-        if ref == "document":
-            return self.doc_ids
-        if ref == "sentence":
-            return {s["id"] for s in doc.get("sentences", [])}
-        if ref == "paragraph":
-            return {p["id"] for p in doc.get("paragraphs", [])}
-        if ref == "mention":
-            return None if self.mentions is None else set(self.mentions)
-        raise ValueError(f"unknown ref kind {ref!r}")
 
 
 @dataclass
@@ -99,143 +64,13 @@ class Report:
             raise SameStoryError(f"{what} failed: {len(self.problems)} problem(s)", self.problems)
 
 
-# --- generic field checks ----------------------------------------------------------------------------
-
-def _type_ok(f: Field, value: Any) -> tuple[bool, str]:
-    if f.dtype == "string":
-        return isinstance(value, str), "string"
-    if f.dtype == "int32":
-        ok = isinstance(value, int) and not isinstance(value, bool) and INT32[0] <= value <= INT32[1]
-        return ok, "int32"
-    if f.dtype == "bool":
-        return isinstance(value, bool), "true/false"
-    if f.dtype == "label":
-        return isinstance(value, str) and value in f.labels, f"one of {', '.join(f.labels)}"
-    if f.dtype == "struct":
-        return isinstance(value, dict), "an object"
-    raise ValueError(f"unknown dtype {f.dtype}")
-
-
-def _found(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
-class Checker:
-    """Checks records of one file; appends Problems that name the file, line and dotted field path.
-
-    resolve=False checks the layout alone (types, labels, nullability, unknown and missing fields) for
-    records read without their story: no references, span texts or unique ids. partial=True lets a
-    record omit fields other than doc_id and span offsets, as a system's prediction file does."""
-
-    def __init__(self, file: Path | str, problems: list[Problem], resolve: bool = True, partial: bool = False):
-        self.file = str(file)
-        self.problems = problems
-        self.resolve = resolve
-        self.partial = partial
-
-    def add(self, line, where, message, expected=None, found=None):
-        self.problems.append(Problem(self.file, message, line=line, field=where or None,
-                                     expected=expected, found=found))
-
-    def record(self, fields: tuple[Field, ...], rec: dict, line: int | None, ctx: Context, prefix: str = ""):
-        """Check every declared field of `rec` (and reject undeclared ones)."""
-        declared = {f.name for f in fields}
-        for key in rec:
-            if key not in declared:
-                self.add(line, prefix + key, "unknown field", "one of " + ", ".join(sorted(declared)), key)
-        for f in fields:
-            where = prefix + f.name
-            if f.name not in rec:
-                if not (self.partial and _may_omit(f)):
-                    self.add(line, where, "missing field", f.dtype + (" or null" if f.nullable else ""), "nothing")
-                continue
-            self.value(f, rec[f.name], line, where, ctx)
-
-    def value(self, f: Field, value: Any, line, where: str, ctx: Context):
-        if value is None:
-            if not f.nullable:
-                self.add(line, where, "null where a value is required", f.dtype, "null")
-            return
-        if f.many:
-            if not isinstance(value, list):
-                self.add(line, where, "expected a list", "list", _found(value))
-                return
-            for i, item in enumerate(value):
-                if item is None:
-                    self.add(line, f"{where}[{i}]", "null list item", f.dtype, "null")
-                else:
-                    self.one(f, item, line, f"{where}[{i}]", ctx)
-            if f.dtype == "struct" and self.resolve:
-                self.unique_items(f, value, line, where)
-            return
-        self.one(f, value, line, where, ctx)
-
-    def one(self, f: Field, value: Any, line, where: str, ctx: Context):
-        ok, expected = _type_ok(f, value)
-        if not ok:
-            message = "unknown label" if f.dtype == "label" and isinstance(value, str) else "wrong type"
-            self.add(line, where, message, expected, _found(value))
-            return
-        if f.dtype == "struct":
-            self.record(f.children, value, line, ctx, where + ".")
-            if f.is_span and self.resolve:
-                self.span(value, line, where, ctx)
-        if f.ref and f.dtype == "string" and self.resolve:
-            known = ctx.ids(f.ref)
-            if known is None:
-                self.add(line, where, f"{f.ref} id cannot be resolved: the document has no {f.ref}s",
-                         f"a {f.ref} id of the same document", _found(value))
-            elif value not in known:
-                scope = {"entity": "the story's entity table", "fact": "the story's fact inventory",
-                         "target": "the story's stance targets", "document": "the corpus"}.get(
-                             f.ref, f"the {f.ref}s of the same document")
-                self.add(line, where, f"dangling reference: no such {f.ref} in {scope}",
-                         f"a known {f.ref} id", _found(value))
-
-    def span(self, value: dict, line, where: str, ctx: Context):
-        text = (ctx.doc or {}).get("text")
-        start, end = value.get("start"), value.get("end")
-        if text is None or not isinstance(start, int) or not isinstance(end, int):
-            return
-        if not 0 <= start < end <= len(text):
-            self.add(line, where, "span offsets outside the clean text (or empty)",
-                     f"0 <= start < end <= {len(text)}", f"start={start}, end={end}")
-            return
-        if "text" in value and isinstance(value["text"], str) and text[start:end] != value["text"]:
-            self.add(line, where + ".text", "surface string differs from text[start:end]",
-                     _found(text[start:end]), _found(value["text"]))
-
-    def unique_items(self, f: Field, items: list, line, where: str):
-        """Items of a list of structs are keyed by `id`, else by their first reference field."""
-        key = next((c for c in f.children if c.name == "id"), None)
-        if key is None and f.children and f.children[0].ref and f.children[0].ref != "mention":
-            key = f.children[0]
-        if key is None:
-            return
-        seen: dict[Any, int] = {}
-        for i, item in enumerate(items):
-            if not isinstance(item, dict) or not isinstance(item.get(key.name), str):
-                continue
-            k = item[key.name]
-            if k in seen:
-                self.add(line, f"{where}[{i}].{key.name}", f"duplicate {key.name} (first at item {seen[k]})",
-                         "unique within the document", _found(k))
-            else:
-                seen[k] = i
-
-
-def _may_omit(f: Field) -> bool:
-    """In a partial record every field may be missing but the ones that place it: doc_id, span offsets."""
-    return not (f.name == "doc_id" or (f.dtype == "int32" and f.name in ("start", "end")))
-
-
 def check_layer_record(layer: str, rec: dict, file: Path | str = "<record>", line: int | None = None,
                        partial: bool = False) -> list[Problem]:
     """Problems of one layer record's layout (no references resolved): annotation passes, candidates,
-    a system's pre-annotations (partial)."""
+    a system's pre-annotations (partial: only doc_id and span offsets are required)."""
     problems: list[Problem] = []
-    Checker(file, problems, resolve=False, partial=partial).record(CONFIGS[layer].fields, rec, line, Context())
+    fields = CONFIGS[layer].fields
+    Checker(file, problems, required=placing_fields(fields) if partial else None).record(fields, rec, line)
     return problems
 
 
@@ -245,122 +80,9 @@ def check_record(layer: str, rec: dict, ctx: Context, file: Path | str = "<recor
     spans, layer rules, one item per sentence/paragraph/fact/target): the one checker that
     `samestory ls pull` also runs on each annotation before it becomes a pass."""
     problems: list[Problem] = []
-    chk = Checker(file, problems)
-    cfg = CONFIGS[layer]
-    chk.record(cfg.fields, rec, line, ctx)
-    _layer_rules(layer)(chk, rec, line, ctx)
-    _rule_enumerated(cfg, chk, rec, line, ctx)
+    decl = layer_api.get(layer)
+    Checker(file, problems).layer(decl.config, rec, line, ctx, decl.rules)
     return problems
-
-
-# --- layer rules the schema cannot express --------------------------------------------------------------
-
-def _rule_mentions(chk: Checker, rec: dict, line, ctx: Context):
-    """Named mentions never overlap (the rule: `samestory.layers.mentions.name_clashes`)."""
-    items = rec.get("mentions") or []
-    for i, j in name_clashes(items if isinstance(items, list) else []):
-        chk.add(line, f"mentions[{i}]", f"NAM mention overlaps NAM mention mentions[{j}]",
-                f"start >= {items[j]['end']}", f"{items[i]['start']}..{items[i]['end']}")
-
-
-def _rule_entity_frames(chk: Checker, rec: dict, line, ctx: Context):
-    """Fine roles belong to the main role; evidence mentions link to the entity; every PER/ORG/GPE
-    entity the document mentions has exactly one item."""
-    framed = set()
-    for i, item in enumerate(rec.get("entities") or []):
-        if not isinstance(item, dict):
-            continue
-        main = item.get("main_role")
-        for j, role in misplaced_fine_roles(item):
-            chk.add(line, f"entities[{i}].fine_roles[{j}]", f"fine role not under main role {main!r}",
-                    "one of " + (", ".join(allowed_fine_roles(main)) or "nothing (main_role none)"), _found(role))
-        eid = item.get("entity_id")
-        framed.add(eid)
-        if eid in ctx.entities and ctx.entities[eid].get("type") not in schema.FRAMED_TYPES:
-            chk.add(line, f"entities[{i}].entity_id", "entity frames are for PER, ORG and GPE entities",
-                    "PER, ORG or GPE", ctx.entities[eid].get("type"))
-        for j, mid in enumerate(item.get("evidence") or []):
-            m = (ctx.mentions or {}).get(mid)
-            if m is not None and m.get("entity_id") != eid:
-                chk.add(line, f"entities[{i}].evidence[{j}]", "evidence mention links to another entity",
-                        _found(eid), _found(m.get("entity_id")))
-    if ctx.mentions is not None:
-        mentioned = {m.get("entity_id") for m in ctx.mentions.values()
-                     if ctx.entities.get(m.get("entity_id"), {}).get("type") in schema.FRAMED_TYPES}
-        for eid in sorted(mentioned - framed):
-            chk.add(line, "entities", "a PER/ORG/GPE entity mentioned in the document has no frame item",
-                    _found(eid), "no item")
-
-
-def _rule_frames(chk: Checker, rec: dict, line, ctx: Context):
-    """The primary frame is one of the document's frames."""
-    frames, primary = rec.get("frames"), rec.get("primary_frame")
-    if isinstance(frames, list) and primary is not None and primary not in frames:
-        chk.add(line, "primary_frame", "primary frame is not among the document's frames",
-                "one of " + ", ".join(map(str, frames)), _found(primary))
-
-
-def _rule_facts(chk: Checker, rec: dict, line, ctx: Context):
-    """A reported fact has evidence, never the same span twice; an unreported one has none."""
-    for i, item in enumerate(rec.get("facts") or []):
-        if not isinstance(item, dict):
-            continue
-        seen: dict[tuple, int] = {}
-        for j, ev in enumerate(item.get("evidence") or []):
-            if isinstance(ev, dict):
-                k = (ev.get("start"), ev.get("end"))
-                if k in seen:
-                    chk.add(line, f"facts[{i}].evidence[{j}]", f"duplicate evidence span (first at evidence[{seen[k]}])",
-                            "each span once", f"{k[0]}..{k[1]}")
-                seen.setdefault(k, j)
-        if not isinstance(item.get("reported"), bool):
-            continue
-        n = len(item.get("evidence") or [])
-        if item["reported"] and n == 0:
-            chk.add(line, f"facts[{i}].evidence", "reported fact without evidence", "at least one span", "none")
-        if not item["reported"] and n:
-            chk.add(line, f"facts[{i}].evidence", "unreported fact with evidence", "no spans", f"{n} span(s)")
-
-
-LAYER_RULES: dict[str, Callable[[Checker, dict, Any, Context], None]] = {
-    "mentions": _rule_mentions,
-    "entity_frames": _rule_entity_frames,
-    "frames": _rule_frames,
-    "facts": _rule_facts,
-}
-
-
-def _layer_rules(layer: str) -> Callable[[Checker, dict, Any, Context], None]:
-    """The rules of a layer: the validator's own that need the story's context (LAYER_RULES), then the
-    record rules its declaration carries (`samestory.layers`)."""
-    own, declared = LAYER_RULES.get(layer), layer_api.get(layer).rules
-
-    def run(chk: Checker, rec: dict, line, ctx: Context):
-        if own:
-            own(chk, rec, line, ctx)
-        for where, message, expected, found in declared(rec):
-            chk.add(line, where, message, expected, found)
-    return run
-
-
-def _rule_enumerated(cfg: Config, chk: Checker, rec: dict, line, ctx: Context):
-    """Items keyed by a sentence/paragraph/fact/target cover every one of them exactly once."""
-    items = cfg.field(cfg.items)
-    first = items.children[0] if items.children else None
-    if not first or first.ref not in ENUMERATED_REFS or not isinstance(rec.get(cfg.items), list):
-        return
-    got = {it.get(first.name) for it in rec[cfg.items] if isinstance(it, dict)}
-    missing = sorted(ctx.ids(first.ref) - got, key=_natural)
-    if missing:
-        chk.add(line, cfg.items, f"not every {first.ref} has an item",
-                f"one item per {first.ref}", "missing " + ", ".join(missing[:10])
-                + (" …" if len(missing) > 10 else ""))
-
-
-def _natural(s: str):
-    head = s.rstrip("0123456789")
-    tail = s[len(head):]
-    return (head, int(tail) if tail else -1, s)
 
 
 # --- the whole check ---------------------------------------------------------------------------------
@@ -608,7 +330,7 @@ def _validate_layers(folder: Path, story_id, story_docs, base: Context, report: 
             continue
         path, rows = read[name]
         cfg = CONFIGS[name]
-        rule = _layer_rules(name)
+        rules = layer_api.get(name).rules
 
         def ctx_for(rec, line, chk):
             doc = story_docs.get(rec.get("doc_id"))
@@ -620,9 +342,8 @@ def _validate_layers(folder: Path, story_id, story_docs, base: Context, report: 
             return Context(entities=base.entities, facts=base.facts, targets=base.targets,
                            doc_ids=base.doc_ids, doc=doc, mentions=mention_maps.get(doc["doc_id"]))
 
-        def both(chk, rec, line, ctx, cfg=cfg, rule=rule):
-            rule(chk, rec, line, ctx)
-            _rule_enumerated(cfg, chk, rec, line, ctx)
+        def both(chk, rec, line, ctx, cfg=cfg, rules=rules):
+            chk.rules(cfg, rec, line, ctx, rules)
         _check_config_file(cfg.fields, rows, path, P, ctx_for, key=cfg.key, rule=both)
         report.records += len(rows)
         have = {r.get("doc_id") for _, r in rows}

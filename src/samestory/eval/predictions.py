@@ -2,27 +2,22 @@
 
 Every problem names the file, line and field. Nothing is guessed: an unknown document, a duplicate
 record or item, an offset out of range, a label outside the schema or overlapping NER spans stop the
-run (exit code 2) before anything is scored.
+run (exit code 2) before anything is scored. The checks are the gold's (`samestory.schema.check` and the
+layer's rules), with the two differences of a system's output: fields the tasks do not read may be left
+out, and the codebook's completeness rules (one item per sentence, evidence, …) do not apply.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from samestory import schema
+from samestory import layers, schema
 from samestory.core.errors import Problem, SameStoryError
-from samestory.layers.entity_frames import allowed_fine_roles, misplaced_fine_roles
-from samestory.layers.mentions import name_clashes
 from samestory.core.jsonl import read_jsonl
+from samestory.schema.check import Checker, Context, found
 
 MAX_PROBLEMS = 50
 """Stop collecting after this many problems: the first ones are what a user fixes first."""
-
-KEY_REFS = ("entity", "target", "sentence", "paragraph", "fact")
-"""An item whose first field refers to one of these is keyed by it (one item per entity, sentence, …)."""
-
-INT32 = (-(2 ** 31), 2 ** 31 - 1)
 
 
 class PredictionError(SameStoryError):
@@ -45,245 +40,32 @@ class Predictions:
     warnings: list[str] = field(default_factory=list)
 
 
-def _fast(f: schema.Field, dotted: str, required: set[str]):
-    """A quick yes/no structural check of one field value (None included); the slow path explains a no."""
-    t = f.dtype
-    if t == "label":
-        labels = frozenset(f.labels)
-        one = lambda v: type(v) is str and v in labels  # noqa: E731
-    elif t == "string":
-        one = lambda v: type(v) is str  # noqa: E731
-    elif t == "int32":
-        one = lambda v: type(v) is int and INT32[0] <= v <= INT32[1]  # noqa: E731
-    elif t == "bool":
-        one = lambda v: type(v) is bool  # noqa: E731
+def _known_ids(config: str, gold_docs: dict[str, dict], refs: dict[str, set[str]] | None) -> dict:
+    """ref kind → ids a prediction's references must name: the inventories' (`refs`); without them, the facts
+    and targets that the gold of `config` enumerates in every record."""
+    out = dict(refs or {})
+    items = schema.CONFIGS[config].items
+    for kind, key in (("fact", "fact_id"), ("target", "target")):
+        if kind not in out and config in ("facts", "stance") and gold_docs:
+            out[kind] = {it.get(key) for r in gold_docs.values() for it in r.get(items) or [] if isinstance(it, dict)}
+    return out
+
+
+def _doc_id(chk: Checker, rec: dict, line, gold_docs: dict[str, dict], seen: dict[str, int]) -> str | None:
+    """The record's doc_id when it names a gold document not seen before in the file, else None (reported)."""
+    doc_id = rec.get("doc_id")
+    if "doc_id" not in rec:
+        chk.add(line, "doc_id", "missing field", "a string", "nothing")
+    elif not isinstance(doc_id, str) or doc_id not in gold_docs:
+        known = ", ".join(sorted(gold_docs)[:5]) + (" …" if len(gold_docs) > 5 else "")
+        chk.add(line, "doc_id", "unknown document id", f"a gold document ({known})", found(doc_id))
+    elif doc_id in seen:
+        chk.add(line, "doc_id", f"duplicate record (first at line {seen[doc_id]})", "one record per document",
+                doc_id)
     else:
-        prefix = dotted + ("[]" if f.many else "") + "."
-        one = _fast_struct(f.children, prefix, required)
-    nullable = f.nullable
-    if f.many:
-        unique = t == "label"
-
-        def check(v):
-            if v is None:
-                return nullable
-            if type(v) is not list:
-                return False
-            for x in v:
-                if x is None or not one(x):
-                    return False
-            return not unique or len(set(v)) == len(v)
-        return check
-    return lambda v: (nullable if v is None else one(v))  # noqa: E731
-
-
-def _fast_struct(children, prefix: str, required: set[str]):
-    names = frozenset(c.name for c in children)
-    kids = [(c.name, _fast(c, prefix + c.name, required), prefix + c.name in required) for c in children]
-
-    def check(v):
-        if type(v) is not dict or not v.keys() <= names:
-            return False
-        for name, fn, req in kids:
-            if name in v:
-                if not fn(v[name]):
-                    return False
-            elif req:
-                return False
-        return True
-    return check
-
-
-def _short(value: Any) -> str:
-    s = repr(value)
-    return s if len(s) <= 60 else s[:57] + "..."
-
-
-class _Checker:
-    def __init__(self, path: str, config: str, required: set[str], gold_docs: dict[str, dict],
-                 documents: dict[str, dict], refs: dict[str, set[str]] | None = None):
-        self.path = path
-        self.refs = dict(refs or {})
-        for kind, key in (("fact", "fact_id"), ("target", "target")):  # enumerated in every gold record
-            if kind not in self.refs and config in ("facts", "stance") and gold_docs:
-                self.refs[kind] = {it.get(key) for r in gold_docs.values() for it in r.get(
-                    schema.CONFIGS[config].items) or [] if isinstance(it, dict)}
-        self.cfg = schema.CONFIGS[config]
-        self.required = required
-        self.gold_docs = gold_docs
-        self.documents = documents
-        self.problems: list[Problem] = []
-        self.fast = _fast_struct(self.cfg.fields, "", required)
-        self._ids: dict[tuple[str, str], set[str]] = {}
-        self._plans: dict[int, tuple] = {}
-
-    def add(self, line, where, message, expected=None, found=None):
-        if len(self.problems) < MAX_PROBLEMS:
-            self.problems.append(Problem(self.path, message, line=line, field=where, expected=expected, found=found))
-
-    # structural check driven by schema.Field
-    def value(self, f: schema.Field, value, where: str, dotted: str, line):
-        if value is None:
-            if not f.nullable:
-                self.add(line, where, "null is not allowed", f"a {f.dtype}" + (" list" if f.many else ""), "null")
-            return
-        if f.many:
-            if not isinstance(value, list):
-                self.add(line, where, "expected a list", "list", type(value).__name__)
-                return
-            for i, v in enumerate(value):
-                if v is None:
-                    self.add(line, f"{where}[{i}]", "null is not allowed in a list", f.dtype, "null")
-                else:
-                    self.one(f, v, f"{where}[{i}]", dotted + "[]", line)
-            if f.dtype == "label" and len(set(map(str, value))) != len(value):
-                self.add(line, where, "duplicate label in the list", "each label once", _short(value))
-            return
-        self.one(f, value, where, dotted, line)
-
-    def one(self, f: schema.Field, v, where: str, dotted: str, line):
-        t = f.dtype
-        if t == "label":
-            if not isinstance(v, str) or v not in f.labels:
-                self.add(line, where, "label outside the schema", "one of " + ", ".join(f.labels), _short(v))
-        elif t == "string":
-            if not isinstance(v, str):
-                self.add(line, where, "expected a string", "string", _short(v))
-        elif t == "int32":
-            if not isinstance(v, int) or isinstance(v, bool) or not INT32[0] <= v <= INT32[1]:
-                self.add(line, where, "expected an integer", "int32", _short(v))
-        elif t == "bool":
-            if not isinstance(v, bool):
-                self.add(line, where, "expected true or false", "bool", _short(v))
-        elif t == "struct":
-            self.struct(f.children, v, where, dotted + ".", line)
-
-    def struct(self, children, v, where: str, prefix: str, line):
-        if not isinstance(v, dict):
-            self.add(line, where or "record", "expected an object", "object", type(v).__name__)
-            return False
-        names = {c.name for c in children}
-        for k in v:
-            if k not in names:
-                self.add(line, f"{where}.{k}" if where else k, "unknown field", ", ".join(sorted(names)), k)
-        for c in children:
-            path = f"{where}.{c.name}" if where else c.name
-            dotted = f"{prefix}{c.name}" if prefix != "." else c.name
-            if c.name not in v:
-                if dotted in self.required:
-                    self.add(line, path, "missing required field")
-                continue
-            self.value(c, v[c.name], path, dotted, line)
-        return True
-
-    # checks against the document
-    def spans_and_refs(self, f: schema.Field, item: dict, where: str, doc: dict, line):
-        plan = self._plans.get(id(f))
-        if plan is None:
-            plan = self._plans[id(f)] = (f.is_span, [c for c in f.children if c.ref in ("sentence", "paragraph")
-                                                     or c.ref in self.refs
-                                                     or (c.dtype == "struct" and c.many)])
-        is_span, children = plan
-        if is_span and isinstance(item.get("start"), int) and isinstance(item.get("end"), int):
-            s, e, n = item["start"], item["end"], len(doc["text"])
-            if not 0 <= s < n:
-                self.add(line, f"{where}.start", "offsets out of range: start outside the document",
-                         f"0 <= start < {n} (document length)", f"start={s}, end={e}")
-            elif e > n:
-                self.add(line, f"{where}.end", "offsets out of range: end beyond the document",
-                         f"end <= {n} (document length)", f"start={s}, end={e}")
-            elif s >= e:
-                self.add(line, f"{where}.start", "start >= end", "start < end", f"start={s}, end={e}")
-            elif isinstance(item.get("text"), str) and doc["text"][s:e] != item["text"]:
-                self.add(line, f"{where}.text", "text differs from the document at these offsets",
-                         _short(doc["text"][s:e]), _short(item["text"]))
-        for c in children:
-            val = item.get(c.name)
-            if c.ref in ("sentence", "paragraph") and isinstance(val, str):
-                ids = self._ids.get((doc["doc_id"], c.ref))
-                if ids is None:
-                    ids = self._ids[doc["doc_id"], c.ref] = {x["id"] for x in doc.get(c.ref + "s") or []}
-                if val not in ids:
-                    self.add(line, f"{where}.{c.name}", f"unknown {c.ref} id", f"a {c.ref} id of the document", val)
-            elif c.ref in self.refs and isinstance(val, str) and val not in self.refs[c.ref]:
-                known = sorted(self.refs[c.ref])
-                self.add(line, f"{where}.{c.name}", f"unknown {c.ref} id (not in the inventory)",
-                         f"one of {', '.join(known[:8])}{' …' if len(known) > 8 else ''}", _short(val))
-            if c.dtype == "struct" and c.many and isinstance(val, list):
-                for j, sub in enumerate(val):
-                    if isinstance(sub, dict):
-                        self.spans_and_refs(c, sub, f"{where}.{c.name}[{j}]", doc, line)
-
-    def items(self, rec: dict, doc: dict, line):
-        cfg = self.cfg
-        f = cfg.field(cfg.items)
-        items = rec.get(cfg.items)
-        if not isinstance(items, list):
-            return
-        first = f.children[0]
-        keyed = first.ref in KEY_REFS
-        plan = self._plans.get(id(f))
-        needs_doc = plan is None or plan[0] or plan[1]  # spans or ids to check against the document
-        span_key = f.is_span and not keyed
-        technique = cfg.name == "bias_spans"
-        seen: dict[Any, int] = {}
-        for i, it in enumerate(items):
-            if needs_doc:
-                self.spans_and_refs(f, it, f"{cfg.items}[{i}]", doc, line)
-                plan = self._plans[id(f)]
-                needs_doc = plan[0] or plan[1]
-            if keyed:
-                k = it[first.name]
-            elif span_key:
-                k = (it["start"], it["end"], it["technique"]) if technique else (it["start"], it["end"])
-            else:
-                continue
-            j = seen.setdefault(k, i)
-            if j != i:
-                self.add(line, f"{cfg.items}[{i}]", f"duplicate item (same as {cfg.items}[{j}])", "unique items",
-                         _short(k))
-        if cfg.name == "mentions":
-            self.ner_overlaps(items, line)
-        if cfg.name == "entity_frames":
-            for i, it in enumerate(items):
-                if not isinstance(it, dict) or "main_role" not in it:
-                    continue
-                for j, role in misplaced_fine_roles(it):
-                    self.add(line, f"entities[{i}].fine_roles[{j}]",
-                             f"fine role not under main role {it.get('main_role')!r}",
-                             ", ".join(allowed_fine_roles(it.get("main_role"))) or "no fine role", role)
-
-    def ner_overlaps(self, items, line):
-        """Named spans (every mention not marked NOM) must not overlap, as in the gold
-        (`samestory.layers.mentions.name_clashes`); a span repeated exactly is reported as a duplicate item."""
-        for i, j in name_clashes(items):
-            a, b = items[i], items[j]
-            if (a["start"], a["end"]) != (b["start"], b["end"]):
-                self.add(line, f"mentions[{i}]", f"NER span overlaps mentions[{j}]", f"start >= {b['end']}",
-                         f"{a['start']}..{a['end']}")
-
-    def record(self, rec: dict, line, seen: dict[str, int]):
-        doc_id = rec.get("doc_id")
-        if "doc_id" not in rec:
-            self.add(line, "doc_id", "missing required field")
-            return None
-        if not isinstance(doc_id, str) or doc_id not in self.gold_docs:
-            known = ", ".join(sorted(self.gold_docs)[:5]) + (" …" if len(self.gold_docs) > 5 else "")
-            self.add(line, "doc_id", "unknown document id", f"a gold document ({known})", _short(doc_id))
-            return None
-        if doc_id in seen:
-            self.add(line, "doc_id", f"duplicate record (first at line {seen[doc_id]})", "one record per document",
-                     doc_id)
-            return None
         seen[doc_id] = line
-        before = len(self.problems)
-        if self.cfg.items not in rec:
-            self.add(line, self.cfg.items, "missing required field")
-        elif not self.fast(rec):
-            self.struct(self.cfg.fields, rec, "", ".", line)
-        if len(self.problems) == before:
-            self.items(rec, self.documents[doc_id], line)
-        return doc_id if len(self.problems) == before else None
+        return doc_id
+    return None
 
 
 def read_rows(path: Path) -> list[tuple[int, dict]]:
@@ -300,17 +82,26 @@ def check_file(path: Path, config: str, required: set[str], gold_docs: dict[str,
                documents: dict[str, dict], rows: list[tuple[int, dict]] | None = None,
                refs: dict[str, set[str]] | None = None) -> Predictions:
     """Check one prediction file of `config` (read unless `rows` are given); raise PredictionError
-    listing the problems. `refs`: ref kind → known ids (entity, fact, target) of the inventories."""
-    chk = _Checker(str(path), config, required, gold_docs, documents, refs)
+    listing the problems. `refs`: ref kind → known ids (entity, fact, target) of the inventories;
+    `required`: the dotted fields the tasks read (the others may be left out)."""
+    layer = layers.get(config)
+    cfg = layer.config
+    chk = Checker(str(path), required={"doc_id", cfg.items, *required}, limit=MAX_PROBLEMS)
+    known = _known_ids(config, gold_docs, refs)
+    ctx = Context(entities=known.get("entity"), facts=known.get("fact"), targets=known.get("target"),
+                  doc_ids=None, annotation=False, scope="the dataset's")
     if rows is None:
         rows = read_rows(path)
     records, lines, seen = {}, {}, {}
     for line, rec in rows:
-        doc_id = chk.record(rec, line, seen)
+        doc_id = _doc_id(chk, rec, line, gold_docs, seen)
         if doc_id is not None:
-            records[doc_id] = rec  # checked: every field the scorers read without .get() is present
-            lines[doc_id] = line
-        if len(chk.problems) >= MAX_PROBLEMS:
+            before = len(chk.problems)
+            chk.layer(cfg, rec, line, ctx.at(documents[doc_id]), layer.rules)
+            if len(chk.problems) == before:
+                records[doc_id] = rec  # checked: every field the scorers read without .get() is present
+                lines[doc_id] = line
+        if chk.full:
             break
     if chk.problems:
         more = " (first %d shown)" % MAX_PROBLEMS if len(chk.problems) >= MAX_PROBLEMS else ""

@@ -1,6 +1,7 @@
 """Stage 1, layers: each annotation layer declared in one module, as a `Layer`: its config (fields, item key,
 id prefix: `samestory.schema`), the rules its fields cannot express, its agreement units, its merge rule and a
-synthetic generator. Validator, agreement and Label Studio read these declarations; `LAYERS` is the explicit list.
+synthetic generator. Validator, prediction checker, agreement, adjudication and Label Studio read these
+declarations; `_MODULES` is the explicit list.
 
 A new layer is a new module here plus one line in `_MODULES` (docs/DEVELOPING.md has the checklist);
 `added(layer)` declares one for the time of a `with` block (tests, experiments)."""
@@ -13,14 +14,17 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from samestory import schema
+from samestory.schema.check import Context, Issue
 
-Issue = tuple[str, str, str, str]
-"""A rule's finding in a record: (where, e.g. `items[2].label`; message; expected; found)."""
 Span = tuple[int, int, Any]
 """(start, end, what must also match) of an agreement span unit."""
 
 
 def _none(rec: dict) -> Iterable:
+    return ()
+
+
+def _no_rules(rec: dict, ctx: Context) -> Iterable[Issue]:
     return ()
 
 
@@ -83,8 +87,12 @@ class Layer:
 
     config: schema.Config
     """Fields, key, item list (`config.items`) and id prefix (`config.id_prefix`): the layout of a record."""
-    rules: Callable[[dict], Iterable[Issue]] = _none
-    """Per-record rules beyond the field types and labels (overlaps, nesting, consistency within a record)."""
+    rules: Callable[[dict, Context], Iterable[Issue]] = _no_rules
+    """Per-record rules beyond the field types and labels (overlaps, nesting, duplicate spans, consistency
+    within a record, or with the record's `Context`: inventories, document, mentions). The one checker
+    (`samestory.schema.check`) runs them on gold, passes, Label Studio pulls and predictions alike; a rule the
+    codebook asks of annotations only (completeness, evidence) returns early when `ctx.annotation` is False.
+    Records may be malformed (the layout is reported apart): a rule skips what it cannot read."""
     label_units: Callable[[dict], Iterable[tuple[str, tuple, Any]]] = _none
     """(measure, unit key within the document, value) of each label judgement, for agreement."""
     label_measures: Mapping[str, str] = field(default_factory=dict)

@@ -3,6 +3,15 @@ from __future__ import annotations
 
 from samestory import schema
 from samestory.layers import Layer, Merge, synthetic
+from samestory.schema.check import Context, found
+
+
+def _rules(rec: dict, ctx: Context):
+    """An annotation's primary frame is one of its document frames (predictions may score them apart)."""
+    frames, primary = rec.get("frames"), rec.get("primary_frame")
+    if ctx.annotation and isinstance(frames, list) and primary is not None and primary not in frames:
+        yield ("primary_frame", "primary frame is not among the document's frames",
+               "one of " + ", ".join(map(str, frames)), found(primary))
 
 
 def _label_units(rec: dict):
@@ -22,7 +31,7 @@ def _synthetic(rng, doc: dict) -> dict:
             "paragraphs": [{"paragraph_id": p["id"], "frame": rng.choice(frames + [None])} for p in doc["paragraphs"]]}
 
 
-LAYER = Layer(schema.CONFIGS["frames"], label_units=_label_units,
+LAYER = Layer(schema.CONFIGS["frames"], rules=_rules, label_units=_label_units,
               label_measures={"frames.primary_frame": "document", "frames.paragraph_frame": "paragraph",
                               "frames.presence": "document × frame (present or not)",
                               **{f"frames.presence[{f}]": "document" for f in schema.FRAMES}},

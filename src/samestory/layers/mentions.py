@@ -1,8 +1,9 @@
-"""The mentions layer: named mentions never overlap (codebook 2)."""
+"""The mentions layer: named mentions never overlap, a span is marked once (codebook 2)."""
 from __future__ import annotations
 
 from samestory import schema
 from samestory.layers import Layer, Merge, synthetic
+from samestory.schema.check import Context, duplicates, span_key
 
 
 def is_name(m: dict) -> bool:
@@ -24,6 +25,20 @@ def name_clashes(mentions: list) -> list[tuple[int, int]]:
         else:
             kept = (-neg_end, i)
     return out
+
+
+def _rules(rec: dict, ctx: Context):
+    """A span is one mention (an exact repeat is a duplicate item); named mentions never overlap (`name_clashes`).
+    Gold and predictions alike."""
+    items = rec.get("mentions")
+    if not isinstance(items, list):
+        return
+    yield from duplicates(items, span_key, "mentions", "span")
+    for i, j in name_clashes(items):
+        a, b = items[i], items[j]
+        if (a["start"], a["end"]) != (b["start"], b["end"]):
+            yield (f"mentions[{i}]", f"NAM mention overlaps NAM mention mentions[{j}]", f"start >= {b['end']}",
+                   f"{a['start']}..{a['end']}")
 
 
 def name_items(text: str, spans) -> list[dict]:
@@ -53,7 +68,7 @@ def _synthetic(rng, doc: dict) -> dict:
         for i, (s, e, t, kind, eid) in enumerate(sorted(items, key=lambda m: (m[0], -m[1])), 1)]}
 
 
-LAYER = Layer(schema.CONFIGS["mentions"], label_units=_label_units,
+LAYER = Layer(schema.CONFIGS["mentions"], rules=_rules, label_units=_label_units,
               label_measures={"mentions.entity_id": "mention both marked (same offsets)",
                               "mentions.kind": "mention both marked (same offsets)"},
               span_units=lambda rec: {"mentions": [(m["start"], m["end"], m["type"]) for m in rec["mentions"]]},
