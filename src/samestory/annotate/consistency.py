@@ -170,15 +170,53 @@ def _sid_text(view: DocView, s: dict) -> str:
 
 # --- the checks -------------------------------------------------------------------------------------
 
-def _biased_sentence_has_technique(view: DocView) -> Iterator[Violation]:
+@dataclass(frozen=True)
+class Check:
+    """A declared cross-layer check: what it asks, which layers it reads, what its items are."""
+
+    name: str
+    doc: str
+    layers: tuple[str, ...]
+    """Gold layers read; the check runs on a document only when all of them have its record."""
+    item: str
+    """What an exception's `item` names: sentence, bias_span, fact, target, entity, layer or decision (the
+    id of an adjudication row)."""
+    run: Callable[[DocView], Iterator[Violation]]
+
+
+CHECKS: dict[str, Check] = {}
+"""Every cross-layer check by name, in the order they are declared below (the order they run and are listed)."""
+
+ID_LAYERS = tuple(c.name for c in CONFIGS.values() if c.id_prefix)
+
+
+def _check(layers: tuple[str, ...], item: str, doc: str | None = None):
+    """Declare the decorated function a check: named after it (without the leading underscore), asking
+    what its docstring says (or `doc`), reading `layers`, about items of kind `item`."""
+    def declare(run: Callable[[DocView], Iterator[Violation]]):
+        name = run.__name__.lstrip("_")
+        if name in CHECKS:
+            raise ValueError(f"duplicate check {name}")
+        CHECKS[name] = Check(name, doc or " ".join(run.__doc__.split()), layers, item, run)
+        return run
+    return declare
+
+
+def _biased_without_span(view: DocView) -> Iterator[tuple[int, dict]]:
+    """(index in bias_sentences, sentence) of every sentence labelled biased that no technique span touches."""
     spans = view.spans()
-    neutral = view.ruled_neutral()
     for i, it in enumerate(view.items("bias_sentences")):
         s = view.sentence(it.get("sentence_id"))
-        if s is None or it.get("label") != "biased":
-            continue
-        if any(sp["start"] < s["end"] and s["start"] < sp["end"] for _, sp in spans):
-            continue
+        if s is not None and it.get("label") == "biased" and not any(
+                sp["start"] < s["end"] and s["start"] < sp["end"] for _, sp in spans):
+            yield i, s
+
+
+@_check(("bias_sentences", "bias_spans"), "sentence")
+def _biased_sentence_has_technique(view: DocView) -> Iterator[Violation]:
+    """A sentence labelled biased holds at least one technique span."""
+    neutral = view.ruled_neutral()
+    for i, s in _biased_without_span(view):
         if any(a < s["end"] and s["start"] < b for a, b, _ in neutral):
             continue  # reported by ruled_neutral_cue_of_sentence_bias, with the decision that caused it
         yield Violation("bias_sentences", s["id"], f"sentences[{i}].label",
@@ -187,7 +225,9 @@ def _biased_sentence_has_technique(view: DocView) -> Iterator[Violation]:
                         f"biased, no span in {_sid_text(view, s)}")
 
 
+@_check(("bias_spans", "bias_sentences"), "bias_span")
 def _technique_in_biased_sentence(view: DocView) -> Iterator[Violation]:
+    """A technique span in the author's voice (outside every quote) lies in a sentence labelled biased."""
     labels = view.bias_label()
     for i, sp in view.spans():
         if view.in_quote(sp["start"], sp["end"]):
@@ -201,15 +241,11 @@ def _technique_in_biased_sentence(view: DocView) -> Iterator[Violation]:
                             + ", ".join(f"{s['id']} ({(labels.get(s['id']) or {}).get('label')})" for s in sents))
 
 
+@_check(("bias_sentences", "bias_spans"), "sentence")
 def _ruled_neutral_cue_of_sentence_bias(view: DocView) -> Iterator[Violation]:
-    spans = view.spans()
+    """A sentence whose only technique span adjudication removed (none left on its text) is not biased."""
     neutral = [n for n in view.ruled_neutral() if "/spans[" in n[2]]
-    for i, it in enumerate(view.items("bias_sentences")):
-        s = view.sentence(it.get("sentence_id"))
-        if s is None or it.get("label") != "biased":
-            continue
-        if any(sp["start"] < s["end"] and s["start"] < sp["end"] for _, sp in spans):
-            continue
+    for i, s in _biased_without_span(view):
         hits = [n for n in neutral if n[0] < s["end"] and s["start"] < n[1]]
         if hits:
             yield Violation("bias_sentences", s["id"], f"sentences[{i}].label",
@@ -218,7 +254,9 @@ def _ruled_neutral_cue_of_sentence_bias(view: DocView) -> Iterator[Violation]:
                             f"{_sid_text(view, s)}; decision " + ", ".join(h[2] for h in hits))
 
 
+@_check(("stance",), "target")
 def _ruled_neutral_cue_of_stance(view: DocView) -> Iterator[Violation]:
+    """A favor/against stance does not rest only on cues in text adjudication ruled neutral."""
     neutral = view.ruled_neutral()
     for i, it in enumerate(view.items("stance")):
         if it.get("label") in (None, "neutral"):
@@ -232,7 +270,9 @@ def _ruled_neutral_cue_of_stance(view: DocView) -> Iterator[Violation]:
                             f"{it.get('label')}; decision " + ", ".join(ids))
 
 
+@_check(("entity_frames", "mentions"), "entity")
 def _ruled_neutral_cue_of_entity_role(view: DocView) -> Iterator[Violation]:
+    """A cast entity (role not none) does not rest only on mentions in text adjudication ruled neutral."""
     neutral = view.ruled_neutral()
     mentions = {m.get("id"): m for m in view.items("mentions")}
     for i, it in enumerate(view.items("entity_frames")):
@@ -247,7 +287,9 @@ def _ruled_neutral_cue_of_entity_role(view: DocView) -> Iterator[Violation]:
                             f"{it.get('main_role')}; decision " + ", ".join(ids))
 
 
+@_check(("stance",), "target")
 def _stance_cue_found(view: DocView) -> Iterator[Violation]:
+    """A favor/against stance note quotes at least one cue that occurs in the text."""
     for i, it in enumerate(view.items("stance")):
         if it.get("label") in (None, "neutral"):
             continue
@@ -259,7 +301,9 @@ def _stance_cue_found(view: DocView) -> Iterator[Violation]:
                             "no quoted cue" if not cues else "not in text: " + "; ".join(_cut(c, 40) for c, _ in cues))
 
 
+@_check(("stance", "bias_sentences"), "target")
 def _stance_cue_not_neutral_factual(view: DocView) -> Iterator[Violation]:
+    """A favor/against stance's cues in the author's voice are not all in sentences judged non-biased and factual."""
     for i, it in enumerate(view.items("stance")):
         if it.get("label") in (None, "neutral"):
             continue
@@ -274,7 +318,10 @@ def _stance_cue_not_neutral_factual(view: DocView) -> Iterator[Violation]:
                             f"{it.get('label')}; " + ", ".join(_sid_text(view, s) for s in sents.values()))
 
 
+@_check(("entity_frames", "mentions", "bias_sentences"), "entity")
 def _role_evidence_not_neutral_factual(view: DocView) -> Iterator[Violation]:
+    """A cast entity's evidence mentions in the author's voice are not all in sentences judged non-biased and
+    factual."""
     mentions = {m.get("id"): m for m in view.items("mentions")}
     for i, it in enumerate(view.items("entity_frames")):
         if it.get("main_role") in (None, "none"):
@@ -290,7 +337,10 @@ def _role_evidence_not_neutral_factual(view: DocView) -> Iterator[Violation]:
                             + ", ".join(_sid_text(view, s) for s in sents.values()))
 
 
+@_check(("bias_sentences", "bias_spans"), "sentence")
 def _loaded_word_opinion(view: DocView) -> Iterator[Violation]:
+    """A biased sentence holding an author's Loaded_Language or Name_Calling-Labeling span is mixed or opinion, not
+    factual."""
     labels = view.bias_label()
     index = {it.get("sentence_id"): i for i, it in enumerate(view.items("bias_sentences"))}
     flagged: dict[str, list[str]] = {}
@@ -307,7 +357,10 @@ def _loaded_word_opinion(view: DocView) -> Iterator[Violation]:
                         "mixed or opinion", f"factual; {sid} holds " + ", ".join(what))
 
 
+@_check(("facts",), "fact")
 def _fact_evidence_spans(view: DocView) -> Iterator[Violation]:
+    """Every fact's evidence: inside one sentence, no span containing another (each place once is checked per
+    record)."""
     for i, it in enumerate(view.items("facts")):
         ev = [e for e in it.get("evidence") or [] if isinstance(e, dict)
               and isinstance(e.get("start"), int) and isinstance(e.get("end"), int)]
@@ -372,7 +425,9 @@ def _evidence_places(view: DocView) -> dict[str, list[int]]:
     return places
 
 
+@_check(("facts",), "fact")
 def _fact_evidence_every_place(view: DocView) -> Iterator[Violation]:
+    """A text that is evidence of a fact anywhere in the story is evidence of it wherever it occurs."""
     texts, places = _evidence_texts(view), _evidence_places(view)
     for i, it in enumerate(view.items("facts")):
         fid = str(it.get("fact_id"))
@@ -391,7 +446,9 @@ def _fact_evidence_every_place(view: DocView) -> Iterator[Violation]:
                             f"reported={it.get('reported')}; " + "; ".join(missed[:3]))
 
 
+@_check(("facts",), "fact")
 def _rejected_evidence_not_accepted(view: DocView) -> Iterator[Violation]:
+    """A text adjudication rejected as evidence of a fact is not accepted as its evidence elsewhere."""
     texts = _evidence_texts(view)
     for row in view.adjudication:
         m = _CONTAINS.fullmatch(str(row.get("where", "")))
@@ -406,31 +463,6 @@ def _rejected_evidence_not_accepted(view: DocView) -> Iterator[Violation]:
                             "adjudication rejected this text as evidence of the fact, yet it is evidence of the "
                             "same fact elsewhere", "one decision for the same text",
                             f"{_cut(surface, 40)!r} rejected in {row.get('id')}; accepted in " + ", ".join(where))
-
-
-def _span_ids_in_text_order(view: DocView) -> Iterator[Violation]:
-    for layer in ID_LAYERS:
-        if layer not in view.layers:
-            continue
-        prefix, name = CONFIGS[layer].id_prefix, CONFIGS[layer].items
-        items = [it for it in view.items(layer) if isinstance(it.get("start"), int) and isinstance(it.get("end"), int)]
-        ids = [str(it.get("id")) for it in items]
-        want = [f"{prefix}{n}" for n in range(1, len(items) + 1)]
-        if sorted(ids, key=_natural) != want:
-            missing, extra = sorted(set(want) - set(ids), key=_natural), sorted(set(ids) - set(want), key=_natural)
-            yield Violation(layer, layer, name, f"{layer} ids are not {prefix}1…{prefix}{len(items)} without gaps",
-                            f"{prefix}1…{prefix}{len(items)}",
-                            f"missing {', '.join(missing) or 'none'}; unexpected {', '.join(extra) or 'none'}")
-            continue
-        by_id = sorted(items, key=lambda it: _natural(str(it["id"])))
-        for a, b in zip(by_id, by_id[1:]):
-            if (a["start"], -a["end"]) > (b["start"], -b["end"]):
-                idx = items.index(b)
-                yield Violation(layer, layer, f"{name}[{idx}].id",
-                                f"{layer} ids not in text order (by start, then the longer span first)",
-                                f"{b['id']} after {a['id']} ({a['start']}..{a['end']})",
-                                f"{b['id']} at {b['start']}..{b['end']}")
-                break
 
 
 _CONTAINS = re.compile(r"(?P<list>\w+)\[(?P<key>\w+)=(?P<val>[^\]]+)\]\.(?P<field>\w+) contains "
@@ -471,7 +503,9 @@ def _gold_value(view: DocView, layer: str, where: str):
     return False, None
 
 
+@_check((), "decision")
 def _adjudication_followed(view: DocView) -> Iterator[Violation]:
+    """Gold holds what every machine-readable adjudication decision decided."""
     for row in view.adjudication:
         layer, where = row.get("layer"), str(row.get("where", ""))
         if layer not in view.layers or "decision" not in row:
@@ -483,80 +517,37 @@ def _adjudication_followed(view: DocView) -> Iterator[Violation]:
                             repr(row["decision"]), repr(value))
 
 
+@_check((), "layer",
+        doc="Ids of " + ", ".join(ID_LAYERS) + " run 1…n in text order (by start, then the longer span first).")
+def _span_ids_in_text_order(view: DocView) -> Iterator[Violation]:
+    for layer in ID_LAYERS:
+        if layer not in view.layers:
+            continue
+        prefix, name = CONFIGS[layer].id_prefix, CONFIGS[layer].items
+        items = [it for it in view.items(layer) if isinstance(it.get("start"), int) and isinstance(it.get("end"), int)]
+        ids = [str(it.get("id")) for it in items]
+        want = [f"{prefix}{n}" for n in range(1, len(items) + 1)]
+        if sorted(ids, key=_natural) != want:
+            missing, extra = sorted(set(want) - set(ids), key=_natural), sorted(set(ids) - set(want), key=_natural)
+            yield Violation(layer, layer, name, f"{layer} ids are not {prefix}1…{prefix}{len(items)} without gaps",
+                            f"{prefix}1…{prefix}{len(items)}",
+                            f"missing {', '.join(missing) or 'none'}; unexpected {', '.join(extra) or 'none'}")
+            continue
+        by_id = sorted(items, key=lambda it: _natural(str(it["id"])))
+        for a, b in zip(by_id, by_id[1:]):
+            if (a["start"], -a["end"]) > (b["start"], -b["end"]):
+                idx = items.index(b)
+                yield Violation(layer, layer, f"{name}[{idx}].id",
+                                f"{layer} ids not in text order (by start, then the longer span first)",
+                                f"{b['id']} after {a['id']} ({a['start']}..{a['end']})",
+                                f"{b['id']} at {b['start']}..{b['end']}")
+                break
+
+
 def _natural(s: str):
     head = s.rstrip("0123456789")
     tail = s[len(head):]
     return (head, int(tail) if tail else -1, s)
-
-
-ID_LAYERS = tuple(c.name for c in CONFIGS.values() if c.id_prefix)
-
-
-@dataclass(frozen=True)
-class Check:
-    """A declared cross-layer check: what it asks, which layers it reads, what its items are."""
-
-    name: str
-    doc: str
-    layers: tuple[str, ...]
-    """Gold layers read; the check runs on a document only when all of them have its record."""
-    item: str
-    """What an exception's `item` names: sentence, bias_span, fact, target, entity, layer or decision (the
-    id of an adjudication row)."""
-    run: Callable[[DocView], Iterator[Violation]]
-
-
-_CHECKS = [
-    Check("biased_sentence_has_technique",
-          "A sentence labelled biased holds at least one technique span.",
-          ("bias_sentences", "bias_spans"), "sentence", _biased_sentence_has_technique),
-    Check("technique_in_biased_sentence",
-          "A technique span in the author's voice (outside every quote) lies in a sentence labelled biased.",
-          ("bias_spans", "bias_sentences"), "bias_span", _technique_in_biased_sentence),
-    Check("ruled_neutral_cue_of_sentence_bias",
-          "A sentence whose only technique span adjudication removed (none left on its text) is not biased.",
-          ("bias_sentences", "bias_spans"), "sentence", _ruled_neutral_cue_of_sentence_bias),
-    Check("ruled_neutral_cue_of_stance",
-          "A favor/against stance does not rest only on cues in text adjudication ruled neutral.",
-          ("stance",), "target", _ruled_neutral_cue_of_stance),
-    Check("ruled_neutral_cue_of_entity_role",
-          "A cast entity (role not none) does not rest only on mentions in text adjudication ruled neutral.",
-          ("entity_frames", "mentions"), "entity", _ruled_neutral_cue_of_entity_role),
-    Check("stance_cue_found",
-          "A favor/against stance note quotes at least one cue that occurs in the text.",
-          ("stance",), "target", _stance_cue_found),
-    Check("stance_cue_not_neutral_factual",
-          "A favor/against stance's cues in the author's voice are not all in sentences judged non-biased "
-          "and factual.", ("stance", "bias_sentences"), "target", _stance_cue_not_neutral_factual),
-    Check("role_evidence_not_neutral_factual",
-          "A cast entity's evidence mentions in the author's voice are not all in sentences judged non-biased "
-          "and factual.", ("entity_frames", "mentions", "bias_sentences"), "entity",
-          _role_evidence_not_neutral_factual),
-    Check("loaded_word_opinion",
-          "A biased sentence holding an author's Loaded_Language or Name_Calling-Labeling span is mixed or "
-          "opinion, not factual.", ("bias_sentences", "bias_spans"), "sentence", _loaded_word_opinion),
-    Check("fact_evidence_spans",
-          "Every fact's evidence: inside one sentence, no span containing another (each place once is checked per record).",
-          ("facts",), "fact", _fact_evidence_spans),
-    Check("fact_evidence_every_place",
-          "A text that is evidence of a fact anywhere in the story is evidence of it wherever it occurs.",
-          ("facts",), "fact", _fact_evidence_every_place),
-    Check("rejected_evidence_not_accepted",
-          "A text adjudication rejected as evidence of a fact is not accepted as its evidence elsewhere.",
-          ("facts",), "fact", _rejected_evidence_not_accepted),
-    Check("adjudication_followed",
-          "Gold holds what every machine-readable adjudication decision decided.",
-          (), "decision", _adjudication_followed),
-    Check("span_ids_in_text_order",
-          "Ids of " + ", ".join(ID_LAYERS) + " run 1…n in text order (by start, then the longer span first).",
-          (), "layer", _span_ids_in_text_order),
-]
-
-CHECKS: dict[str, Check] = {}
-for _c in _CHECKS:
-    if _c.name in CHECKS:
-        raise ValueError(f"duplicate check {_c.name}")
-    CHECKS[_c.name] = _c
 
 
 def item_ids(kind: str, view: DocView, inventories: dict[str, set]) -> set[str]:

@@ -1,5 +1,5 @@
 """The one CLI, `samestory`, with a subcommand per job: one module of this package per subcommand, each
-registering itself; `options` holds the options several subcommands share."""
+registering itself; `options` holds the options several subcommands share, `output` the lines they print alike."""
 from __future__ import annotations
 
 import argparse

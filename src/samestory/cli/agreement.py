@@ -5,7 +5,7 @@ import json
 import sys
 from pathlib import Path
 
-from samestory.cli.options import command
+from samestory.cli.options import add_check, command
 from samestory.annotate import adjudicate, agreement, store, validate
 
 from samestory import schema
@@ -34,8 +34,7 @@ def register(sub) -> None:
                             "the story folder: Krippendorff's alpha / Cohen's kappa per label measure and "
                             "strict/partial span F1, one column group per snapshot. Deterministic.")
     i.add_argument("--story", type=Path, required=True, help="Story folder, e.g. annotations/istanbul-2025-05-16.")
-    i.add_argument("--check", action="store_true", help="Only check that the committed files are current "
-                                                         "(exit 1 when stale).")
+    add_check(i, "Only check that the committed files are current (exit 1 when stale).")
 
     a = command(sub, "adjudicate", run_adjudicate, help="Merge passes into a gold candidate; list every disagreement.",
                 description="Majority merge of annotation passes into a gold candidate. Every value "

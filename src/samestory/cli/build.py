@@ -6,7 +6,8 @@ import json
 import sys
 from pathlib import Path
 
-from samestory.cli.options import add_annotations, add_checkout, add_release_folders, add_version, command
+from samestory.cli.options import (add_annotations, add_check, add_checkout, add_quiet, add_release_folders, add_version,
+                                   command)
 from samestory.core import paths
 from samestory.version import DATASET_VERSION
 
@@ -140,7 +141,7 @@ def register(sub) -> None:
                 description="Check the corpus (raw sha256, UTF-8, clean text) and every annotation file "
                 "against schema.py; print every problem and exit 1 if there is any.")
     _add_inputs(p, card=False)
-    p.add_argument("--quiet", action="store_true", help="do not print notes")
+    add_quiet(p, "do not print notes")
     p.add_argument("--list-checks", action="store_true",
                    help="list the cross-layer checks (names for annotations/<story>/exceptions.jsonl) and exit")
     p.add_argument("--violations", metavar="FILE",
@@ -152,7 +153,7 @@ def register(sub) -> None:
     _add_inputs(p)
     add_release_folders(p)
     add_version(p)
-    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    add_quiet(p)
 
     p = command(sub, "verify", cmd_verify, help="rebuild a released version and compare it with its manifest",
                 description="Rebuild <version> in a scratch folder and compare every hash with "
@@ -168,14 +169,14 @@ def register(sub) -> None:
                      help="rebuild from the commit that recorded the manifest even for the current version")
     how.add_argument("--from-sources", action="store_true",
                      help="rebuild from --corpus/--annotations as they are, even for an older version")
-    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    add_quiet(p)
 
     p = command(sub, "card", cmd_card, help="refresh the generated sections of dataset_card.md",
                 description="Recompute the statistics, field, label, agreement and history sections of "
                 "the card from schema.py and the data.")
     _add_inputs(p)
     add_version(p)
-    p.add_argument("--check", action="store_true", help="only check; exit 1 when the card is stale")
+    add_check(p, "only check; exit 1 when the card is stale")
 
     p = command(sub, "changelog", cmd_changelog, help="regenerate CHANGELOG.md's list of changed gold labels",
                 description="Rewrite the block between <!-- label-changes:begin --> and "
@@ -184,7 +185,7 @@ def register(sub) -> None:
                 "counts. Deterministic; --check exits 1 when the file is stale.")
     add_annotations(p)
     p.add_argument("--changelog", default=str(paths.CHANGELOG), help="changelog (default: %(default)s)")
-    p.add_argument("--check", action="store_true", help="only check; exit 1 when the list is stale")
+    add_check(p, "only check; exit 1 when the list is stale")
 
     p = command(sub, "publish", cmd_publish, help="push a built release to the Hugging Face Hub and tag it",
                 description="Upload build/samestory-v<version>/ with huggingface_hub (create_repo, "

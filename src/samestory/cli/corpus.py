@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from samestory.cli.options import add_corpus, command
+from samestory.cli.output import print_written
 from samestory.core import paths
 from samestory.corpus.store import (METADATA_FIELDS, build_document, clean_path, load_documents, load_metadata,
                               metadata_problems, read_raw)
@@ -39,7 +40,7 @@ def _clean(args) -> int:
             continue
         atomic_write_text(target, text)
         wrote += 1
-        print(f"wrote {target}")
+        print_written(target)
     print(f"{wrote} clean text(s) written")
     return 0
 

@@ -6,7 +6,8 @@ import json
 import sys
 from pathlib import Path
 
-from samestory.cli.options import check_revision, command
+from samestory.cli.options import add_quiet, check_revision, command
+from samestory.cli.output import print_written
 from samestory.core import paths
 from samestory.core.errors import SameStoryError
 
@@ -117,7 +118,7 @@ def _evaluate(args) -> int:
         from samestory.eval.results import Results
 
         Results.model_validate(results).to_disk(Path(args.out))
-        print(f"wrote {args.out}")
+        print_written(args.out)
     return 0
 
 
@@ -131,15 +132,14 @@ def _compare(args) -> int:
     print(table(result))
     if args.out:
         atomic_write_text(Path(args.out), json.dumps(result, indent=1, ensure_ascii=False) + "\n")
-        print(f"wrote {args.out}")
+        print_written(args.out)
     return 0
 
 
 def _schemas(args) -> int:
     from samestory.eval.schemas import write_all
 
-    for p in write_all(Path(args.out)):
-        print(f"wrote {p}")
+    print_written(*write_all(Path(args.out)))
     return 0
 
 
@@ -181,7 +181,7 @@ def register(sub) -> None:
     p.add_argument("--strict", action="store_true", help="a gold document without a prediction is an error")
     p.add_argument("--workers", type=int, help="processes reading and scoring prediction files "
                                                "(default 1; 2 can halve the time of large inputs on an idle 2-core machine)")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_quiet(p, "no progress bar")
 
     c = command(sub, "compare", _compare, help="paired bootstrap test between two results files",
                 description="For every task and metric in both files: B − A, its 95%% interval and a "

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from samestory.cli.options import add_dataset_args, command, open_dataset
+from samestory.cli.output import print_written
 
 
 def _export(args) -> int:
@@ -24,7 +25,7 @@ def _export(args) -> int:
     out.mkdir(parents=True, exist_ok=True)
     for c in configs:
         write_jsonl(out / f"{c}.jsonl", release.rows(c))
-        print(f"wrote {out / f'{c}.jsonl'}")
+        print_written(out / f"{c}.jsonl")
     return 0
 
 

@@ -5,6 +5,7 @@ import argparse
 from pathlib import Path
 
 from samestory.cli.options import command
+from samestory.cli.output import print_written
 from samestory.core import paths
 
 
@@ -43,8 +44,7 @@ def run(args) -> int:
 
     check_folder_path(args.out)  # before any work: --out is a folder the board's three files go into
     board = leaderboard.build(leaderboard.load(args.results), leaderboard.document_labels(args.corpus))
-    for path in write_all(board, args.out):
-        print(f"wrote {path}")
+    print_written(*write_all(board, args.out))
     print(f"{len(board.entries)} system(s), {len(board.tasks)} task(s); dataset {board.stamps['dataset_version']}, "
           f"gold {board.stamps['gold_sha256'][:12]}")
     return 0

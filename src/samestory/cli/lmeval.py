@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from samestory.cli.options import command
+from samestory.cli.output import print_written
 
 
 def _path(args) -> int:
@@ -17,8 +18,7 @@ def _predictions(args) -> int:
     from samestory.eval.lmeval import LM_TASKS, predictions_from_samples
 
     written = predictions_from_samples(Path(args.samples), Path(args.out))
-    for config, path in written.items():
-        print(f"wrote {path}")
+    print_written(*written.values())
     tasks = sorted({t.task for t in LM_TASKS.values() if t.config in written})
     print("score them with: samestory evaluate --dataset RELEASE --predictions "
           f"{args.out} " + " ".join(f"--task {t}" for t in tasks))
@@ -28,8 +28,7 @@ def _predictions(args) -> int:
 def _write(args) -> int:
     from samestory.eval.lmeval import write_task_folder
 
-    for p in write_task_folder(Path(args.out)):
-        print(f"wrote {p}")
+    print_written(*write_task_folder(Path(args.out)))
     return 0
 
 

@@ -6,7 +6,8 @@ import sys
 from pathlib import Path
 
 from samestory.annotate import store
-from samestory.cli.options import command
+from samestory.cli.options import add_check, command
+from samestory.cli.output import print_written
 from samestory.core import paths
 from samestory.core.errors import Problem, SameStoryError
 from samestory.core.jsonl import atomic_write_text, read_jsonl
@@ -43,7 +44,7 @@ def register(sub) -> None:
                             "instead.")
     common(c, server=False)
     c.add_argument("--out", type=Path, default=CONFIGS_DIR, help=f"Folder (default {CONFIGS_DIR}).")
-    c.add_argument("--check", action="store_true", help="Fail if the written configs differ from the generated.")
+    add_check(c, "Fail if the written configs differ from the generated.")
 
     u = command(ls, "push", run_push, help="Create/update projects and tasks; optional pre-annotations.",
                 description="Idempotent: one project per kind and story, one task per document (per 8 facts in `facts`, per run of "
@@ -145,7 +146,7 @@ def run_config(args) -> int:
                                      expected="`samestory ls config` output"))
         elif not path.exists() or path.read_text(encoding="utf-8") != xml:
             atomic_write_text(path, xml)
-            print(f"wrote {path}")
+            print_written(path)
     if stale:
         raise SameStoryError("labeling configs are stale; run `samestory ls config`", stale)
     if args.check:

@@ -34,6 +34,16 @@ def add_version(p) -> None:
     p.add_argument("--version", default=DATASET_VERSION, help="dataset version (default: %(default)s)")
 
 
+def add_quiet(p, help: str = "no progress bars") -> None:
+    """--quiet: print less (what exactly is the command's help)."""
+    p.add_argument("--quiet", action="store_true", help=help)
+
+
+def add_check(p, help: str) -> None:
+    """--check: compare with what would be written, write nothing, exit 1 when it differs."""
+    p.add_argument("--check", action="store_true", help=help)
+
+
 def add_dataset_args(p, what: str, required: bool = False) -> None:
     """--dataset and --revision, the same on every command that can read a release instead of a checkout."""
     p.add_argument("--dataset", required=required, metavar="PATH_OR_HUB_ID",

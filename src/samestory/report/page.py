@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 from html import escape
+from typing import NamedTuple
 
 from samestory.report.data import (StoryData, doc_label, empty_reason, entity_table, fact_coverage, frames,
                                    loaded_words, naming_choices, portrayal, side_casting, stance, summary,
@@ -107,12 +108,107 @@ def _naming_cell(r: dict, d: str) -> str:
     return f"<td>{txt or '—'}</td>"
 
 
+class _Page(NamedTuple):
+    """What every section's body draws from: the story, its figures, the document columns and their header."""
+
+    data: StoryData
+    figures: dict[str, bytes]
+    ids: list[str]
+    labels: dict[str, str]
+    head: str
+
+
+def _section(pg: _Page, heading: tuple[int, str, str], sources: tuple[str, ...], rows, body, *,
+             empty: str | None = None, one_line: bool = False) -> list[str]:
+    """A section's skeleton: heading (level, id, title), where its labels come from, then `body(pg, rows)`,
+    or, without rows, why it is empty (`empty_reason` of the section's id unless `empty` is given)."""
+    level, key, title = heading
+    h, origin = f"<h{level} id='{key}'>{title}</h{level}>", _origin(pg.data, *sources)
+    return [*([h + origin] if one_line else [h, origin]),
+            *(body(pg, rows) if rows else [empty or _empty(pg.data, key)])]
+
+
+def _summary(pg: _Page, sents: list[str]) -> list[str]:
+    return ["<ul>" + "".join(f"<li>{escape(s)}</li>" for s in sents) + "</ul>"]
+
+
+def _facts(pg: _Page, rows: list[dict]) -> list[str]:
+    return ["<p>Facts sorted by how many articles report them. Leaving facts out is informational "
+            "bias; click a cell to read the evidence sentence.</p>",
+            *_figure(pg.figures, "fact_coverage", "fact coverage matrix"),
+            *_table(f"<th>fact</th><th>statement</th><th>kind</th><th>#</th>{pg.head}", (
+                f"<tr><td>{escape(r['fact_id'])}</td><td>{escape(r['statement'])}</td><td>{escape(r['kind'])}</td>"
+                f"<td>{r['count']}</td>{''.join(_fact_cell(r['cells'][d], d) for d in pg.ids)}</tr>" for r in rows))]
+
+
+def _entities(pg: _Page, rows: list[dict]) -> list[str]:
+    return _table(f"<th>entity</th><th>type</th><th>names seen</th><th>#docs</th>{pg.head}", (
+        f"<tr><th>{escape(r['name'])}</th><td>{escape(r['type'])}</td>"
+        f"<td>{escape(', '.join(r['aliases'][:6]))}</td><td>{r['documents'] if r['documents'] is not None else '?'}"
+        "</td>" + "".join(f"<td>{r['counts'][d] or '—'}</td>" if r["counts"] is not None else "<td>?</td>"
+                          for d in pg.ids) + "</tr>" for r in rows))
+
+
+def _portrayal(pg: _Page, rows: list[dict]) -> list[str]:
+    return [*_figure(pg.figures, "portrayal", "portrayal matrix"), *_table(f"<th>entity</th>{pg.head}", (
+        f"<tr><th>{escape(r['name'])}</th>{_cells(pg.ids, r['cells'].get, _portrayal_cell)}</tr>" for r in rows))]
+
+
+def _sides(pg: _Page, rows: list[dict]) -> list[str]:
+    names = {e["entity_id"]: e["name"] for e in pg.data.inventories.get("entities", [])}
+    lines = []
+    for r in rows:
+        lines.append(f"<tr><th>{escape(r['name'])} (side)</th>"
+                     f"{_cells(pg.ids, r['cells'].get, lambda c: _side_cell(c, names))}</tr>")
+        for e in [r["entity_id"], *(m["entity_id"] for m in r["members"])]:
+            member = _cells(pg.ids, lambda d, e=e: _member_of(r, d, e), _member_cell)
+            lines.append(f"<tr><td>&nbsp;&nbsp;{escape(names.get(e, e))}</td>{member}</tr>")
+    return ["<p>Entities that speak for another (<code>speaks_for</code>: a capital, seat or state "
+            "institution) are read with it as one side. Each entity keeps its own label (rows below the "
+            "side); the side's casting is the marked one (negative or positive over neutral, a role over "
+            "none), carried by the entities named; different marked values give <i>mixed</i> and are "
+            "listed, never picked silently.</p>", *_table(f"<th>side / entity</th>{pg.head}", lines)]
+
+
+def _stance(pg: _Page, rows: list[dict]) -> list[str]:
+    return [*_figure(pg.figures, "stance", "stance per target"), *_table(f"<th>target</th>{pg.head}", (
+        f"<tr><th title='{escape(r['definition'])}'>{escape(r['name'])}</th>"
+        + "".join(f"<td style='background:{STANCE_COLORS.get(v, '#fff')}'>{escape(v or '—')}</td>"
+                  for v in (r["labels"][d] for d in pg.ids)) + "</tr>" for r in rows))]
+
+
+def _frames(pg: _Page, fr: dict[str, dict]) -> list[str]:
+    lines = []
+    for d in (d for d in pg.ids if d in fr):
+        f = fr[d]
+        names = ", ".join(f"<b>{escape(x)}</b>" if x == f["primary_frame"] else escape(x) for x in f["frames"])
+        strip = "".join(
+            f"<span title='{escape(x or 'none')}' style='background:"
+            f"{_css_color(FRAME_COLORS.get(x))}'></span>" for x in f["strip"])
+        lines.append(f"<tr><th>{escape(pg.labels[d])}</th><td>{names}</td>"
+                     f"<td style='min-width:300px'><div class='strip'>{strip}</div></td></tr>")
+    return [*_figure(pg.figures, "frames", "paragraph frame strips"),
+            *_table("<th>document</th><th>frames (primary in bold)</th><th>paragraphs</th>", lines)]
+
+
+def _naming(pg: _Page, rows: list[dict]) -> list[str]:
+    return _table(f"<th>entity</th>{pg.head}", (
+        f"<tr><th>{escape(r['name'])}</th>{''.join(_naming_cell(r, d) for d in pg.ids)}</tr>" for r in rows))
+
+
+def _loaded(pg: _Page, rows: list[dict]) -> list[str]:
+    return _table("<th>document</th><th>#</th><th>words marked as loaded language or name calling</th>", (
+        f"<tr><th>{escape(pg.labels[r['doc_id']])}</th><td>{r['total']}</td><td>"
+        + (", ".join(f"{escape(w['text'])} ×{w['count']}" for w in r["words"]) or "—") + "</td></tr>"
+        for r in rows))
+
+
 def render(data: StoryData, figures: dict[str, bytes], meta: dict) -> str:
     """The whole page; every string that comes from data is escaped."""
     docs = data.documents
     ids = data.doc_ids()
     labels = {d["doc_id"]: doc_label(d) for d in docs}
-    head = "".join(f"<th>{escape(labels[d])}</th>" for d in ids)
+    pg = _Page(data, figures, ids, labels, "".join(f"<th>{escape(labels[d])}</th>" for d in ids))
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
         "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; img-src data:; "
@@ -142,115 +238,19 @@ def render(data: StoryData, figures: dict[str, bytes], meta: dict) -> str:
         parts.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     parts.append("</table>")
 
-    parts.append("<h2 id='summary'>Summary</h2>")
-    parts.append(_origin(data, *data.layer_sources, *data.inventory_sources))
-    sents = summary(data)
-    parts.append("<ul>" + "".join(f"<li>{escape(s)}</li>" for s in sents) + "</ul>" if sents
-                 else "<p class='muted'>No labels to summarise.</p>")
-
-    parts.append("<h2 id='facts'>Fact coverage</h2>")
-    parts.append(_origin(data, "fact_inventory", "facts"))
-    rows = fact_coverage(data)
-    if rows:
-        parts.append("<p>Facts sorted by how many articles report them. Leaving facts out is informational "
-                     "bias; click a cell to read the evidence sentence.</p>")
-        parts += _figure(figures, "fact_coverage", "fact coverage matrix")
-        parts += _table(f"<th>fact</th><th>statement</th><th>kind</th><th>#</th>{head}", (
-            f"<tr><td>{escape(r['fact_id'])}</td><td>{escape(r['statement'])}</td><td>{escape(r['kind'])}</td>"
-            f"<td>{r['count']}</td>{''.join(_fact_cell(r['cells'][d], d) for d in ids)}</tr>" for r in rows))
-    else:
-        parts.append(_empty(data, "facts"))
-
-    parts.append("<h2 id='entities'>Entities</h2>")
-    parts.append(_origin(data, "entities", "mentions"))
-    erows = entity_table(data)
-    if erows:
-        parts += _table(f"<th>entity</th><th>type</th><th>names seen</th><th>#docs</th>{head}", (
-            f"<tr><th>{escape(r['name'])}</th><td>{escape(r['type'])}</td>"
-            f"<td>{escape(', '.join(r['aliases'][:6]))}</td><td>{r['documents'] if r['documents'] is not None else '?'}"
-            "</td>" + "".join(f"<td>{r['counts'][d] or '—'}</td>" if r["counts"] is not None else "<td>?</td>"
-                              for d in ids) + "</tr>" for r in erows))
-    else:
-        parts.append(_empty(data, "entities"))
-
-    parts.append("<h2 id='portrayal'>Portrayal</h2>")
-    parts.append(_origin(data, "entities", "entity_frames"))
-    prow = portrayal(data)
-    if prow:
-        parts += _figure(figures, "portrayal", "portrayal matrix")
-        parts += _table(f"<th>entity</th>{head}", (
-            f"<tr><th>{escape(r['name'])}</th>{_cells(ids, r['cells'].get, _portrayal_cell)}</tr>" for r in prow))
-    else:
-        parts.append(_empty(data, "portrayal"))
-
-    parts.append("<h3 id='sides'>Sides (actor groups)</h3>")
-    parts.append(_origin(data, "entities", "entity_frames"))
-    grows = side_casting(data)
-    if grows:
-        parts.append("<p>Entities that speak for another (<code>speaks_for</code>: a capital, seat or state "
-                     "institution) are read with it as one side. Each entity keeps its own label (rows below the "
-                     "side); the side's casting is the marked one (negative or positive over neutral, a role over "
-                     "none), carried by the entities named; different marked values give <i>mixed</i> and are "
-                     "listed, never picked silently.</p>")
-        names = {e["entity_id"]: e["name"] for e in data.inventories.get("entities", [])}
-        lines = []
-        for r in grows:
-            lines.append(f"<tr><th>{escape(r['name'])} (side)</th>"
-                         f"{_cells(ids, r['cells'].get, lambda c: _side_cell(c, names))}</tr>")
-            for e in [r["entity_id"], *(m["entity_id"] for m in r["members"])]:
-                member = _cells(ids, lambda d, e=e: _member_of(r, d, e), _member_cell)
-                lines.append(f"<tr><td>&nbsp;&nbsp;{escape(names.get(e, e))}</td>{member}</tr>")
-        parts += _table(f"<th>side / entity</th>{head}", lines)
-    else:
-        parts.append(_empty(data, "sides"))
-
-    parts.append("<h2 id='stance'>Stance</h2>")
-    parts.append(_origin(data, "stance_targets", "stance"))
-    srows = stance(data)
-    if srows:
-        parts += _figure(figures, "stance", "stance per target")
-        parts += _table(f"<th>target</th>{head}", (
-            f"<tr><th title='{escape(r['definition'])}'>{escape(r['name'])}</th>"
-            + "".join(f"<td style='background:{STANCE_COLORS.get(v, '#fff')}'>{escape(v or '—')}</td>"
-                      for v in (r["labels"][d] for d in ids)) + "</tr>" for r in srows))
-    else:
-        parts.append(_empty(data, "stance"))
-
-    parts.append("<h2 id='frames'>Frames</h2>")
-    parts.append(_origin(data, "frames"))
-    fr = frames(data)
-    if fr:
-        parts += _figure(figures, "frames", "paragraph frame strips")
-        lines = []
-        for d in (d for d in ids if d in fr):
-            f = fr[d]
-            names = ", ".join(f"<b>{escape(x)}</b>" if x == f["primary_frame"] else escape(x) for x in f["frames"])
-            strip = "".join(
-                f"<span title='{escape(x or 'none')}' style='background:"
-                f"{_css_color(FRAME_COLORS.get(x))}'></span>" for x in f["strip"])
-            lines.append(f"<tr><th>{escape(labels[d])}</th><td>{names}</td>"
-                         f"<td style='min-width:300px'><div class='strip'>{strip}</div></td></tr>")
-        parts += _table("<th>document</th><th>frames (primary in bold)</th><th>paragraphs</th>", lines)
-    else:
-        parts.append(_empty(data, "frames"))
-
+    parts += _section(pg, (2, "summary", "Summary"), (*data.layer_sources, *data.inventory_sources), summary(data),
+                      _summary, empty="<p class='muted'>No labels to summarise.</p>")
+    parts += _section(pg, (2, "facts", "Fact coverage"), ("fact_inventory", "facts"), fact_coverage(data), _facts)
+    parts += _section(pg, (2, "entities", "Entities"), ("entities", "mentions"), entity_table(data), _entities)
+    parts += _section(pg, (2, "portrayal", "Portrayal"), ("entities", "entity_frames"), portrayal(data), _portrayal)
+    parts += _section(pg, (3, "sides", "Sides (actor groups)"), ("entities", "entity_frames"), side_casting(data),
+                      _sides)
+    parts += _section(pg, (2, "stance", "Stance"), ("stance_targets", "stance"), stance(data), _stance)
+    parts += _section(pg, (2, "frames", "Frames"), ("frames",), frames(data), _frames)
     parts.append("<h2 id='words'>Words</h2>")
-    nrows = naming_choices(data)
-    parts.append("<h3 id='naming'>Naming choices</h3>" + _origin(data, "entities", "mentions"))
-    if nrows:
-        parts += _table(f"<th>entity</th>{head}", (
-            f"<tr><th>{escape(r['name'])}</th>{''.join(_naming_cell(r, d) for d in ids)}</tr>" for r in nrows))
-    else:
-        parts.append(_empty(data, "naming"))
-    parts.append("<h3 id='loaded'>Loaded words</h3>" + _origin(data, "bias_spans"))
-    lrows = loaded_words(data)
-    if lrows:
-        parts += _table("<th>document</th><th>#</th><th>words marked as loaded language or name calling</th>", (
-            f"<tr><th>{escape(labels[r['doc_id']])}</th><td>{r['total']}</td><td>"
-            + (", ".join(f"{escape(w['text'])} ×{w['count']}" for w in r["words"]) or "—") + "</td></tr>"
-            for r in lrows))
-    else:
-        parts.append(_empty(data, "loaded"))
+    parts += _section(pg, (3, "naming", "Naming choices"), ("entities", "mentions"), naming_choices(data), _naming,
+                      one_line=True)
+    parts += _section(pg, (3, "loaded", "Loaded words"), ("bias_spans",), loaded_words(data), _loaded, one_line=True)
     spans_layer = data.layers.get("bias_spans", {})
     parts.append("<h3>Persuasion techniques in the text</h3><p>Highlighted spans use a persuasion technique "
                  "(hover for the technique).</p>")

@@ -232,8 +232,13 @@ def _predictor(mode: str):
 CLASSIFICATION_TASKS = ("entity_roles", "entity_portrayal", "stance", "frames", "bias_sentences", "facts")
 
 
+def _inventory_resources(params: dict) -> list[dict]:
+    """What every prior system reads besides a label prior: the story inventories and the schema's label sets."""
+    return [ENTITY_TABLE, FACT_INVENTORY, STANCE_TARGETS, LABEL_SET]
+
+
 def _prior_resources(params: dict) -> list[dict]:
-    inventories = [ENTITY_TABLE, FACT_INVENTORY, STANCE_TARGETS, LABEL_SET]
+    inventories = _inventory_resources(params)
     if params.get("prior_from") in (None, LOO):
         return inventories + [resource(
             "leave-one-document-out label prior", "label_prior",
@@ -247,35 +252,30 @@ def _prior_resources(params: dict) -> list[dict]:
         source=str(params["prior_from"]))]
 
 
-register(System(
-    name="majority", version="2.0.0",
-    description="Most frequent label of a leave-one-document-out prior: for each document, the label counts of "
-                "the gold of every other document (ties broken by schema order). The prior never includes the "
-                "predicted document but reads the other test documents' gold: test-informed. "
-                "--param prior_from=DIR counts a disjoint gold folder instead.",
-    tasks=CLASSIFICATION_TASKS,
-    predict=_predictor("majority"),
-    defaults={"prior_from": LOO}, resources=_prior_resources))
+def _register_prior(name: str, version: str, how: str, description: str, **declared) -> None:
+    """A label-prior system: every classification task, each label picked by `how` (majority or stratified)."""
+    register(System(name=name, version=version, description=description, tasks=CLASSIFICATION_TASKS,
+                    predict=_predictor(how), **declared))
 
-register(System(
-    name="stratified", version="2.0.0",
-    description="Labels drawn at random (seeded, per document and item) from the leave-one-document-out prior "
-                "of majority: test-informed, as majority.",
-    tasks=CLASSIFICATION_TASKS,
-    predict=_predictor("stratified"),
-    defaults={"prior_from": LOO, "seed": 13}, resources=_prior_resources))
 
-register(System(
-    name="uniform-first", version="1.0.0",
-    description="The first label of each schema label set (a uniform prior, ties broken by schema order): an "
-                "arbitrary floor that reads nothing but the schema and the inventories.",
-    tasks=CLASSIFICATION_TASKS,
-    predict=_predictor("majority"),
-    resources=lambda params: [ENTITY_TABLE, FACT_INVENTORY, STANCE_TARGETS, LABEL_SET]))
-
-register(System(
-    name="uniform-random", version="1.0.0",
-    description="Labels drawn uniformly at random (seeded) from each schema label set: the chance floor.",
-    tasks=CLASSIFICATION_TASKS,
-    predict=_predictor("stratified"),
-    defaults={"seed": 13}, resources=lambda params: [ENTITY_TABLE, FACT_INVENTORY, STANCE_TARGETS, LABEL_SET]))
+_register_prior(
+    "majority", "2.0.0", "majority",
+    "Most frequent label of a leave-one-document-out prior: for each document, the label counts of the gold of "
+    "every other document (ties broken by schema order). The prior never includes the predicted document but "
+    "reads the other test documents' gold: test-informed. --param prior_from=DIR counts a disjoint gold folder "
+    "instead.",
+    defaults={"prior_from": LOO}, resources=_prior_resources)
+_register_prior(
+    "stratified", "2.0.0", "stratified",
+    "Labels drawn at random (seeded, per document and item) from the leave-one-document-out prior of majority: "
+    "test-informed, as majority.",
+    defaults={"prior_from": LOO, "seed": 13}, resources=_prior_resources)
+_register_prior(
+    "uniform-first", "1.0.0", "majority",
+    "The first label of each schema label set (a uniform prior, ties broken by schema order): an arbitrary floor "
+    "that reads nothing but the schema and the inventories.",
+    resources=_inventory_resources)
+_register_prior(
+    "uniform-random", "1.0.0", "stratified",
+    "Labels drawn uniformly at random (seeded) from each schema label set: the chance floor.",
+    defaults={"seed": 13}, resources=_inventory_resources)
