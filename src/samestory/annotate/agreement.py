@@ -60,13 +60,9 @@ def load_passes(root: Path, layers: Iterable[str] | None = None, annotators: Ite
     for ann_dir in folders:
         by_layer: dict[str, dict[str, dict]] = {}
         for layer, path in store.layer_files(ann_dir, wanted).items():
-            docs: dict[str, dict] = {}
-            for lineno, rec in store.read_rows(path):
-                problems += check_layer_record(layer, rec, path, lineno)
-                doc_id = rec.get("doc_id")
-                if doc_id in docs:
-                    problems.append(Problem(str(path), "duplicate document", lineno, "doc_id", "unique", doc_id))
-                docs[doc_id] = rec
+            docs, found = store.records_by_doc(
+                path, check=lambda rec, line, layer=layer, path=path: check_layer_record(layer, rec, path, line))
+            problems += found
             by_layer[layer] = docs
         if by_layer:
             passes[ann_dir.name] = by_layer

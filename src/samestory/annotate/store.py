@@ -13,7 +13,7 @@ An id read from data (story, annotator, layer) is checked (`core.guard`) before 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Collection, Iterable
 
 from samestory import layers as layer_api
 from samestory import schema
@@ -130,6 +130,35 @@ def read_rows(path: Path, what: str | None = None, todo: str = "") -> Rows:
     if what is not None and not path.exists():
         raise missing_file(path, what, todo)
     return list(read_jsonl(path))
+
+
+def records_by_doc(path: Path, known: Collection[str] | None = None, skip_unknown: bool = False,
+                   check: Callable[[dict, int], list[Problem]] | None = None) -> tuple[dict[str, dict], list[Problem]]:
+    """doc_id → record of a layer file (gold, a pass, predictions) and its problems: a document twice is one,
+    so is a record without doc_id (unless `check`, run on every record, reports it). With `known`, a record
+    of another document is a problem too, or, with `skip_unknown`, left out (a folder that also covers
+    documents this reader does not want)."""
+    out: dict[str, dict] = {}
+    first: dict[str, int] = {}
+    problems: list[Problem] = []
+    for line, rec in read_rows(path):
+        if check is not None:
+            problems += check(rec, line)
+        doc_id = rec.get("doc_id")
+        if doc_id is None:
+            if check is None:
+                problems.append(Problem(str(path), "missing field", line, "doc_id", "a document id", "nothing"))
+        elif known is not None and doc_id not in known:
+            if not skip_unknown:
+                problems.append(Problem(str(path), "unknown document", line, "doc_id", "a document of the corpus",
+                                        str(doc_id)))
+        elif doc_id in first:
+            problems.append(Problem(str(path), f"duplicate record (first at line {first[doc_id]})", line, "doc_id",
+                                    "one record per document", str(doc_id)))
+        else:
+            first[doc_id] = line
+            out[doc_id] = rec
+    return out, problems
 
 
 def records(path: Path) -> list[dict]:

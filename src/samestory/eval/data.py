@@ -105,16 +105,9 @@ def _load_gold_dir(gold_dir: Path, corpus: Path | None, configs) -> Gold:
     documents = load_corpus(corpus)
     layers, files, problems = {}, {}, []
     for config, path in store.layer_files(gold_dir, configs).items():
-        recs: dict[str, dict] = {}
-        for line, rec in store.read_rows(path):
-            doc_id = rec.get("doc_id")
-            if doc_id not in documents:
-                problems.append(Problem(str(path), "unknown document", line=line, field="doc_id", found=doc_id))
-            elif doc_id in recs:
-                problems.append(Problem(str(path), "duplicate record", line=line, field="doc_id", found=doc_id))
-            else:
-                recs[doc_id] = normalize(config, rec)
-        layers[config] = recs
+        recs, found = store.records_by_doc(path, documents)
+        problems += found
+        layers[config] = {doc_id: normalize(config, rec) for doc_id, rec in recs.items()}
         files[config] = str(path)
     if problems:
         raise SameStoryError(f"gold in {gold_dir} is not valid", problems)

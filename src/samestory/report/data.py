@@ -11,7 +11,7 @@ from pathlib import Path
 
 from samestory.core import paths
 from samestory.corpus.store import load_documents
-from samestory.core.errors import Problem, SameStoryError
+from samestory.core.errors import SameStoryError
 from samestory.annotate import store
 from samestory.schema import CONFIGS, INVENTORIES, LAYERS
 
@@ -62,12 +62,10 @@ def doc_label(doc: dict) -> str:
 
 
 def _read_records(path: Path, doc_ids: set[str]) -> dict[str, dict]:
-    out = {}
-    for line, rec in store.read_rows(path):
-        if "doc_id" not in rec:
-            raise SameStoryError(f"{path}:{line}: missing doc_id", [Problem(str(path), "missing field", line, "doc_id")])
-        if rec["doc_id"] in doc_ids:
-            out[rec["doc_id"]] = rec
+    """The records of the story's documents (a predictions folder may cover other stories too)."""
+    out, problems = store.records_by_doc(path, doc_ids, skip_unknown=True)
+    if problems:
+        raise SameStoryError(f"{path}: {len(problems)} problem(s)", problems)
     return out
 
 

@@ -71,10 +71,11 @@ def load_layer_dir(folder: Path, doc_ids: Iterable[str], partial: bool = False,
             files[layer] = f
     out: dict[str, dict[str, dict]] = {}
     for layer, f in files.items():
-        for line, rec in store.read_rows(f):
-            problems += check_layer_record(layer, rec, str(f), line, partial)
-            if rec.get("doc_id") in known:
-                out.setdefault(layer, {})[rec["doc_id"]] = rec
+        recs, found = store.records_by_doc(f, known, skip_unknown=True, check=lambda rec, line, layer=layer, f=f:
+                                           check_layer_record(layer, rec, str(f), line, partial))
+        problems += found
+        if recs:
+            out[layer] = recs
     if problems:
         raise SameStoryError(f"{folder}: {len(problems)} problem(s) in the pre-annotations", problems)
     if not out:
