@@ -3,7 +3,7 @@ and the decisions of adjudication/disagreements_v1.1.jsonl (what was done once t
 
 Usage: python scripts/apply_blind_adjudication.py annotations/<story> --out DIR
 Writes DIR/<layer>.jsonl; compare with annotations/<story>/gold/ (`diff -r`). The merge is
-`samestory.agreement.adjudicate` with the two as passes; afterwards a changed technique-span extent keeps
+`samestory.annotate.adjudicate` with the two as passes; afterwards a changed technique-span extent keeps
 the gold span's target and polarity, span ids run in text order, changed fact evidence is in text order,
 and an evidence span neither side marked (a decision row whose two values are false) is added.
 """
@@ -14,7 +14,7 @@ import re
 import sys
 from pathlib import Path
 
-from samestory.annotate import agreement
+from samestory.annotate import adjudicate
 from samestory.corpus.store import load_documents
 from samestory.core.jsonl import read_jsonl, write_jsonl
 
@@ -30,9 +30,9 @@ def rebuild(story: Path, corpus: Path = Path("corpus")) -> dict[str, list[dict]]
     rows = [r for _, r in read_jsonl(story / "adjudication" / "disagreements_v1.1.jsonl")]
     extra = [r for r in rows if r["values"] == {"gold_v1.1": False, "annotator_d": False}]
     decisions = {r["id"]: r["decision"] for r in rows if r not in extra}
-    cand, dis = agreement.adjudicate({"gold": pre, "pass_d": d}, decisions)
-    if agreement.unresolved(dis):
-        raise SystemExit(f"{len(agreement.unresolved(dis))} disagreement(s) without a decision")
+    cand, dis = adjudicate.adjudicate({"gold": pre, "pass_d": d}, decisions)
+    if adjudicate.unresolved(dis):
+        raise SystemExit(f"{len(adjudicate.unresolved(dis))} disagreement(s) without a decision")
     new = {la: {r["doc_id"]: r for r in cand[la]} for la in LAYERS}
     docs = {x["doc_id"]: x for x in load_documents(corpus)}
     # post-processing the merge cannot express
