@@ -89,8 +89,6 @@ def parse_version(value, option: str = "--version") -> str:
     return text
 
 
-def version_key(value: str) -> tuple[int, int, int]:
-    return tuple(int(x) for x in parse_version(value).split("."))  # type: ignore[return-value]
 
 
 # --- bounded JSON -------------------------------------------------------------------------------------

@@ -20,9 +20,6 @@ CODEBOOK_NAME = "guidelines.md"
 """The codebook: annotations/guidelines.md in a checkout, guidelines.md at the top of a release folder."""
 
 
-def story_annotations(story_id: str, annotations: Path = ANNOTATIONS) -> Path:
-    """annotations/<story_id>/: the story's inventories and its gold/ and passes/ folders."""
-    return annotations / story_id
 
 
 def require_checkout(command: str, *folders: Path) -> None:

@@ -89,13 +89,6 @@ def f1(tp, fp, fn) -> np.ndarray:
     return div(2 * tp, 2 * tp + np.asarray(fp) + np.asarray(fn))
 
 
-def f1_from_pr(p, r) -> np.ndarray:
-    """Harmonic mean; NaN when P or R is undefined, 0 when both are 0."""
-    p = np.asarray(p, dtype=np.float64)
-    r = np.asarray(r, dtype=np.float64)
-    out = div(2 * p * r, p + r)
-    both_zero = (p == 0) & (r == 0)
-    return np.where(both_zero, 0.0, out)
 
 
 def nanmean_rows(arrays: list[np.ndarray]) -> np.ndarray:

@@ -18,7 +18,6 @@ from samestory.schema import features
 
 from samestory.corpus import segment
 from samestory.schema import CONFIGS, INVENTORIES, LAYERS
-from samestory.annotate.validate import Report
 
 SPLIT = "test"
 """The one split: the dataset is an evaluation benchmark."""
@@ -99,25 +98,6 @@ def story_rows(documents: list[dict], inventories: dict[str, list[dict]],
     if missing:  # a new config source kind in schema.py needs a builder here
         raise NotImplementedError(f"no rows builder for configs {sorted(missing)}")
     return {name: out[name] for name in CONFIGS}
-
-
-def config_rows(report: Report) -> dict[str, list[dict]]:
-    """Rows of every config from a validated report that kept its rows (small corpora, tests)."""
-    stories = sorted({d["story_id"] for d in report.documents} | {s["story_id"] for s in report.stories})
-    out: dict[str, list[dict]] = {name: [] for name in CONFIGS}
-    for sid in stories:
-        rows = story_rows([d for d in report.documents if d["story_id"] == sid],
-                          {n: [r for r in report.inventories[n] if r.get("story_id") == sid] for n in INVENTORIES},
-                          {n: [r for r in report.layers[n] if _story_of(r, report) == sid] for n in LAYERS})
-        for name in CONFIGS:
-            out[name] += rows[name]
-    return out
-
-
-def _story_of(rec: dict, report: Report) -> str | None:
-    if not hasattr(report, "_doc_story"):
-        report._doc_story = {d["doc_id"]: d["story_id"] for d in report.documents}
-    return report._doc_story.get(rec.get("doc_id"))
 
 
 class ParquetSink:

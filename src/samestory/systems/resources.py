@@ -153,8 +153,6 @@ def framed_entities(doc: dict, resources: Resources) -> list[dict]:
     return [table[e] for e in seen]
 
 
-def sentence_text(doc: dict, sent: dict) -> str:
-    return doc["text"][sent["start"]:sent["end"]]
 
 
 # --- declared resources (system.json) --------------------------------------------------------------
