@@ -65,12 +65,13 @@ def test_store_refuses_unsafe_ids(tmp_path, call):
 
 def test_store_records_by_doc_reports_repeats_unknown_and_missing_documents(tmp_path):
     f = tmp_path / "stance.jsonl"
-    _write(f, '{"doc_id": "d1", "n": 1}', '{"doc_id": "d2"}', '{"doc_id": "d1", "n": 2}', '{"doc_id": "x9"}', '{}')
+    _write(f, '{"doc_id": "d1", "n": 1}', '{"doc_id": "d2"}', '{"doc_id": "d1", "n": 2}', '{"doc_id": "x9"}', '{}',
+           '{"doc_id": ["d1"]}')
     recs, problems = store.records_by_doc(f, known={"d1", "d2"})
     assert recs == {"d1": {"doc_id": "d1", "n": 1}, "d2": {"doc_id": "d2"}}  # the first record of a document
     assert [(p.line, p.field, p.message) for p in problems] == [
-        (3, "doc_id", "duplicate record (first at line 1)"), (4, "doc_id", "unknown document"),
-        (5, "doc_id", "missing field")]
+        (3, "doc_id", "duplicate record (first at line 1)"), (4, "doc_id", "unknown document id"),
+        (5, "doc_id", "missing field"), (6, "doc_id", "wrong type")]  # a list as doc_id: a problem, no crash
     # a folder that also covers other documents: those are left out, a repeat is still a problem
     recs, problems = store.records_by_doc(f, known={"d1"}, skip_unknown=True)
-    assert list(recs) == ["d1"] and [p.line for p in problems] == [3, 5]
+    assert list(recs) == ["d1"] and [p.line for p in problems] == [3, 5, 6]

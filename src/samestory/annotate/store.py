@@ -20,6 +20,7 @@ from samestory import schema
 from samestory.core import guard, paths
 from samestory.core.errors import Problem, SameStoryError
 from samestory.core.jsonl import read_jsonl
+from samestory.schema.check import found
 
 GOLD = "gold"
 PASSES = "passes"
@@ -132,12 +133,27 @@ def read_rows(path: Path, what: str | None = None, todo: str = "") -> Rows:
     return list(read_jsonl(path))
 
 
+def doc_issue(doc_id, seen: dict[str, int], known: Collection[str] | None = None) -> tuple[str, str, str] | None:
+    """(message, expected, found) when a record of `doc_id` cannot be taken from a layer file (no doc_id, not a
+    string, not one of `known`, or a document `seen` before at the line it maps to), else None. One rule for
+    every reader of layer files: gold, passes, pre-annotations, the report's and the harness's predictions."""
+    if doc_id is None:
+        return "missing field", "a document id", "nothing"
+    if not isinstance(doc_id, str) or (known is not None and doc_id not in known):
+        some = sorted(k for k in known or () if isinstance(k, str))
+        expected = "a document id" if known is None else \
+            f"a known document ({', '.join(some[:5])}{' …' if len(some) > 5 else ''})"
+        return ("unknown document id" if isinstance(doc_id, str) else "wrong type"), expected, found(doc_id)
+    if doc_id in seen:
+        return f"duplicate record (first at line {seen[doc_id]})", "one record per document", doc_id
+    return None
+
+
 def records_by_doc(path: Path, known: Collection[str] | None = None, skip_unknown: bool = False,
                    check: Callable[[dict, int], list[Problem]] | None = None) -> tuple[dict[str, dict], list[Problem]]:
-    """doc_id → record of a layer file (gold, a pass, predictions) and its problems: a document twice is one,
-    so is a record without doc_id (unless `check`, run on every record, reports it). With `known`, a record
-    of another document is a problem too, or, with `skip_unknown`, left out (a folder that also covers
-    documents this reader does not want)."""
+    """doc_id → record of a layer file and its problems (`doc_issue`). `check` runs on every record (when it
+    reports a record's layout, a missing or mistyped doc_id is left to it). With `skip_unknown`, a record of
+    a document outside `known` is left out, not a problem (a folder that also covers other documents)."""
     out: dict[str, dict] = {}
     first: dict[str, int] = {}
     problems: list[Problem] = []
@@ -145,19 +161,16 @@ def records_by_doc(path: Path, known: Collection[str] | None = None, skip_unknow
         if check is not None:
             problems += check(rec, line)
         doc_id = rec.get("doc_id")
-        if doc_id is None:
-            if check is None:
-                problems.append(Problem(str(path), "missing field", line, "doc_id", "a document id", "nothing"))
-        elif known is not None and doc_id not in known:
-            if not skip_unknown:
-                problems.append(Problem(str(path), "unknown document", line, "doc_id", "a document of the corpus",
-                                        str(doc_id)))
-        elif doc_id in first:
-            problems.append(Problem(str(path), f"duplicate record (first at line {first[doc_id]})", line, "doc_id",
-                                    "one record per document", str(doc_id)))
-        else:
+        issue = doc_issue(doc_id, first, known)
+        if issue is None:
             first[doc_id] = line
             out[doc_id] = rec
+        elif check is not None and not isinstance(doc_id, str):
+            continue
+        elif skip_unknown and issue[0] == "unknown document id":
+            continue
+        else:
+            problems.append(Problem(str(path), issue[0], line, "doc_id", issue[1], issue[2]))
     return out, problems
 
 

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from samestory import layers, schema
+from samestory.annotate import store
 from samestory.core.errors import Problem, SameStoryError
 from samestory.core.jsonl import read_jsonl
-from samestory.schema.check import Checker, Context, found
+from samestory.schema.check import Checker, Context
 
 MAX_PROBLEMS = 50
 """Stop collecting after this many problems: the first ones are what a user fixes first."""
@@ -54,18 +55,12 @@ def _known_ids(config: str, gold_docs: dict[str, dict], refs: dict[str, set[str]
 def _doc_id(chk: Checker, rec: dict, line, gold_docs: dict[str, dict], seen: dict[str, int]) -> str | None:
     """The record's doc_id when it names a gold document not seen before in the file, else None (reported)."""
     doc_id = rec.get("doc_id")
-    if "doc_id" not in rec:
-        chk.add(line, "doc_id", "missing field", "a string", "nothing")
-    elif not isinstance(doc_id, str) or doc_id not in gold_docs:
-        known = ", ".join(sorted(gold_docs)[:5]) + (" …" if len(gold_docs) > 5 else "")
-        chk.add(line, "doc_id", "unknown document id", f"a gold document ({known})", found(doc_id))
-    elif doc_id in seen:
-        chk.add(line, "doc_id", f"duplicate record (first at line {seen[doc_id]})", "one record per document",
-                doc_id)
-    else:
-        seen[doc_id] = line
-        return doc_id
-    return None
+    issue = store.doc_issue(doc_id, seen, gold_docs)
+    if issue is not None:
+        chk.add(line, "doc_id", *issue)
+        return None
+    seen[doc_id] = line
+    return doc_id
 
 
 def read_rows(path: Path) -> list[tuple[int, dict]]:

@@ -191,23 +191,9 @@ class _Plan:
                 self.structs.append((f.name, f.many, f.is_span, plan(f.children), keys))
         self.empty = not self.refs and not self.structs
 
-    def run(self, chk: "Checker", value: dict, line, where: str, ctx: Context):
-        """Check one struct value (a dict) at `where` (a prefix ending in "." or "")."""
-        for name, ref, many in self.refs:
-            v = value.get(name)
-            if v is None:
-                continue
-            known = ctx.ids(ref)
-            if known is None:
-                continue
-            if not many:
-                if type(v) is str and v not in known:
-                    chk.ref(ref, v, line, where + name, ctx)
-            elif type(v) is list:
-                for i, x in enumerate(v):
-                    if type(x) is str and x not in known:
-                        chk.ref(ref, x, line, f"{where}{name}[{i}]", ctx)
-        self.run_structs(chk, value, line, where, ctx)
+    def run(self, chk: "Checker", value: dict, line, ctx: Context):
+        """Check a whole record (a dict) against what it points into."""
+        self.items(chk, [value], line, "", ctx, is_span=False, single=True)
 
     def run_structs(self, chk: "Checker", value: dict, line, where: str, ctx: Context):
         for name, many, is_span, sub, (id_key, ref_key) in self.structs:
@@ -231,7 +217,8 @@ class _Plan:
                                     f"unique {key} within the document", found(k))
 
     def items(self, chk: "Checker", items: list, line, where: str, ctx: Context, is_span: bool, single=False):
-        """Check the items of a list of structs with these fields (the hot loop of a prediction file)."""
+        """Check the items of a list of structs with these fields (the hot loop of a prediction file); `single`:
+        `items` is the one value of `where` (a record: where "", or a struct field)."""
         refs = [(n, r, m, known) for n, r, m in self.refs if (known := ctx.ids(r)) is not None]
         text = (ctx.doc or {}).get("text") if is_span else None
         n_text = len(text) if type(text) is str else -1
@@ -239,13 +226,13 @@ class _Plan:
         for i, item in enumerate(items):
             if type(item) is not dict:
                 continue
-            at = where if single else None
+            at = where if single else None  # the item's path, made only when a problem is reported
             if n_text >= 0:
                 s, e = item.get("start"), item.get("end")
                 if type(s) is int and type(e) is int:
                     t = item.get("text")
                     if not (0 <= s < e <= n_text) or (type(t) is str and text[s:e] != t):
-                        at = at or f"{where}[{i}]"
+                        at = f"{where}[{i}]" if at is None else at
                         chk.span(item, line, at, ctx)
             for name, ref, many, known in refs:
                 v = item.get(name)
@@ -253,15 +240,21 @@ class _Plan:
                     continue
                 if not many:
                     if type(v) is str and v not in known:
-                        at = at or f"{where}[{i}]"
-                        chk.ref(ref, v, line, f"{at}.{name}", ctx)
+                        at = f"{where}[{i}]" if at is None else at
+                        chk.ref(ref, v, line, _dot(at, name), ctx)
                 elif type(v) is list:
                     for j, x in enumerate(v):
                         if type(x) is str and x not in known:
-                            at = at or f"{where}[{i}]"
-                            chk.ref(ref, x, line, f"{at}.{name}[{j}]", ctx)
+                            at = f"{where}[{i}]" if at is None else at
+                            chk.ref(ref, x, line, f"{_dot(at, name)}[{j}]", ctx)
             if structs:
-                self.run_structs(chk, item, line, (at or f"{where}[{i}]") + ".", ctx)
+                at = f"{where}[{i}]" if at is None else at
+                self.run_structs(chk, item, line, _dot(at, ""), ctx)
+
+
+def _dot(at: str, name: str) -> str:
+    """A field's dotted path below `at` (the record itself when `at` is "")."""
+    return f"{at}.{name}" if at else name
 
 
 _PLANS: dict[int, tuple[tuple, _Plan]] = {}
@@ -361,7 +354,7 @@ class Checker:
         if ctx is not None:
             p = plan(fields)
             if not p.empty and type(rec) is dict:
-                p.run(self, rec, line, "", ctx)
+                p.run(self, rec, line, ctx)
             if rules is not None:
                 for issue in rules(rec, ctx):
                     self.add(line, *issue)
